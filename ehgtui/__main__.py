@@ -1,0 +1,3 @@
+from ehgtui.cli.main import main
+
+main()

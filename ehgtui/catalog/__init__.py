@@ -1,0 +1,1 @@
+"""The catalog model and its bulk loader."""

@@ -1,0 +1,331 @@
+"""Load the whole catalog of some schemas with the fixed set of bulk queries, concurrently."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import asyncpg
+
+from ehgtui.catalog import queries
+from ehgtui.catalog.model import (
+    TABLE_KINDS,
+    Catalog,
+    Column,
+    Constraint,
+    ForeignKeyRef,
+    Index,
+    Policy,
+    Privilege,
+    ServerInfo,
+    Table,
+    Trigger,
+)
+from ehgtui.catalog.model import Sequence as SequenceModel
+from ehgtui.db.pool import read_only
+
+Row = asyncpg.Record
+
+CONSTRAINT_KINDS = {
+    "p": "PRIMARY KEY",
+    "u": "UNIQUE",
+    "c": "CHECK",
+    "f": "FOREIGN KEY",
+    "x": "EXCLUDE",
+    "t": "TRIGGER",
+    "n": "NOT NULL",
+}
+FK_ACTIONS = {
+    "a": "NO ACTION",
+    "r": "RESTRICT",
+    "c": "CASCADE",
+    "n": "SET NULL",
+    "d": "SET DEFAULT",
+}
+FK_MATCH = {"s": "SIMPLE", "f": "FULL", "p": "PARTIAL"}
+POLICY_COMMANDS = {"r": "SELECT", "a": "INSERT", "w": "UPDATE", "d": "DELETE", "*": "ALL"}
+TRIGGER_ENABLED = {"O": "ENABLED", "D": "DISABLED", "R": "REPLICA", "A": "ALWAYS"}
+IDENTITY = {"a": "ALWAYS", "d": "BY DEFAULT"}
+GENERATED = {"s": "STORED", "v": "VIRTUAL"}
+STORAGE = {"p": "PLAIN", "e": "EXTERNAL", "x": "EXTENDED", "m": "MAIN"}
+PERSISTENCE = {"p": "permanent", "u": "unlogged", "t": "temporary"}
+REPLICA_IDENTITY = {"d": "DEFAULT", "n": "NOTHING", "f": "FULL", "i": "INDEX"}
+TYPE_KINDS = {
+    "b": "base",
+    "c": "composite",
+    "d": "domain",
+    "e": "enum",
+    "p": "pseudo",
+    "r": "range",
+    "m": "multirange",
+}
+
+_WHEN_CLAUSE = re.compile(r" FOR EACH (?:ROW|STATEMENT) WHEN \((?P<when>.*)\) EXECUTE ", re.DOTALL)
+
+
+class CatalogError(RuntimeError):
+    """A catalog query failed; the message is one line."""
+
+
+async def _fetch(pool: asyncpg.Pool, sql: str, *args: Any) -> list[Row]:
+    async with read_only(pool) as conn:
+        return list(await conn.fetch(sql, *args))
+
+
+async def fetch_raw(pool: asyncpg.Pool, schemas: Sequence[str]) -> dict[str, list[Row]]:
+    """Run SERVER_INFO and every bulk query concurrently; return their rows by name."""
+    names = ["server", *queries.BULK_QUERIES]
+    coros = [_fetch(pool, queries.SERVER_INFO)] + [
+        _fetch(pool, sql, list(schemas)) for sql in queries.BULK_QUERIES.values()
+    ]
+    try:
+        results = await asyncio.gather(*coros)
+    except asyncpg.PostgresError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise CatalogError(f"catalog query failed: {first}") from None
+    return dict(zip(names, results, strict=True))
+
+
+async def load_catalog(pool: asyncpg.Pool, schemas: Sequence[str] = ("public",)) -> Catalog:
+    """Load the catalog of `schemas` with `queries.QUERIES_PER_LOAD` statements, concurrently."""
+    raw = await fetch_raw(pool, schemas)
+    return build_catalog(raw, schemas, loaded_at=time.time())
+
+
+def build_catalog(
+    raw: dict[str, list[Row]] | dict[str, list[dict[str, Any]]],
+    schemas: Sequence[str],
+    loaded_at: float = 0.0,
+) -> Catalog:
+    """Assemble the model from the bulk queries' rows (pure: no I/O)."""
+    server_row = raw["server"][0]
+    server = ServerInfo(
+        version=server_row["version"],
+        version_num=server_row["version_num"],
+        database=server_row["database"],
+        current_user=server_row["current_user"],
+        read_only=server_row["read_only"],
+    )
+    columns = _group(raw["columns"], _column)
+    indexes = _group(raw["indexes"], _index)
+    policies = _group(raw["policies"], _policy)
+    triggers = _group(raw["triggers"], _trigger)
+
+    constraints: dict[int, list[Constraint]] = defaultdict(list)
+    referenced_by: dict[tuple[str, str], list[ForeignKeyRef]] = defaultdict(list)
+    for row in raw["constraints"]:
+        constraint = _constraint(row)
+        if row["is_loaded"]:
+            constraints[row["table_oid"]].append(constraint)
+        if constraint.kind == "FOREIGN KEY" and constraint.is_local:
+            assert constraint.ref_schema is not None and constraint.ref_table is not None
+            referenced_by[(constraint.ref_schema, constraint.ref_table)].append(
+                ForeignKeyRef(
+                    schema=row["table_schema"],
+                    table=row["table_name"],
+                    constraint_name=constraint.name,
+                    columns=constraint.columns,
+                    ref_columns=constraint.ref_columns,
+                    on_delete=constraint.on_delete or "NO ACTION",
+                    on_update=constraint.on_update or "NO ACTION",
+                )
+            )
+
+    tables = []
+    for row in raw["relations"]:
+        oid = row["oid"]
+        parents = tuple(row["parents"] or ())
+        is_partition = bool(row["is_partition"])
+        tables.append(
+            Table(
+                oid=oid,
+                schema=row["schema"],
+                name=row["name"],
+                kind=TABLE_KINDS[row["relkind"]],
+                owner=row["owner"],
+                comment=row["comment"],
+                rls_enabled=row["rls_enabled"],
+                rls_forced=row["rls_forced"],
+                row_estimate=row["row_estimate"],
+                size_bytes=row["size_bytes"],
+                persistence=PERSISTENCE.get(row["persistence"], row["persistence"]),
+                replica_identity=REPLICA_IDENTITY.get(
+                    row["replica_identity"], row["replica_identity"]
+                ),
+                options=tuple(row["options"] or ()),
+                partition_key=row["partition_key"],
+                partition_of=parents[0] if is_partition and parents else None,
+                partition_bound=row["partition_bound"],
+                inherits=() if is_partition else parents,
+                view_definition=row["view_definition"],
+                columns=tuple(columns.get(oid, ())),
+                constraints=tuple(constraints.get(oid, ())),
+                indexes=tuple(indexes.get(oid, ())),
+                policies=tuple(policies.get(oid, ())),
+                triggers=tuple(triggers.get(oid, ())),
+                privileges=_privileges(row["privileges"]),
+                referenced_by=tuple(
+                    sorted(
+                        referenced_by.get((row["schema"], row["name"]), ()),
+                        key=lambda r: (r.schema, r.table, r.constraint_name),
+                    )
+                ),
+            )
+        )
+    sequences = tuple(_sequence(row) for row in raw["sequences"])
+    return Catalog(
+        server=server,
+        schemas=tuple(schemas),
+        tables=tuple(tables),
+        sequences=sequences,
+        loaded_at=loaded_at,
+        query_count=queries.QUERIES_PER_LOAD,
+    )
+
+
+def _group(rows: Iterable[Any], make: Any) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row["table_oid"]].append(make(row))
+    return grouped
+
+
+def _column(row: Any) -> Column:
+    generated = GENERATED.get(row["generated"] or "")
+    default = row["default_expr"]
+    storage = row["storage"]
+    return Column(
+        name=row["name"],
+        position=row["position"],
+        data_type=row["data_type"],
+        type_schema=row["type_schema"],
+        type_kind=TYPE_KINDS.get(row["type_kind"], row["type_kind"]),
+        element_type=row["element_type"],
+        enum_values=tuple(row["enum_values"] or ()),
+        not_null=row["not_null"],
+        default=None if generated else default,
+        identity=IDENTITY.get(row["identity"] or ""),
+        generated=default if generated else None,
+        generated_kind=generated,
+        collation=row["collation"],
+        storage=STORAGE.get(storage) if storage != row["type_storage"] else None,
+        comment=row["comment"],
+        is_local=row["is_local"],
+    )
+
+
+def _constraint(row: Any) -> Constraint:
+    is_fk = row["contype"] == "f"
+    return Constraint(
+        name=row["name"],
+        kind=CONSTRAINT_KINDS.get(row["contype"], row["contype"]),
+        definition=row["definition"],
+        columns=tuple(row["columns"] or ()),
+        deferrable=row["deferrable"],
+        deferred=row["deferred"],
+        validated=row["validated"],
+        is_local=row["is_local"],
+        index_name=row["index_name"],
+        ref_schema=row["ref_schema"] if is_fk else None,
+        ref_table=row["ref_table"] if is_fk else None,
+        ref_columns=tuple(row["ref_columns"] or ()) if is_fk else (),
+        on_update=FK_ACTIONS.get(row["on_update"]) if is_fk else None,
+        on_delete=FK_ACTIONS.get(row["on_delete"]) if is_fk else None,
+        match=FK_MATCH.get(row["match_type"]) if is_fk else None,
+    )
+
+
+def _index(row: Any) -> Index:
+    return Index(
+        name=row["name"],
+        definition=row["definition"],
+        columns=tuple(row["columns"] or ()),
+        is_unique=row["is_unique"],
+        is_primary=row["is_primary"],
+        constraint_name=row["constraint_name"],
+        predicate=row["predicate"],
+        method=row["method"],
+        size_bytes=row["size_bytes"],
+        is_valid=row["is_valid"],
+        is_inherited=row["is_inherited"],
+    )
+
+
+def _policy(row: Any) -> Policy:
+    return Policy(
+        name=row["name"],
+        command=POLICY_COMMANDS[row["polcmd"]],
+        roles=tuple(row["roles"] or ()),
+        permissive=row["permissive"],
+        using=row["using_expr"],
+        with_check=row["with_check"],
+    )
+
+
+def _trigger(row: Any) -> Trigger:
+    tgtype = row["tgtype"]
+    if tgtype & 2:
+        timing = "BEFORE"
+    elif tgtype & 64:
+        timing = "INSTEAD OF"
+    else:
+        timing = "AFTER"
+    events = tuple(
+        name for bit, name in ((4, "INSERT"), (16, "UPDATE"), (8, "DELETE"), (32, "TRUNCATE"))
+        if tgtype & bit
+    )
+    raw_args: bytes = row["args"] or b""
+    arguments = tuple(
+        a.decode("utf-8", "replace") for a in raw_args.split(b"\x00")[: row["nargs"]]
+    )
+    when = _WHEN_CLAUSE.search(row["definition"])
+    return Trigger(
+        name=row["name"],
+        timing=timing,
+        events=events,
+        update_columns=tuple(row["update_columns"] or ()),
+        for_each="ROW" if tgtype & 1 else "STATEMENT",
+        function=row["function"],
+        arguments=arguments,
+        when=when.group("when") if when else None,
+        enabled=TRIGGER_ENABLED.get(row["enabled"], row["enabled"]),
+        definition=row["definition"],
+        is_inherited=row["is_inherited"],
+    )
+
+
+def _privileges(raw: str | None) -> tuple[Privilege, ...]:
+    if not raw:
+        return ()
+    return tuple(
+        Privilege(
+            grantee=item["grantee"],
+            privilege=item["privilege"],
+            grantable=item["grantable"],
+            grantor=item["grantor"],
+        )
+        for item in json.loads(raw)
+    )
+
+
+def _sequence(row: Any) -> SequenceModel:
+    return SequenceModel(
+        schema=row["schema"],
+        name=row["name"],
+        data_type=row["data_type"],
+        start=row["start"],
+        increment=row["increment"],
+        min_value=row["min_value"],
+        max_value=row["max_value"],
+        cache=row["cache"],
+        cycle=row["cycle"],
+        owner=row["owner"],
+        owned_by_table=row["owned_by_table"],
+        owned_by_column=row["owned_by_column"],
+        is_identity=row["is_identity"],
+    )

@@ -1,0 +1,306 @@
+"""The catalog model: plain, frozen, JSON-able dataclasses with no live handles.
+
+Everything the explorer, the DDL renderer, the checks and the docs need about one or more
+schemas is here, loaded once in bulk (see `loader.py`). Names are unquoted; SQL texts
+(defaults, definitions, expressions) are exactly what PostgreSQL's `pg_get_*` functions print.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+TableKind = str
+"""One of: `table`, `partitioned table`, `view`, `materialized view`, `foreign table`."""
+
+TABLE_KINDS: dict[str, TableKind] = {
+    "r": "table",
+    "p": "partitioned table",
+    "v": "view",
+    "m": "materialized view",
+    "f": "foreign table",
+}
+"""pg_class.relkind to our kind name."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a table or view."""
+
+    name: str
+    position: int
+    """attnum: the column's position, counting dropped columns."""
+    data_type: str
+    """format_type(): the full type, e.g. `character varying(40)`, `sd_status[]`."""
+    type_schema: str
+    """Schema of the column's type (of the element type for arrays)."""
+    type_kind: str
+    """`base`, `enum`, `domain`, `composite`, `range`, `multirange`, `pseudo`."""
+    element_type: str | None
+    """For arrays, format_type() of the element type; otherwise None."""
+    enum_values: tuple[str, ...]
+    """Labels of the enum (or of the array's enum element type), in sort order."""
+    not_null: bool
+    default: str | None
+    """The default expression (not for identity or generated columns)."""
+    identity: str | None
+    """`ALWAYS` or `BY DEFAULT` for identity columns."""
+    generated: str | None
+    """The generation expression of a generated column."""
+    generated_kind: str | None
+    """`STORED` or `VIRTUAL` (PostgreSQL 18) for generated columns."""
+    collation: str | None
+    """The column's collation when it differs from its type's default, quoted as needed."""
+    storage: str | None
+    """`PLAIN`/`EXTERNAL`/`EXTENDED`/`MAIN` when it differs from the type's default."""
+    comment: str | None
+    is_local: bool = True
+    """False when the column is inherited from a parent table only."""
+
+
+@dataclass(frozen=True, slots=True)
+class Constraint:
+    """A table constraint: primary key, unique, check, foreign key, exclusion, (PG18) not null."""
+
+    name: str
+    kind: str
+    """`PRIMARY KEY`, `UNIQUE`, `CHECK`, `FOREIGN KEY`, `EXCLUDE`, `NOT NULL`, `TRIGGER`."""
+    definition: str
+    """pg_get_constraintdef(), e.g. `FOREIGN KEY (sd_id) REFERENCES ... ON DELETE CASCADE`."""
+    columns: tuple[str, ...]
+    deferrable: bool
+    deferred: bool
+    validated: bool
+    """False for constraints added NOT VALID."""
+    is_local: bool
+    """False when the constraint only exists through inheritance/partitioning."""
+    index_name: str | None = None
+    """The index backing a primary key, unique or exclusion constraint."""
+    ref_schema: str | None = None
+    ref_table: str | None = None
+    ref_columns: tuple[str, ...] = ()
+    on_update: str | None = None
+    """FK action on update: NO ACTION, RESTRICT, CASCADE, SET NULL, SET DEFAULT."""
+    on_delete: str | None = None
+    match: str | None = None
+    """FK match type: SIMPLE, FULL or PARTIAL."""
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    """An index on a table or materialized view."""
+
+    name: str
+    definition: str
+    """pg_get_indexdef(): a complete CREATE INDEX statement."""
+    columns: tuple[str, ...]
+    """Key column names; expression keys appear as their expression text."""
+    is_unique: bool
+    is_primary: bool
+    constraint_name: str | None
+    """The constraint this index backs (PK, unique, exclusion), if any."""
+    predicate: str | None
+    """The WHERE clause of a partial index."""
+    method: str
+    size_bytes: int
+    is_valid: bool = True
+    is_inherited: bool = False
+    """True for a partition's index attached to a parent partitioned index."""
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A row-level security policy."""
+
+    name: str
+    command: str
+    """`ALL`, `SELECT`, `INSERT`, `UPDATE` or `DELETE`."""
+    roles: tuple[str, ...]
+    """Role names; `public` means every role."""
+    permissive: bool
+    using: str | None
+    with_check: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A user trigger (internal triggers, e.g. for FKs, are left out)."""
+
+    name: str
+    timing: str
+    """`BEFORE`, `AFTER` or `INSTEAD OF`."""
+    events: tuple[str, ...]
+    """`INSERT`, `UPDATE`, `DELETE`, `TRUNCATE`."""
+    update_columns: tuple[str, ...]
+    """Columns of `UPDATE OF ...`, if any."""
+    for_each: str
+    """`ROW` or `STATEMENT`."""
+    function: str
+    """The trigger function, schema-qualified, e.g. `public.update_updated_at_column`."""
+    arguments: tuple[str, ...]
+    when: str | None
+    enabled: str
+    """`ENABLED`, `DISABLED`, `REPLICA` or `ALWAYS` (pg_trigger.tgenabled)."""
+    definition: str
+    """pg_get_triggerdef(): a complete CREATE TRIGGER statement."""
+    is_inherited: bool = False
+    """True for a partition's clone of its parent's trigger."""
+
+
+@dataclass(frozen=True, slots=True)
+class Privilege:
+    """One privilege granted on a table."""
+
+    grantee: str
+    """Role name; `PUBLIC` for grants to everyone."""
+    privilege: str
+    """`SELECT`, `INSERT`, `UPDATE`, `DELETE`, `TRUNCATE`, `REFERENCES`, `TRIGGER`, ..."""
+    grantable: bool
+    grantor: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence:
+    """A sequence, with the column that owns it when there is one."""
+
+    schema: str
+    name: str
+    data_type: str
+    start: int
+    increment: int
+    min_value: int
+    max_value: int
+    cache: int
+    cycle: bool
+    owner: str
+    owned_by_table: str | None
+    """`schema.table` of the owning column's table, unquoted."""
+    owned_by_column: str | None
+    is_identity: bool
+    """True when the sequence belongs to an identity column (pg_dump prints it inline)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignKeyRef:
+    """A foreign key of another table pointing at this one ("referenced by")."""
+
+    schema: str
+    table: str
+    constraint_name: str
+    columns: tuple[str, ...]
+    ref_columns: tuple[str, ...]
+    on_delete: str
+    on_update: str
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A relation with columns: table, partitioned table, view, materialized view, foreign table."""
+
+    oid: int
+    schema: str
+    name: str
+    kind: TableKind
+    owner: str
+    comment: str | None
+    rls_enabled: bool
+    rls_forced: bool
+    row_estimate: int
+    """pg_class.reltuples; -1 when the table was never analysed."""
+    size_bytes: int
+    """Total size: table, indexes and TOAST."""
+    persistence: str
+    """`permanent`, `unlogged` or `temporary`."""
+    replica_identity: str
+    """`DEFAULT`, `NOTHING`, `FULL` or `INDEX`."""
+    options: tuple[str, ...]
+    """Storage parameters (reloptions), e.g. `fillfactor=70`."""
+    partition_key: str | None
+    """pg_get_partkeydef() of a partitioned table, e.g. `RANGE (created_at)`."""
+    partition_of: str | None
+    """`schema.table` of the parent when this table is a partition."""
+    partition_bound: str | None
+    """e.g. `FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`."""
+    inherits: tuple[str, ...]
+    """`schema.table` of each parent when inheriting (not partitioning)."""
+    view_definition: str | None
+    """pg_get_viewdef() of a view or materialized view."""
+    columns: tuple[Column, ...] = ()
+    constraints: tuple[Constraint, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    policies: tuple[Policy, ...] = ()
+    triggers: tuple[Trigger, ...] = ()
+    privileges: tuple[Privilege, ...] = ()
+    referenced_by: tuple[ForeignKeyRef, ...] = ()
+
+    @property
+    def qualified_name(self) -> str:
+        """`schema.name`, unquoted: the key the catalog uses."""
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def is_view(self) -> bool:
+        return self.kind in ("view", "materialized view")
+
+    @property
+    def primary_key(self) -> Constraint | None:
+        return next((c for c in self.constraints if c.kind == "PRIMARY KEY"), None)
+
+    @property
+    def foreign_keys(self) -> tuple[Constraint, ...]:
+        return tuple(c for c in self.constraints if c.kind == "FOREIGN KEY")
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class ServerInfo:
+    """What the server said about itself when the catalog was loaded."""
+
+    version: str
+    """e.g. `18.1`."""
+    version_num: int
+    """server_version_num, e.g. 180001."""
+    database: str
+    current_user: str
+    read_only: bool
+    """True when the session's transactions default to read-only."""
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything loaded for a set of schemas, at one moment."""
+
+    server: ServerInfo
+    schemas: tuple[str, ...]
+    """The schemas that were loaded, in the order asked for."""
+    tables: tuple[Table, ...]
+    sequences: tuple[Sequence, ...] = ()
+    loaded_at: float = 0.0
+    """Unix time of the load."""
+    query_count: int = 0
+    """How many SQL statements the load sent (a constant: see `queries.py`)."""
+    _by_name: dict[str, Table] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_name.update({t.qualified_name: t for t in self.tables})
+
+    def table(self, name: str) -> Table | None:
+        """Find a table by `schema.name` or, within the loaded schemas in order, by bare name."""
+        if name in self._by_name:
+            return self._by_name[name]
+        for schema in self.schemas:
+            found = self._by_name.get(f"{schema}.{name}")
+            if found is not None:
+                return found
+        return None
+
+    @cached_property
+    def sequences_by_table(self) -> dict[str, tuple[Sequence, ...]]:
+        """Owned sequences grouped by the `schema.table` of their owning column."""
+        grouped: dict[str, list[Sequence]] = {}
+        for seq in self.sequences:
+            if seq.owned_by_table:
+                grouped.setdefault(seq.owned_by_table, []).append(seq)
+        return {k: tuple(v) for k, v in grouped.items()}

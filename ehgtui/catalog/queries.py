@@ -1,0 +1,261 @@
+"""The bulk catalog queries: each loads one kind of object for every table of the schemas at once.
+
+A load runs all of them concurrently, each in its own read-only transaction, so its cost is one
+round trip plus the slowest query, whatever the number of tables. Each takes the schema names as
+`$1::text[]`. Every result column is of a built-in type (text, integers, booleans, json, text[])
+so asyncpg never issues type-introspection queries of its own. They work on PostgreSQL 15 to 18.
+"""
+
+from __future__ import annotations
+
+RELATION_KINDS = "('r', 'p', 'v', 'm', 'f')"
+"""pg_class.relkind values loaded: tables, partitioned tables, views, mat. views, foreign tables."""
+
+SERVER_INFO = """
+SELECT current_setting('server_version') AS version,
+       current_setting('server_version_num')::int AS version_num,
+       current_database()::text AS database,
+       current_user::text AS current_user,
+       current_setting('default_transaction_read_only') = 'on' AS read_only
+"""
+"""Who and where we are; takes no parameters."""
+
+RELATIONS = f"""
+SELECT c.oid::bigint AS oid,
+       n.nspname::text AS schema,
+       c.relname::text AS name,
+       c.relkind::text AS relkind,
+       pg_get_userbyid(c.relowner)::text AS owner,
+       d.description AS comment,
+       c.relrowsecurity AS rls_enabled,
+       c.relforcerowsecurity AS rls_forced,
+       c.reltuples::bigint AS row_estimate,
+       CASE WHEN c.relkind IN ('r', 'm', 'f') THEN pg_total_relation_size(c.oid)
+            ELSE 0 END::bigint AS size_bytes,
+       c.relpersistence::text AS persistence,
+       c.relreplident::text AS replica_identity,
+       coalesce(c.reloptions, '{{}}')::text[] AS options,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
+       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
+       ARRAY(SELECT pn.nspname || '.' || pc.relname
+               FROM pg_inherits i
+               JOIN pg_class pc ON pc.oid = i.inhparent
+               JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+              WHERE i.inhrelid = c.oid
+              ORDER BY i.inhseqno)::text[] AS parents,
+       c.relispartition AS is_partition,
+       CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END AS view_definition,
+       (SELECT json_agg(json_build_object(
+                   'grantee', CASE WHEN a.grantee = 0 THEN 'PUBLIC'
+                                   ELSE pg_get_userbyid(a.grantee)::text END,
+                   'privilege', a.privilege_type,
+                   'grantable', a.is_grantable,
+                   'grantor', pg_get_userbyid(a.grantor)::text)
+                   ORDER BY a.grantee, a.privilege_type)
+          FROM aclexplode(c.relacl) a)::text AS privileges
+  FROM pg_class c
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_description d
+         ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
+ WHERE n.nspname = ANY($1::text[])
+   AND c.relkind IN {RELATION_KINDS}
+ ORDER BY n.nspname, c.relname
+"""
+"""One row per relation, with its comment, RLS flags, size, partitioning and grants."""
+
+COLUMNS = f"""
+SELECT a.attrelid::bigint AS table_oid,
+       a.attname::text AS name,
+       a.attnum::int AS position,
+       format_type(a.atttypid, a.atttypmod) AS data_type,
+       bn.nspname::text AS type_schema,
+       bt.typtype::text AS type_kind,
+       CASE WHEN et.oid IS NOT NULL THEN format_type(et.oid, NULL) END AS element_type,
+       CASE WHEN bt.typtype = 'e' THEN
+            ARRAY(SELECT e.enumlabel::text FROM pg_enum e
+                   WHERE e.enumtypid = bt.oid ORDER BY e.enumsortorder)
+       END AS enum_values,
+       a.attnotnull AS not_null,
+       pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
+       a.attidentity::text AS identity,
+       a.attgenerated::text AS generated,
+       CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation
+            THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END AS collation,
+       a.attstorage::text AS storage,
+       t.typstorage::text AS type_storage,
+       d.description AS comment,
+       a.attislocal AS is_local
+  FROM pg_attribute a
+  JOIN pg_class c ON c.oid = a.attrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_type t ON t.oid = a.atttypid
+  LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
+  JOIN pg_type bt ON bt.oid = coalesce(et.oid, t.oid)
+  JOIN pg_namespace bn ON bn.oid = bt.typnamespace
+  LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+  LEFT JOIN pg_collation co ON co.oid = a.attcollation
+  LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
+  LEFT JOIN pg_description d
+         ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum
+ WHERE n.nspname = ANY($1::text[])
+   AND c.relkind IN {RELATION_KINDS}
+   AND a.attnum > 0
+   AND NOT a.attisdropped
+ ORDER BY a.attrelid, a.attnum
+"""
+"""One row per column, with its full type, enum labels, default, identity and comment."""
+
+CONSTRAINTS = """
+SELECT con.conrelid::bigint AS table_oid,
+       sn.nspname::text AS table_schema,
+       sc.relname::text AS table_name,
+       con.conname::text AS name,
+       con.contype::text AS contype,
+       pg_get_constraintdef(con.oid) AS definition,
+       ARRAY(SELECT a.attname::text
+               FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
+               JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+              ORDER BY k.ord) AS columns,
+       con.condeferrable AS deferrable,
+       con.condeferred AS deferred,
+       con.convalidated AS validated,
+       con.conislocal AS is_local,
+       ic.relname::text AS index_name,
+       rn.nspname::text AS ref_schema,
+       rc.relname::text AS ref_table,
+       ARRAY(SELECT a.attname::text
+               FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
+               JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
+              ORDER BY k.ord) AS ref_columns,
+       con.confupdtype::text AS on_update,
+       con.confdeltype::text AS on_delete,
+       con.confmatchtype::text AS match_type,
+       sn.nspname = ANY($1::text[]) AS is_loaded
+  FROM pg_constraint con
+  JOIN pg_class sc ON sc.oid = con.conrelid
+  JOIN pg_namespace sn ON sn.oid = sc.relnamespace
+  LEFT JOIN pg_class ic ON ic.oid = con.conindid AND con.contype IN ('p', 'u', 'x')
+  LEFT JOIN pg_class rc ON rc.oid = con.confrelid
+  LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+ WHERE con.contype <> 'n'
+   AND (sn.nspname = ANY($1::text[]) OR rn.nspname = ANY($1::text[]))
+ ORDER BY con.conrelid, con.contype, con.conname
+"""
+"""Every constraint of the loaded tables, plus FKs from elsewhere that point at them.
+
+PostgreSQL 18 also stores NOT NULL as constraints (contype `n`); they are left out so that the
+model is the same on every version: `Column.not_null` carries that fact.
+"""
+
+INDEXES = f"""
+SELECT i.indrelid::bigint AS table_oid,
+       ic.relname::text AS name,
+       pg_get_indexdef(i.indexrelid) AS definition,
+       ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
+               FROM generate_series(1, i.indnkeyatts) k ORDER BY k) AS columns,
+       i.indisunique AS is_unique,
+       i.indisprimary AS is_primary,
+       con.conname::text AS constraint_name,
+       pg_get_expr(i.indpred, i.indrelid) AS predicate,
+       am.amname::text AS method,
+       pg_relation_size(i.indexrelid)::bigint AS size_bytes,
+       i.indisvalid AS is_valid,
+       EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid) AS is_inherited
+  FROM pg_index i
+  JOIN pg_class ic ON ic.oid = i.indexrelid
+  JOIN pg_class c ON c.oid = i.indrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_am am ON am.oid = ic.relam
+  LEFT JOIN pg_constraint con
+         ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid
+        AND con.contype IN ('p', 'u', 'x')
+ WHERE n.nspname = ANY($1::text[])
+   AND c.relkind IN {RELATION_KINDS}
+ ORDER BY i.indrelid, ic.relname
+"""
+"""Every index of the loaded tables, with its definition, predicate and size."""
+
+POLICIES = """
+SELECT p.polrelid::bigint AS table_oid,
+       p.polname::text AS name,
+       p.polcmd::text AS polcmd,
+       p.polpermissive AS permissive,
+       ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END
+               FROM unnest(p.polroles) WITH ORDINALITY u(r, ord) ORDER BY u.ord) AS roles,
+       pg_get_expr(p.polqual, p.polrelid) AS using_expr,
+       pg_get_expr(p.polwithcheck, p.polrelid) AS with_check
+  FROM pg_policy p
+  JOIN pg_class c ON c.oid = p.polrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname = ANY($1::text[])
+ ORDER BY p.polrelid, p.polname
+"""
+"""Every row-level security policy of the loaded tables."""
+
+TRIGGERS = """
+SELECT t.tgrelid::bigint AS table_oid,
+       t.tgname::text AS name,
+       t.tgtype::int AS tgtype,
+       t.tgenabled::text AS enabled,
+       pg_get_triggerdef(t.oid) AS definition,
+       pn.nspname || '.' || p.proname AS function,
+       t.tgargs AS args,
+       t.tgnargs::int AS nargs,
+       ARRAY(SELECT a.attname::text
+               FROM unnest(t.tgattr::int2[]) WITH ORDINALITY k(attnum, ord)
+               JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.attnum
+              ORDER BY k.ord) AS update_columns,
+       t.tgparentid <> 0 AS is_inherited
+  FROM pg_trigger t
+  JOIN pg_class c ON c.oid = t.tgrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_proc p ON p.oid = t.tgfoid
+  JOIN pg_namespace pn ON pn.oid = p.pronamespace
+ WHERE n.nspname = ANY($1::text[])
+   AND NOT t.tgisinternal
+ ORDER BY t.tgrelid, t.tgname
+"""
+"""Every user trigger of the loaded tables (FK and other internal triggers left out)."""
+
+SEQUENCES = """
+SELECT n.nspname::text AS schema,
+       c.relname::text AS name,
+       format_type(s.seqtypid, NULL) AS data_type,
+       s.seqstart AS start,
+       s.seqincrement AS increment,
+       s.seqmin AS min_value,
+       s.seqmax AS max_value,
+       s.seqcache AS cache,
+       s.seqcycle AS cycle,
+       pg_get_userbyid(c.relowner)::text AS owner,
+       tn.nspname || '.' || tc.relname AS owned_by_table,
+       ta.attname::text AS owned_by_column,
+       coalesce(dep.deptype = 'i', false) AS is_identity
+  FROM pg_sequence s
+  JOIN pg_class c ON c.oid = s.seqrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_depend dep
+         ON dep.classid = 'pg_class'::regclass AND dep.objid = c.oid
+        AND dep.refclassid = 'pg_class'::regclass AND dep.refobjsubid > 0
+        AND dep.deptype IN ('a', 'i')
+  LEFT JOIN pg_class tc ON tc.oid = dep.refobjid
+  LEFT JOIN pg_namespace tn ON tn.oid = tc.relnamespace
+  LEFT JOIN pg_attribute ta ON ta.attrelid = dep.refobjid AND ta.attnum = dep.refobjsubid
+ WHERE n.nspname = ANY($1::text[])
+ ORDER BY n.nspname, c.relname
+"""
+"""Every sequence of the loaded schemas, with the column that owns it."""
+
+BULK_QUERIES: dict[str, str] = {
+    "relations": RELATIONS,
+    "columns": COLUMNS,
+    "constraints": CONSTRAINTS,
+    "indexes": INDEXES,
+    "policies": POLICIES,
+    "triggers": TRIGGERS,
+    "sequences": SEQUENCES,
+}
+"""The queries a catalog load sends with the schema list; SERVER_INFO makes eight in all."""
+
+QUERIES_PER_LOAD = len(BULK_QUERIES) + 1
+"""The fixed number of statements one catalog load sends, whatever the table count."""

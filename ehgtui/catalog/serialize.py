@@ -1,0 +1,76 @@
+"""The catalog as plain JSON-able data, and back: for `--json`, snapshots and the cache."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from ehgtui.catalog.model import (
+    Catalog,
+    Column,
+    Constraint,
+    ForeignKeyRef,
+    Index,
+    Policy,
+    Privilege,
+    Sequence,
+    ServerInfo,
+    Table,
+    Trigger,
+)
+
+_TABLE_PARTS: dict[str, type[Any]] = {
+    "columns": Column,
+    "constraints": Constraint,
+    "indexes": Index,
+    "policies": Policy,
+    "triggers": Trigger,
+    "privileges": Privilege,
+    "referenced_by": ForeignKeyRef,
+}
+
+
+def to_data(value: Any) -> Any:
+    """Turn a model object (or a tuple of them) into dicts, lists and scalars."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: to_data(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if not f.name.startswith("_")
+        }
+    if isinstance(value, tuple | list):
+        return [to_data(v) for v in value]
+    return value
+
+
+def _build(cls: type[Any], data: dict[str, Any]) -> Any:
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        if f.name.startswith("_") or f.name not in data:
+            continue
+        value = data[f.name]
+        kwargs[f.name] = tuple(value) if isinstance(value, list) else value
+    return cls(**kwargs)
+
+
+def table_from_data(data: dict[str, Any]) -> Table:
+    """Rebuild a Table from `to_data(table)`."""
+    parts = {
+        name: tuple(_build(cls, item) for item in data.get(name, ()))
+        for name, cls in _TABLE_PARTS.items()
+    }
+    scalars = {k: v for k, v in data.items() if k not in _TABLE_PARTS}
+    table: Table = _build(Table, scalars)
+    return dataclasses.replace(table, **parts)
+
+
+def catalog_from_data(data: dict[str, Any]) -> Catalog:
+    """Rebuild a Catalog from `to_data(catalog)`; raises KeyError/TypeError when malformed."""
+    return Catalog(
+        server=_build(ServerInfo, data["server"]),
+        schemas=tuple(data["schemas"]),
+        tables=tuple(table_from_data(t) for t in data["tables"]),
+        sequences=tuple(_build(Sequence, s) for s in data.get("sequences", ())),
+        loaded_at=data.get("loaded_at", 0.0),
+        query_count=data.get("query_count", 0),
+    )

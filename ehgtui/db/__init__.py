@@ -1,0 +1,1 @@
+"""Connection settings, the asyncpg pool and the read-only transaction helper."""

@@ -1,0 +1,98 @@
+"""The asyncpg pool, and the read-only transaction every catalog query runs in.
+
+No server-side statement cache (`statement_cache_size=0`), so Supabase's pooler in transaction
+mode (and PgBouncer) work: a prepared statement never has to survive its transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+
+from ehgtui.db.settings import DEFAULT_CONNECT_TIMEOUT_SECONDS, ConnectionTarget, scrub
+
+APPLICATION_NAME = "ehgtui"
+"""Shown in pg_stat_activity, so a DBA can tell our sessions apart."""
+
+POOL_MAX_SIZE = 8
+"""Enough connections for the catalog's bulk queries to run side by side."""
+
+
+class ConnectError(RuntimeError):
+    """The server could not be reached or refused us; the message is one line, DSN masked."""
+
+
+def describe_connect_error(exc: BaseException, target: ConnectionTarget, timeout: float) -> str:
+    """Turn a connection failure into one line naming the problem, with no secret in it."""
+    where = target.masked
+    if isinstance(exc, TimeoutError | asyncio.TimeoutError):
+        message = f"connection timed out after {timeout:g}s ({where})"
+    elif isinstance(exc, socket.gaierror):
+        message = f"unknown host in {where}"
+    elif isinstance(exc, ConnectionRefusedError):
+        message = f"connection refused: is the server running? ({where})"
+    elif isinstance(exc, asyncpg.InvalidPasswordError):
+        message = f"authentication failed ({where})"
+    elif isinstance(exc, asyncpg.InvalidCatalogNameError):
+        message = f"database does not exist ({where})"
+    elif isinstance(exc, asyncpg.InvalidAuthorizationSpecificationError):
+        message = f"not authorised: {str(exc).splitlines()[0]} ({where})"
+    elif isinstance(exc, ssl.SSLError) or "SSL" in str(exc) or "TLS" in str(exc):
+        message = f"TLS required but could not be negotiated ({where}): {str(exc).splitlines()[0]}"
+    elif isinstance(exc, OSError):
+        message = f"cannot connect ({where}): {exc.strerror or exc}"
+    else:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        message = f"cannot connect ({where}): {first}"
+    return scrub(message, target.password)
+
+
+def connect_kwargs(target: ConnectionTarget, timeout: float) -> dict[str, Any]:
+    """Arguments shared by asyncpg.connect and asyncpg.create_pool."""
+    kwargs: dict[str, Any] = {
+        "dsn": target.dsn,
+        "timeout": timeout,
+        "statement_cache_size": 0,
+        "server_settings": {"application_name": APPLICATION_NAME},
+    }
+    if target.requires_tls:
+        kwargs["ssl"] = "require"
+    return kwargs
+
+
+async def create_pool(
+    target: ConnectionTarget,
+    timeout: float = DEFAULT_CONNECT_TIMEOUT_SECONDS,
+    max_size: int = POOL_MAX_SIZE,
+) -> asyncpg.Pool:
+    """Open a pool (one connection now, more on demand) or raise ConnectError."""
+    try:
+        pool = await asyncio.wait_for(
+            asyncpg.create_pool(min_size=1, max_size=max_size, **connect_kwargs(target, timeout)),
+            timeout=timeout + 1,
+        )
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+        raise ConnectError(describe_connect_error(exc, target, timeout)) from None
+    except ValueError as exc:  # asyncpg's DSN parser
+        raise ConnectError(scrub(f"malformed DSN {target.masked}: {exc}", target.password)) from None
+    assert pool is not None
+    return pool
+
+
+@asynccontextmanager
+async def read_only(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """Yield a connection inside a READ ONLY transaction that is always rolled back."""
+    async with pool.acquire() as conn:
+        tx = conn.transaction(readonly=True, isolation="repeatable_read")
+        await tx.start()
+        try:
+            yield conn
+        finally:
+            if not conn.is_closed():
+                await tx.rollback()
