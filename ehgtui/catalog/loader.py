@@ -276,13 +276,12 @@ def _trigger(row: Any) -> Trigger:
     else:
         timing = "AFTER"
     events = tuple(
-        name for bit, name in ((4, "INSERT"), (16, "UPDATE"), (8, "DELETE"), (32, "TRUNCATE"))
+        name
+        for bit, name in ((4, "INSERT"), (16, "UPDATE"), (8, "DELETE"), (32, "TRUNCATE"))
         if tgtype & bit
     )
     raw_args: bytes = row["args"] or b""
-    arguments = tuple(
-        a.decode("utf-8", "replace") for a in raw_args.split(b"\x00")[: row["nargs"]]
-    )
+    arguments = tuple(a.decode("utf-8", "replace") for a in raw_args.split(b"\x00")[: row["nargs"]])
     when = _WHEN_CLAUSE.search(row["definition"])
     return Trigger(
         name=row["name"],

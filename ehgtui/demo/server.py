@@ -189,8 +189,12 @@ class LocalServer:
             return None
         return port
 
-    def start(self) -> int:
-        """Start the server (initialising it first if needed) and return its port."""
+    def start(self, extra_options: str = "") -> int:
+        """Start the server (initialising it first if needed) and return its port.
+
+        Args:
+            extra_options: more `postgres` command-line options, e.g. `-c log_statement=all`.
+        """
         self.init()
         port = self.running_port()
         if port is not None:
@@ -198,7 +202,9 @@ class LocalServer:
         self._prepare_ownership()
         port = _free_port()
         socket_dir = self.data_dir
-        options = f"-p {port} -c listen_addresses=127.0.0.1 -k {socket_dir} -c fsync=off"
+        options = (
+            f"-p {port} -c listen_addresses=127.0.0.1 -k {socket_dir} -c fsync=off {extra_options}"
+        )
         self._run(
             [
                 str(self.bin_dir / "pg_ctl"),

@@ -1,0 +1,261 @@
+"""Group tables by business domain: the README's eight domains, frequent prefixes, then Other.
+
+The rules can be overridden by a TOML file (`.ehgtui.toml` in the project directory, else
+`config.toml` in the user config directory) with a `[domains]` table, e.g.:
+
+    [domains."Strategic Directives"]
+    prefixes = ["sd_", "strategic_"]
+    tables = ["strategic_directives_v2"]
+    key_tables = ["strategic_directives_v2", "sd_phase_handoffs"]
+
+A domain named in the file replaces the built-in domain of that name; new names are appended.
+`prefix_group_min` (top level) sets how many tables a prefix needs to become its own group.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ehgtui.catalog.model import Catalog, Table
+
+OTHER = "Other"
+"""The group of tables no rule and no frequent prefix claims."""
+
+VIEWS = "Views"
+"""The group holding views and materialized views."""
+
+PREFIX_GROUP_MIN = 5
+"""A prefix shared by at least this many tables becomes a group of its own."""
+
+
+@dataclass(frozen=True)
+class DomainRule:
+    """How a README domain recognises its tables."""
+
+    name: str
+    description: str
+    key_tables: tuple[str, ...]
+    """The tables the README names for this domain, in its order."""
+    prefixes: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ()
+    """Extra tables that belong here whatever their prefix."""
+
+    def matches(self, table_name: str) -> bool:
+        return (
+            table_name in self.key_tables
+            or table_name in self.tables
+            or any(table_name.startswith(p) for p in self.prefixes)
+        )
+
+
+README_DOMAINS: tuple[DomainRule, ...] = (
+    DomainRule(
+        "Strategic Directives",
+        "SD lifecycle and phase management",
+        ("strategic_directives_v2", "sd_phase_handoffs", "sd_backlog_map"),
+        ("sd_", "strategic_directive"),
+    ),
+    DomainRule(
+        "Product Requirements",
+        "PRD tracking and quality gates",
+        ("product_requirements_v2", "prd_quality_scores"),
+        ("prd_", "product_requirement"),
+    ),
+    DomainRule(
+        "LEO Protocol",
+        "Protocol configuration",
+        ("leo_protocols", "leo_sub_agents", "leo_protocol_sections"),
+        ("leo_",),
+    ),
+    DomainRule(
+        "Agent System",
+        "AI agent coordination",
+        ("agent_artifacts", "agent_task_contracts", "agent_runs"),
+        ("agent_",),
+    ),
+    DomainRule(
+        "Quality & Retrospectives",
+        "Quality gates and learning",
+        ("retrospectives", "ai_quality_assessments", "lessons_learned"),
+        ("retro", "ai_quality_", "quality_"),
+    ),
+    DomainRule(
+        "Compliance",
+        "Governance enforcement",
+        ("compliance_policies", "circuit_breaker_blocks"),
+        ("compliance_", "circuit_breaker"),
+    ),
+    DomainRule(
+        "Skills & Patterns",
+        "Skill management",
+        ("skills_inventory", "skill_assignments", "failure_patterns"),
+        ("skill", "pattern_", "failure_pattern"),
+    ),
+    DomainRule(
+        "Ventures",
+        "Venture portfolio",
+        ("ventures", "venture_stages", "venture_artifacts"),
+        ("venture_",),
+    ),
+)
+"""The eight domains of the database README, with their key tables, in README order."""
+
+
+@dataclass(frozen=True)
+class DomainSettings:
+    """The rules in force: README domains (maybe overridden) and the prefix threshold."""
+
+    rules: tuple[DomainRule, ...] = README_DOMAINS
+    prefix_group_min: int = PREFIX_GROUP_MIN
+    source: str | None = None
+    """The TOML file the rules came from, if any."""
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A group of tables in the tree."""
+
+    name: str
+    description: str
+    tables: tuple[Table, ...]
+    missing_key_tables: tuple[str, ...] = ()
+    """Key tables the README names for this domain that the database lacks."""
+    is_readme_domain: bool = False
+
+
+@dataclass(frozen=True)
+class DomainMap:
+    """Every loaded relation assigned to exactly one domain."""
+
+    domains: tuple[Domain, ...]
+    by_table: dict[str, str] = field(default_factory=dict)
+    """qualified table name -> domain name."""
+
+    def domain_of(self, table: Table) -> str:
+        return self.by_table.get(table.qualified_name, OTHER)
+
+    def get(self, name: str) -> Domain | None:
+        return next((d for d in self.domains if d.name == name), None)
+
+
+class DomainConfigError(ValueError):
+    """The domain rules file is malformed; the message names the file and the problem."""
+
+
+def _as_str_tuple(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise DomainConfigError(f"{where}: expected a list of strings")
+    return tuple(value)
+
+
+def settings_from_toml(data: Mapping[str, Any], source: str) -> DomainSettings:
+    """Build domain settings from a parsed TOML document (its `[domains]` tables)."""
+    rules = {r.name: r for r in README_DOMAINS}
+    order = [r.name for r in README_DOMAINS]
+    section = data.get("domains", {})
+    if not isinstance(section, dict):
+        raise DomainConfigError(f"{source}: [domains] must be a table")
+    for name, spec in section.items():
+        if not isinstance(spec, dict):
+            raise DomainConfigError(f"{source}: [domains.{name}] must be a table")
+        where = f"{source}: domains.{name}"
+        rules[name] = DomainRule(
+            name=name,
+            description=str(
+                spec.get("description", rules[name].description if name in rules else "")
+            ),
+            key_tables=_as_str_tuple(spec.get("key_tables"), f"{where}.key_tables"),
+            prefixes=_as_str_tuple(spec.get("prefixes"), f"{where}.prefixes"),
+            tables=_as_str_tuple(spec.get("tables"), f"{where}.tables"),
+        )
+        if name not in order:
+            order.append(name)
+    threshold = data.get("prefix_group_min", PREFIX_GROUP_MIN)
+    if not isinstance(threshold, int) or threshold < 1:
+        raise DomainConfigError(f"{source}: prefix_group_min must be a positive integer")
+    return DomainSettings(tuple(rules[n] for n in order), threshold, source)
+
+
+def load_domain_settings(paths: Iterable[Path]) -> DomainSettings:
+    """Read the first existing file among paths; the built-in rules when there is none."""
+    for path in paths:
+        if path.is_file():
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                raise DomainConfigError(f"{path}: {exc}") from None
+            return settings_from_toml(data, str(path))
+    return DomainSettings()
+
+
+def _prefix(name: str) -> str | None:
+    head, sep, _ = name.partition("_")
+    return f"{head}_" if sep and head else None
+
+
+def classify(catalog: Catalog, settings: DomainSettings | None = None) -> DomainMap:
+    """Assign every relation of the catalog to a domain.
+
+    Tables of the first loaded schema go to the README domains first, then to a group per
+    frequent prefix, then to Other; views go to Views; other schemas' tables are grouped by
+    schema, so that they stay reachable.
+    """
+    settings = settings or DomainSettings()
+    primary_schema = catalog.schemas[0] if catalog.schemas else "public"
+    assigned: dict[str, list[Table]] = {rule.name: [] for rule in settings.rules}
+    leftovers: list[Table] = []
+    views: list[Table] = []
+    by_schema: dict[str, list[Table]] = {}
+    for table in catalog.tables:
+        if table.is_view:
+            views.append(table)
+        elif table.schema != primary_schema:
+            by_schema.setdefault(f"Schema {table.schema}", []).append(table)
+        elif rule := next((r for r in settings.rules if r.matches(table.name)), None):
+            assigned[rule.name].append(table)
+        else:
+            leftovers.append(table)
+
+    prefix_counts: dict[str, int] = {}
+    for table in leftovers:
+        if prefix := _prefix(table.name):
+            prefix_counts[prefix] = prefix_counts.get(prefix, 0) + 1
+    prefix_groups: dict[str, list[Table]] = {}
+    other: list[Table] = []
+    for table in leftovers:
+        prefix = _prefix(table.name)
+        if prefix and prefix_counts[prefix] >= settings.prefix_group_min:
+            prefix_groups.setdefault(prefix, []).append(table)
+        else:
+            other.append(table)
+
+    present = {t.name for t in catalog.tables if t.schema == primary_schema}
+    domains: list[Domain] = [
+        Domain(
+            name=rule.name,
+            description=rule.description,
+            tables=tuple(assigned[rule.name]),
+            missing_key_tables=tuple(k for k in rule.key_tables if k not in present),
+            is_readme_domain=rule in README_DOMAINS or bool(rule.key_tables),
+        )
+        for rule in settings.rules
+    ]
+    for prefix in sorted(prefix_groups, key=lambda p: (-len(prefix_groups[p]), p)):
+        domains.append(
+            Domain(f"{prefix}*", f"tables named {prefix}…", tuple(prefix_groups[prefix]))
+        )
+    if other:
+        domains.append(Domain(OTHER, "tables no rule or frequent prefix claims", tuple(other)))
+    if views:
+        domains.append(Domain(VIEWS, "views and materialized views", tuple(views)))
+    for name in sorted(by_schema):
+        domains.append(Domain(name, "tables of another schema", tuple(by_schema[name])))
+
+    by_table = {t.qualified_name: d.name for d in domains for t in d.tables}
+    return DomainMap(tuple(domains), by_table)

@@ -1,0 +1,121 @@
+"""The options every subcommand shares (`--dsn`, `--demo`, `--schema`) and what they open."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import asyncpg
+import click
+
+from ehgtui.catalog.loader import load_catalog
+from ehgtui.catalog.model import Catalog
+from ehgtui.cli import output
+from ehgtui.db.pool import create_pool
+from ehgtui.db.settings import ConnectionTarget, resolve_target
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ConnectionOptions:
+    """What the user asked to connect to."""
+
+    dsn: str | None
+    demo: bool
+    schemas: tuple[str, ...]
+
+
+def connection_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add `--dsn`, `--demo` and `--schema` to a command, passed on as `conn`."""
+    func = click.option(
+        "--schema",
+        "schemas",
+        multiple=True,
+        default=("public",),
+        show_default=True,
+        help="Schema to load (repeatable).",
+    )(func)
+    func = click.option(
+        "--demo", is_flag=True, help="Use the embedded demo database (started if needed)."
+    )(func)
+    func = click.option(
+        "--dsn",
+        envvar=None,
+        help="PostgreSQL URL; default: DATABASE_URL, then .env, then PG* variables.",
+    )(func)
+    return func
+
+
+def options_from(dsn: str | None, demo: bool, schemas: tuple[str, ...]) -> ConnectionOptions:
+    return ConnectionOptions(dsn=dsn, demo=demo, schemas=tuple(schemas) or ("public",))
+
+
+@contextmanager
+def terminate_cleanly() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into SystemExit so that `finally` blocks (demo stop) run."""
+
+    def _exit(signum: int, _frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = {s: signal.signal(s, _exit) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@contextmanager
+def resolved_target(
+    conn: ConnectionOptions, *, pin_demo: bool = False
+) -> Iterator[ConnectionTarget]:
+    """Resolve the target; for `--demo`, start the demo server and release it afterwards."""
+    if not conn.demo:
+        yield resolve_target(conn.dsn)
+        return
+    from ehgtui.demo.lifecycle import default_demo
+
+    demo = default_demo()
+    with terminate_cleanly():
+        try:
+            dsn = demo.start(progress=output.status, pin=pin_demo)
+            yield ConnectionTarget(dsn, "demo")
+        finally:
+            if not pin_demo:
+                demo.release()
+
+
+@asynccontextmanager
+async def open_pool(target: ConnectionTarget) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(target)
+    try:
+        yield pool
+    finally:
+        await pool.close()
+
+
+def run_with_pool(
+    conn: ConnectionOptions, work: Callable[[asyncpg.Pool, ConnectionTarget], Awaitable[T]]
+) -> T:
+    """Open the target's pool, run work on it, close everything; return work's result."""
+
+    async def main(target: ConnectionTarget) -> T:
+        async with open_pool(target) as pool:
+            return await work(pool, target)
+
+    with resolved_target(conn) as target:
+        return asyncio.run(main(target))
+
+
+def load(conn: ConnectionOptions) -> Catalog:
+    """Load the catalog of the requested schemas."""
+
+    async def work(pool: asyncpg.Pool, _target: ConnectionTarget) -> Catalog:
+        return await load_catalog(pool, conn.schemas)
+
+    return run_with_pool(conn, work)

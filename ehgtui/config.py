@@ -1,0 +1,73 @@
+"""The configuration file: one place that finds, reads and (for the theme) writes it.
+
+Looked for, nearest first: `.ehgtui.toml` in the current directory, then `config.toml` in the
+user config directory. The first one found is used whole.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ehgtui.catalog.domains import DomainSettings, settings_from_toml
+
+PROJECT_FILE = ".ehgtui.toml"
+"""The per-project configuration file, looked for in the current directory."""
+
+
+class ConfigError(ValueError):
+    """The configuration file is malformed; the message names the file."""
+
+
+def user_config_file() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("ehgtui", appauthor=False)) / "config.toml"
+
+
+def config_paths(cwd: Path | None = None) -> list[Path]:
+    """Where configuration is looked for, nearest first."""
+    return [(cwd or Path.cwd()) / PROJECT_FILE, user_config_file()]
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the configuration file may set."""
+
+    domains: DomainSettings = field(default_factory=DomainSettings)
+    theme: str | None = None
+    """The Textual theme last chosen in the TUI."""
+    source: Path | None = None
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+def load_config(cwd: Path | None = None) -> Config:
+    """Read the nearest configuration file; defaults when there is none."""
+    for path in config_paths(cwd):
+        if not path.is_file():
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+        theme = data.get("theme")
+        return Config(
+            domains=settings_from_toml(data, str(path)),
+            theme=theme if isinstance(theme, str) else None,
+            source=path,
+            raw=data,
+        )
+    return Config()
+
+
+def remember_theme(theme: str) -> Path:
+    """Store the chosen theme in the user config file, keeping its other lines."""
+    path = user_config_file()
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    kept = [line for line in lines if not line.strip().startswith("theme")]
+    # top-level keys must come before any [table] header
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join([f'theme = "{theme}"', *kept]) + "\n", encoding="utf-8")
+    return path
