@@ -73,7 +73,7 @@ class TestServer:
     def create_database(
         self, prefix: str = "t", sql: str | None = None, template: str | None = None
     ) -> str:
-        """Create a fresh database (optionally from a template, then running sql); return its name."""
+        """Create a fresh database (from a template, then running sql); return its name."""
         name = f"{prefix}_{next(_counter)}"
         tmpl = f" TEMPLATE {template}" if template else ""
         self.psql("postgres", f"CREATE DATABASE {name}{tmpl}", single_transaction=False)

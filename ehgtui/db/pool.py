@@ -68,19 +68,20 @@ def connect_kwargs(target: ConnectionTarget, timeout: float) -> dict[str, Any]:
 
 async def create_pool(
     target: ConnectionTarget,
-    timeout: float = DEFAULT_CONNECT_TIMEOUT_SECONDS,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT_SECONDS,
     max_size: int = POOL_MAX_SIZE,
 ) -> asyncpg.Pool:
     """Open a pool (one connection now, more on demand) or raise ConnectError."""
+    kwargs = connect_kwargs(target, connect_timeout)
     try:
-        pool = await asyncio.wait_for(
-            asyncpg.create_pool(min_size=1, max_size=max_size, **connect_kwargs(target, timeout)),
-            timeout=timeout + 1,
-        )
+        async with asyncio.timeout(connect_timeout + 1):
+            pool = await asyncpg.create_pool(min_size=1, max_size=max_size, **kwargs)
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
-        raise ConnectError(describe_connect_error(exc, target, timeout)) from None
+        raise ConnectError(describe_connect_error(exc, target, connect_timeout)) from None
     except ValueError as exc:  # asyncpg's DSN parser
-        raise ConnectError(scrub(f"malformed DSN {target.masked}: {exc}", target.password)) from None
+        raise ConnectError(
+            scrub(f"malformed DSN {target.masked}: {exc}", target.password)
+        ) from None
     assert pool is not None
     return pool
 
