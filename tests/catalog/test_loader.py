@@ -1,0 +1,104 @@
+"""The bulk loader against real servers: content, fixed query count, read-only transactions."""
+
+from __future__ import annotations
+
+import re
+
+import asyncpg
+import pytest
+
+from ehgtui.catalog.loader import load_catalog
+from ehgtui.catalog.model import Catalog
+from ehgtui.catalog.queries import QUERIES_PER_LOAD
+from ehgtui.db.pool import create_pool, read_only
+from ehgtui.db.settings import ConnectionTarget
+from tests.pg import TestServer
+
+
+async def _load(pg: TestServer, database: str, schemas: tuple[str, ...] = ("public",)) -> Catalog:
+    pool = await create_pool(ConnectionTarget(pg.dsn(database), "test"))
+    try:
+        return await load_catalog(pool, schemas)
+    finally:
+        await pool.close()
+
+
+def _many_tables_sql(count: int) -> str:
+    parts = ["CREATE TABLE hub (id int PRIMARY KEY);"]
+    for i in range(count):
+        parts.append(
+            f"CREATE TABLE t{i} (id int PRIMARY KEY, hub_id int REFERENCES hub(id), note text);"
+            f"CREATE INDEX t{i}_note ON t{i}(note);"
+            f"ALTER TABLE t{i} ENABLE ROW LEVEL SECURITY;"
+            f"CREATE POLICY p{i} ON t{i} FOR SELECT USING (true);"
+        )
+    return "\n".join(parts)
+
+
+def _executed_statements(pg: TestServer, database: str) -> list[str]:
+    log = (pg.server.data_dir / "server.log").read_text(errors="replace")
+    pattern = re.compile(
+        rf"^\S+ \S+ \S+ \[\d+\] {re.escape(database)} ehgtui: LOG:  execute ", re.M
+    )
+    return pattern.findall(log)
+
+
+async def test_query_count_does_not_grow_with_tables(pg: TestServer) -> None:
+    small = pg.create_database("few", _many_tables_sql(5))
+    large = pg.create_database("many", _many_tables_sql(300))
+    small_catalog = await _load(pg, small)
+    large_catalog = await _load(pg, large)
+    assert len(small_catalog.tables) == 6 and len(large_catalog.tables) == 301
+    # counted on the server, from its statement log: one line per executed statement
+    assert len(_executed_statements(pg, small)) == QUERIES_PER_LOAD
+    assert len(_executed_statements(pg, large)) == QUERIES_PER_LOAD
+    assert QUERIES_PER_LOAD <= 8
+    t7 = large_catalog.table("t7")
+    assert t7 is not None
+    assert [c.name for c in t7.columns] == ["id", "hub_id", "note"]
+    assert {i.name for i in t7.indexes} == {"t7_pkey", "t7_note"}
+    assert [p.name for p in t7.policies] == ["p7"] and t7.rls_enabled
+    hub = large_catalog.table("public.hub")
+    assert hub is not None and len(hub.referenced_by) == 300
+
+
+async def test_catalog_queries_run_read_only(pg: TestServer) -> None:
+    database = pg.create_database("ro", "CREATE TABLE victim (id int);")
+    pool = await create_pool(ConnectionTarget(pg.dsn(database), "test"))
+    try:
+        async with read_only(pool) as conn:
+            with pytest.raises(asyncpg.ReadOnlySQLTransactionError):
+                await conn.execute("INSERT INTO victim VALUES (1)")
+        async with pool.acquire() as conn:
+            assert await conn.fetchval("SELECT count(*) FROM victim") == 0
+    finally:
+        await pool.close()
+    log = (pg.server.data_dir / "server.log").read_text(errors="replace")
+    begins = re.findall(rf"{database} ehgtui: LOG:  statement: (BEGIN[^\n]*)", log)
+    assert begins and all("READ ONLY" in b for b in begins)
+
+
+async def test_other_schemas_and_referenced_by_across_schemas(pg: TestServer) -> None:
+    database = pg.create_database(
+        "xs",
+        """
+        CREATE SCHEMA app;
+        CREATE TABLE public.parent (id uuid PRIMARY KEY);
+        CREATE TABLE app.child (id int, parent_id uuid REFERENCES public.parent(id)
+                                ON DELETE CASCADE);
+        """,
+    )
+    only_public = await _load(pg, database)
+    assert [t.name for t in only_public.tables] == ["parent"]
+    ref = only_public.tables[0].referenced_by
+    assert [(r.schema, r.table, r.on_delete) for r in ref] == [("app", "child", "CASCADE")]
+    both = await _load(pg, database, ("public", "app"))
+    child = both.table("app.child")
+    assert child is not None
+    fk = child.foreign_keys[0]
+    assert (fk.ref_schema, fk.ref_table, fk.ref_columns, fk.on_delete) == (
+        "public",
+        "parent",
+        ("id",),
+        "CASCADE",
+    )
