@@ -1,0 +1,213 @@
+"""The catalog cache: the last loaded catalog of each server, shown at once on the next start.
+
+One JSON file per server identity (`user@host:port/database`, never a password) and schema set,
+named by a hash of both, mode 0600, written atomically (temporary file + rename) so a crash never
+leaves half a file behind. The file carries the fingerprint (`fingerprint.py`) taken just before
+the load, so that one cheap query on the next start tells whether the cached catalog is current.
+A file of another format version, or one that cannot be parsed, is ignored with a one-line
+reason and overwritten by the next save.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import platformdirs
+
+from ehgtui import __version__
+from ehgtui.catalog.fingerprint import fetch_fingerprint
+from ehgtui.catalog.loader import load_catalog
+from ehgtui.catalog.model import Catalog
+from ehgtui.catalog.serialize import catalog_from_data, to_data
+
+CACHE_FORMAT = 1
+"""Bumped whenever the file layout or the catalog's JSON shape changes incompatibly."""
+
+_SUFFIX = ".catalog.json"
+
+
+class CacheError(OSError):
+    """The cache file could not be written; the message is one line."""
+
+
+@dataclass(frozen=True)
+class CachedCatalog:
+    """A catalog read back from the cache, with what is needed to check it is still current."""
+
+    catalog: Catalog
+    fingerprint: str
+    """The fingerprint taken just before the cached catalog was loaded."""
+    identity: str
+    """The server identity the file belongs to (no password)."""
+    schemas: tuple[str, ...]
+    saved_at: float
+    """Unix time of the save."""
+    path: Path
+
+    @property
+    def age_seconds(self) -> float:
+        """How old the cached catalog is, for "cached 3 min ago" notes."""
+        return max(0.0, time.time() - self.saved_at)
+
+
+@dataclass(frozen=True)
+class CacheRead:
+    """What `read_cached` found: a usable catalog, or why the file was ignored (or neither)."""
+
+    cached: CachedCatalog | None
+    warning: str | None = None
+    """One line saying why an existing file was ignored; None when there was nothing to read."""
+
+
+def cache_dir() -> Path:
+    """The directory holding the cache files (honours XDG_CACHE_HOME on Linux)."""
+    return Path(platformdirs.user_cache_dir("ehgtui", appauthor=False)) / "catalogs"
+
+
+def cache_key(identity: str, schemas: Sequence[str]) -> str:
+    """A file-name-safe hash of identity and schema set (the identity itself never has secrets,
+    but hashing keeps host and user names out of directory listings too)."""
+    text = identity + "\0" + "\0".join(schemas)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def cache_path(identity: str, schemas: Sequence[str], directory: Path | None = None) -> Path:
+    """Where the catalog of `schemas` on the server `identity` is cached."""
+    return (directory or cache_dir()) / f"{cache_key(identity, schemas)}{_SUFFIX}"
+
+
+def save_cached(
+    identity: str,
+    schemas: Sequence[str],
+    catalog: Catalog,
+    fingerprint: str,
+    directory: Path | None = None,
+) -> Path:
+    """Write the catalog to its cache file atomically with mode 0600; return the path.
+
+    Raises:
+        CacheError: the directory or file could not be written.
+    """
+    path = cache_path(identity, schemas, directory)
+    document = {
+        "format": CACHE_FORMAT,
+        "ehgtui": __version__,
+        "fingerprint": fingerprint,
+        "identity": identity,
+        "schemas": list(schemas),
+        "saved_at": time.time(),
+        "catalog": to_data(catalog),
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, temp_name = tempfile.mkstemp(prefix=".tmp-", suffix=_SUFFIX, dir=path.parent)
+    except OSError as exc:
+        raise CacheError(f"cannot write the catalog cache in {path.parent}: {exc}") from None
+    try:
+        # mkstemp already creates the file 0600; chmod again in case of an unusual umask/ACL.
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(document, handle, separators=(",", ":"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise CacheError(f"cannot write the catalog cache {path}: {exc}") from None
+    return path
+
+
+def _parse(path: Path, identity: str, schemas: Sequence[str]) -> CachedCatalog:
+    """Read and check one cache file; raise ValueError with a short reason when unusable."""
+    try:
+        document: Any = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"corrupt or truncated ({exc.__class__.__name__})") from None
+    if not isinstance(document, dict):
+        raise ValueError("not a cache document")
+    if document.get("format") != CACHE_FORMAT:
+        raise ValueError(f"format {document.get('format')!r}, expected {CACHE_FORMAT}")
+    if document.get("identity") != identity or document.get("schemas") != list(schemas):
+        raise ValueError("written for another server or schema set")
+    try:
+        catalog = catalog_from_data(document["catalog"])
+        fingerprint = str(document["fingerprint"])
+        saved_at = float(document["saved_at"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"malformed catalog ({exc.__class__.__name__}: {exc})") from None
+    return CachedCatalog(catalog, fingerprint, identity, tuple(schemas), saved_at, path)
+
+
+def read_cached(identity: str, schemas: Sequence[str], directory: Path | None = None) -> CacheRead:
+    """Read the cached catalog of `schemas` on `identity`, if a usable one exists.
+
+    Never raises for a bad file: it is ignored, the reason is returned as `warning`, and the
+    next `save_cached` replaces it.
+    """
+    path = cache_path(identity, schemas, directory)
+    try:
+        return CacheRead(_parse(path, identity, schemas))
+    except FileNotFoundError:
+        return CacheRead(None)
+    except OSError as exc:
+        return CacheRead(None, f"catalog cache {path} ignored: cannot read it ({exc.strerror})")
+    except ValueError as exc:
+        return CacheRead(None, f"catalog cache {path} ignored: {exc}")
+
+
+def clear_cache(directory: Path | None = None) -> int:
+    """Delete every cache file (and leftover temporary file); return how many were deleted."""
+    root = directory or cache_dir()
+    if not root.is_dir():
+        return 0
+    deleted = 0
+    for path in root.iterdir():
+        if path.name.endswith(_SUFFIX) and path.is_file():
+            path.unlink(missing_ok=True)
+            deleted += 1
+    return deleted
+
+
+async def load_and_cache(
+    pool: asyncpg.Pool, identity: str, schemas: Sequence[str], directory: Path | None = None
+) -> Catalog:
+    """Load the catalog and save it to the cache (best effort: a cache that cannot be written
+    only costs the next start its speed-up, so CacheError is swallowed).
+
+    The fingerprint is taken before the load: if DDL lands in between, the cache holds a newer
+    catalog under an older fingerprint, which only causes one needless reload.
+    """
+    fingerprint = await fetch_fingerprint(pool, schemas)
+    catalog = await load_catalog(pool, schemas)
+    with contextlib.suppress(CacheError):
+        save_cached(identity, schemas, catalog, fingerprint, directory)
+    return catalog
+
+
+async def refresh_if_changed(
+    pool: asyncpg.Pool, cached: CachedCatalog, *, save: bool = True
+) -> Catalog | None:
+    """Return a freshly loaded catalog if the server's fingerprint differs, else None.
+
+    One fingerprint query when nothing changed; a full load (and, with `save`, a new cache
+    file, best effort) only when something did.
+    """
+    fingerprint = await fetch_fingerprint(pool, cached.schemas)
+    if fingerprint == cached.fingerprint:
+        return None
+    catalog = await load_catalog(pool, cached.schemas)
+    if save:
+        with contextlib.suppress(CacheError):
+            save_cached(cached.identity, cached.schemas, catalog, fingerprint, cached.path.parent)
+    return catalog
