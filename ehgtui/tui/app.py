@@ -1,0 +1,129 @@
+"""The App: bindings, palette providers, theme persistence and screen wiring — nothing more.
+
+`build_app` is the one factory the CLI and the tests use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.theme import Theme
+
+from ehgtui.config import Config, remember_theme
+from ehgtui.db.settings import ConnectionTarget
+from ehgtui.tui.commands import FindColumnProvider, GoToTableProvider
+from ehgtui.tui.screens.help import HelpScreen
+from ehgtui.tui.screens.main import ExplorerScreen
+from ehgtui.tui.widgets.detail.grid import DetailGrid
+from ehgtui.tui.widgets.detail.table_detail import TableDetail
+from ehgtui.tui.widgets.tree.domain_tree import DomainTree
+from ehgtui.tui.widgets.tree.filter_input import TableFilter
+
+
+class EhgApp(App[None]):
+    """ehgtui's terminal UI: one explorer screen, a help screen and the command palette."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "ehgtui"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+p", "command_palette", "Palette", id="app.palette"),
+    ]
+    """
+    | Key(s) | Description |
+    | :- | :- |
+    | q | Quit. |
+    | ? | Show every key binding. |
+    | ctrl+p | Command palette: go to table, find column, themes. |
+    """
+
+    COMMANDS = App.COMMANDS | {GoToTableProvider, FindColumnProvider}
+
+    def __init__(
+        self,
+        open_target: Callable[[], ConnectionTarget],
+        schemas: tuple[str, ...],
+        config: Config,
+        *,
+        stable: bool = False,
+    ) -> None:
+        super().__init__()
+        self._open_target = open_target
+        self._schemas = schemas
+        self._config = config
+        self.stable = stable
+        """Hide sizes and row estimates (snapshots, screenshots); never persist the theme."""
+        if config.theme and config.theme in self.available_themes:
+            self.theme = config.theme
+        self._remembered_theme = self.theme
+
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.push_screen(
+            ExplorerScreen(self._open_target, self._schemas, self._config.domains, self.stable)
+        )
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name != self._remembered_theme and not self.stable:
+            self._remembered_theme = theme.name
+            self._remember_theme(theme.name)
+
+    @work(
+        thread=True,
+        exit_on_error=False,
+        group="config",
+        name="remember-theme",
+        description="Write the chosen theme to the user config file",
+    )
+    def _remember_theme(self, name: str) -> None:
+        try:
+            remember_theme(name)
+        except OSError as exc:
+            self.call_from_thread(
+                self.notify, f"could not save the theme: {exc}", severity="warning"
+            )
+
+    def action_help(self) -> None:
+        """Show the help screen listing every binding."""
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(
+            HelpScreen(
+                [
+                    ("App", list(self.BINDINGS)),
+                    ("Explorer", list(ExplorerScreen.BINDINGS)),
+                    ("Tree", list(DomainTree.BINDINGS)),
+                    ("Filter", list(TableFilter.BINDINGS)),
+                    ("Detail", list(TableDetail.BINDINGS)),
+                    ("Grids", list(DetailGrid.BINDINGS)),
+                    ("Help", list(HelpScreen.BINDINGS)),
+                ]
+            )
+        )
+
+
+def build_app(
+    open_target: Callable[[], ConnectionTarget],
+    schemas: tuple[str, ...],
+    config: Config,
+    *,
+    stable: bool = False,
+) -> EhgApp:
+    """Build the app; nothing connects until it runs (the target is opened in a worker).
+
+    Args:
+        open_target: Blocking callable returning where to connect (may start the demo server).
+        schemas: The schemas to load, the first one primary.
+        config: The loaded configuration (domains, theme).
+        stable: Hide values that vary between runs, for snapshots and screenshots.
+
+    Returns:
+        The app, ready for `run()` or `run_test()`.
+    """
+    return EhgApp(open_target, schemas, config, stable=stable)

@@ -1,0 +1,142 @@
+"""Command palette providers: "Go to table…" and "Find column…".
+
+Both read the catalog of the explorer screen and do nothing until it is loaded. Titles read
+`group: action` (Textual's palette shows them in one list with the built-in commands).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from ehgtui.catalog.model import Catalog
+from ehgtui.tui.fuzzy import fuzzy_score
+from ehgtui.tui.messages import OpenTable
+
+HIT_LIMIT = 60
+"""At most this many hits per provider: the palette shows a screenful anyway."""
+
+
+def _explorer_catalog(provider: Provider) -> Catalog | None:
+    from ehgtui.tui.screens.main import ExplorerScreen
+
+    for screen in provider.app.screen_stack:
+        if isinstance(screen, ExplorerScreen):
+            return screen.catalog
+    return None
+
+
+def _post_open(provider: Provider, message: OpenTable) -> None:
+    from ehgtui.tui.screens.main import ExplorerScreen
+
+    for screen in provider.app.screen_stack:
+        if isinstance(screen, ExplorerScreen):
+            screen.post_message(message)
+            return
+
+
+def table_hits(catalog: Catalog, query: str, limit: int = HIT_LIMIT) -> list[tuple[float, str]]:
+    """Tables matching `query`, best first, as (score, `schema.table`).
+
+    Args:
+        catalog: The loaded catalog.
+        query: What the user typed.
+        limit: Keep at most this many.
+
+    Returns:
+        The hits.
+    """
+    scored = [(fuzzy_score(query, t.name), t.qualified_name) for t in catalog.tables]
+    return sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], s[1]))[:limit]
+
+
+def column_hits(
+    catalog: Catalog, query: str, limit: int = HIT_LIMIT
+) -> list[tuple[float, str, str]]:
+    """Columns whose name matches `query`, best first, as (score, column, `schema.table`).
+
+    Args:
+        catalog: The loaded catalog.
+        query: A column name or part of one.
+        limit: Keep at most this many.
+
+    Returns:
+        The hits: one per table having such a column.
+    """
+    score_of: dict[str, float] = {}
+    hits: list[tuple[float, str, str]] = []
+    for table in catalog.tables:
+        for column in table.columns:
+            score = score_of.get(column.name)
+            if score is None:
+                score = score_of[column.name] = fuzzy_score(query, column.name)
+            if score > 0:
+                hits.append((score, column.name, table.qualified_name))
+    return sorted(hits, key=lambda h: (-h[0], h[1], h[2]))[:limit]
+
+
+class GoToTableProvider(Provider):
+    """`Go to table: strategic_directives_v2`: jump to any table by (fuzzy) name."""
+
+    async def discover(self) -> Hits:
+        catalog = _explorer_catalog(self)
+        if catalog is None:
+            return
+        yield DiscoveryHit(
+            "Go to table…",
+            partial(self._noop),
+            help="type a table name to jump to it",
+        )
+
+    async def search(self, query: str) -> Hits:
+        catalog = _explorer_catalog(self)
+        if catalog is None or not query.strip():
+            return
+        matcher = self.matcher(query)
+        for score, name in table_hits(catalog, query):
+            title = f"Go to table: {name}"
+            yield Hit(
+                score / 200,
+                matcher.highlight(title),
+                partial(_post_open, self, OpenTable(name)),
+                text=title,
+                help="open the table",
+            )
+
+    def _noop(self) -> None:
+        """Discovery only tells the user the command exists; typing a name runs it."""
+        self.app.notify("type part of a table name in the palette", timeout=3)
+
+
+class FindColumnProvider(Provider):
+    """`Find column: sd_id in sd_phase_handoffs`: tables having a column named like X."""
+
+    async def discover(self) -> Hits:
+        catalog = _explorer_catalog(self)
+        if catalog is None:
+            return
+        yield DiscoveryHit(
+            "Find column…",
+            partial(self._noop),
+            help="type a column name to list the tables that have it",
+        )
+
+    async def search(self, query: str) -> Hits:
+        catalog = _explorer_catalog(self)
+        if catalog is None or not query.strip():
+            return
+        matcher = self.matcher(query)
+        for score, column, table in column_hits(catalog, query):
+            title = f"Find column: {column} in {table}"
+            yield Hit(
+                score / 200 * 0.9,  # a table name match ranks above a column of the same name
+                matcher.highlight(title),
+                partial(_post_open, self, OpenTable(table, tab="columns", column=column)),
+                text=title,
+                help="open the table at this column",
+            )
+
+    def _noop(self) -> None:
+        """Discovery only tells the user the command exists; typing a name runs it."""
+        self.app.notify("type part of a column name in the palette", timeout=3)

@@ -1,0 +1,60 @@
+"""App-wide messages: what the connection and catalog workers report, and navigation requests.
+
+Workers never touch widgets; they post one of these and a handler on the explorer screen
+changes the state. Widget-local messages live nested in their widget instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import asyncpg
+from textual.message import Message
+
+from ehgtui.catalog.domains import DomainMap
+from ehgtui.catalog.model import Catalog
+from ehgtui.db.settings import ConnectionTarget
+
+
+@dataclass
+class TargetResolved(Message):
+    """The (possibly slow) `open_target` callable returned where to connect."""
+
+    target: ConnectionTarget
+
+
+@dataclass
+class PoolOpened(Message):
+    """An asyncpg pool was created in the app's event loop; the screen now owns it."""
+
+    pool: asyncpg.Pool
+
+
+@dataclass
+class CatalogLoaded(Message):
+    """A catalog load (first or refresh) finished, already grouped into domains."""
+
+    catalog: Catalog
+    domain_map: DomainMap
+    seconds: float
+    """How long the bulk load took, for the status line."""
+
+
+@dataclass
+class LoadFailed(Message):
+    """Connecting or loading failed; `reason` is one line with no secret and no traceback."""
+
+    reason: str
+    stage: str
+    """`connect` when no target or pool exists yet, `catalog` when the load itself failed."""
+
+
+@dataclass
+class OpenTable(Message):
+    """Show a table (from the palette or the filter), optionally on a tab at a column."""
+
+    qualified_name: str
+    tab: str | None = None
+    """Tab id to activate, e.g. `columns`; None keeps the current tab."""
+    column: str | None = None
+    """Column to put the Columns grid's cursor on."""

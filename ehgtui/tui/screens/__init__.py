@@ -1,0 +1,1 @@
+"""Screens: the explorer and the help overlay."""

@@ -1,0 +1,332 @@
+"""The explorer screen: connection bar, domain tree, table detail and footer.
+
+It owns the explorer's state (target, pool, catalog, selection). Workers do the I/O and post
+app-wide messages (`tui/messages.py`); the handlers here change the state and call the panes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import ClassVar
+
+import asyncpg
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer
+
+from ehgtui.catalog.domains import DomainMap, DomainSettings, classify
+from ehgtui.catalog.loader import load_catalog
+from ehgtui.catalog.model import Catalog
+from ehgtui.db.pool import create_pool
+from ehgtui.db.settings import ConnectionTarget
+from ehgtui.tui.messages import CatalogLoaded, LoadFailed, OpenTable, PoolOpened, TargetResolved
+from ehgtui.tui.widgets.connection_bar import ConnectionBar
+from ehgtui.tui.widgets.detail.columns import ColumnsGrid
+from ehgtui.tui.widgets.detail.table_detail import TableDetail
+from ehgtui.tui.widgets.status_panel import StatusPanel
+from ehgtui.tui.widgets.tree.domain_tree import DomainTree
+from ehgtui.tui.widgets.tree.pane import TreePane
+
+POOL_CLOSE_TIMEOUT_SECONDS = 3.0
+"""How long a clean pool close may take on exit before connections are terminated."""
+
+
+def one_line_reason(exc: BaseException) -> str:
+    """The first line of an exception's message (its type when empty): never a traceback."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class ExplorerScreen(Screen[None]):
+    """The screen people live in: browse domains on the left, read a table on the right."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", id="explorer.filter"),
+        Binding(
+            "r", "reload", "Reload", tooltip="Reload the catalog (or retry)", id="explorer.reload"
+        ),
+        Binding("escape", "back", "Back to tree", show=False, id="explorer.back"),
+        Binding("tab", "app.focus_next", "Next pane", show=False, id="explorer.next_pane"),
+        Binding(
+            "shift+tab", "app.focus_previous", "Prev pane", show=False, id="explorer.prev_pane"
+        ),
+        # `y` (copy) is reserved for the clipboard feature: tui/clipboard.py will bind it here.
+    ]
+    """
+    | Key(s) | Description |
+    | :- | :- |
+    | / | Filter the tree as you type. |
+    | r | Reload the catalog in the background, keeping the selection (retry after a failure). |
+    | escape | Close the filter, or go back to the tree. |
+    | tab, shift+tab | Move between the panes. |
+    """
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (100, "-wide"),
+    ]
+    """Below 100 columns the tree narrows (see app.tcss)."""
+
+    def __init__(
+        self,
+        open_target: Callable[[], ConnectionTarget],
+        schemas: tuple[str, ...],
+        domain_settings: DomainSettings,
+        stable: bool = False,
+    ) -> None:
+        super().__init__()
+        self._open_target = open_target
+        self.schemas = schemas
+        """The schemas to load, first one primary."""
+        self.domain_settings = domain_settings
+        self.stable = stable
+        """Hide values that vary between runs (snapshots, screenshots)."""
+        self.target: ConnectionTarget | None = None
+        self.pool: asyncpg.Pool | None = None
+        self.catalog: Catalog | None = None
+        self.domain_map: DomainMap | None = None
+        self.selected: str | None = None
+        """`schema.table` shown in the detail pane, kept across reloads."""
+
+    def compose(self) -> ComposeResult:
+        yield ConnectionBar(id="connection-bar")
+        with ContentSwitcher(initial="status", id="body"):
+            yield StatusPanel(id="status")
+            with Horizontal(id="explorer"):
+                yield TreePane(id="tree-pane")
+                detail = TableDetail(id="table-detail")
+                detail.stable = self.stable
+                yield detail
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.connect()
+
+    async def on_unmount(self) -> None:
+        await self.close_pool()
+
+    # -- state transitions (method calls from bindings and handlers) ------------------------
+
+    def connect(self) -> None:
+        """Start (or restart) getting a target, a pool and a catalog, in workers."""
+        status = self.query_one(StatusPanel)
+        status.failed = False
+        if self.target is None:
+            status.message = "connecting…"
+            self.query_one(ConnectionBar).status = "connecting…"
+            self._resolve_target()
+        else:
+            self.reload()
+
+    def reload(self) -> None:
+        """Reload the catalog in the background; the current view stays until it arrives."""
+        if self.target is None:
+            self.connect()
+            return
+        loading = "refreshing…" if self.catalog is not None else "loading catalog…"
+        self.query_one(ConnectionBar).status = loading
+        self.query_one(StatusPanel).message = loading
+        self._load(self.target, self.pool)
+
+    async def close_pool(self) -> None:
+        """Close the pool (terminating it if a clean close takes too long)."""
+        pool, self.pool = self.pool, None
+        if pool is None:
+            return
+        try:
+            await asyncio.wait_for(pool.close(), POOL_CLOSE_TIMEOUT_SECONDS)
+        except (TimeoutError, asyncpg.PostgresError, OSError):
+            pool.terminate()
+
+    def show_table(self, qualified_name: str) -> bool:
+        """Show a table in the detail pane (does not move the tree's cursor).
+
+        Args:
+            qualified_name: `schema.table`.
+
+        Returns:
+            False when the catalog has no such table.
+        """
+        if self.catalog is None or self.domain_map is None:
+            return False
+        table = self.catalog.table(qualified_name)
+        if table is None:
+            return False
+        self.selected = table.qualified_name
+        domain = self.domain_map.domain_of(table)
+        self.query_one(TableDetail).show_table(table, self.catalog, domain)
+        return True
+
+    # -- workers: I/O only, report with messages ---------------------------------------------
+
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="connect",
+        name="open-target",
+        description="Resolve the connection target (may start the demo server)",
+    )
+    def _resolve_target(self) -> None:
+        try:
+            target = self._open_target()
+        except Exception as exc:  # DsnError, ServerError, or anything the opener raises
+            self.post_message(LoadFailed(one_line_reason(exc), "connect"))
+            return
+        self.post_message(TargetResolved(target))
+
+    @work(
+        exclusive=True,
+        exit_on_error=False,
+        group="catalog",
+        name="load-catalog",
+        description="Open the pool if needed and load the catalog in bulk",
+    )
+    async def _load(self, target: ConnectionTarget, pool: asyncpg.Pool | None) -> None:
+        started = time.perf_counter()
+        try:
+            if pool is None:
+                pool = await create_pool(target)
+                self.post_message(PoolOpened(pool))
+            catalog = await load_catalog(pool, self.schemas)
+            domain_map = classify(catalog, self.domain_settings)
+        except Exception as exc:  # ConnectError, CatalogError, or a dropped connection
+            self.post_message(LoadFailed(one_line_reason(exc), "catalog"))
+            return
+        self.post_message(CatalogLoaded(catalog, domain_map, time.perf_counter() - started))
+
+    # -- handlers: own the state -------------------------------------------------------------
+
+    @on(TargetResolved)
+    def _target_resolved(self, message: TargetResolved) -> None:
+        self.target = message.target
+        self.query_one(
+            ConnectionBar
+        ).target_label = f"{message.target.masked} ({message.target.source})"
+        self.reload()
+
+    @on(PoolOpened)
+    def _pool_opened(self, message: PoolOpened) -> None:
+        self.pool = message.pool
+
+    @on(CatalogLoaded)
+    def _catalog_loaded(self, message: CatalogLoaded) -> None:
+        first_load = self.catalog is None
+        self.catalog = message.catalog
+        self.domain_map = message.domain_map
+        bar = self.query_one(ConnectionBar)
+        bar.server_version = f"PostgreSQL {message.catalog.server.version}"
+        bar.table_count = len(message.catalog.tables)
+        bar.status = ""
+        self.query_one("#body", ContentSwitcher).current = "explorer"
+        pane = self.query_one(TreePane)
+        keep = self.selected if self.selected and message.catalog.table(self.selected) else None
+        if keep is None:
+            keep = self._first_table(message.domain_map)
+        pane.show_domains(message.domain_map, keep)
+        if keep:
+            self.show_table(keep)
+        if first_load:
+            pane.tree.focus()
+        else:
+            self.notify(f"catalog reloaded in {message.seconds:.1f}s", timeout=2)
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        bar = self.query_one(ConnectionBar)
+        bar.status = "failed"
+        if self.catalog is not None:
+            # a failed refresh keeps the catalog on screen; the user can press r again
+            self.notify(message.reason, title="Reload failed", severity="error", timeout=8)
+            bar.status = "reload failed"
+            return
+        status = self.query_one(StatusPanel)
+        status.message = message.reason
+        status.failed = True
+        self.query_one("#body", ContentSwitcher).current = "status"
+        self.query_one("#retry").focus()
+
+    @on(StatusPanel.RetryPressed)
+    def _retry(self) -> None:
+        self.connect()
+
+    @on(DomainTree.TableHighlighted)
+    def _table_highlighted(self, message: DomainTree.TableHighlighted) -> None:
+        if message.qualified_name:
+            self.show_table(message.qualified_name)
+        elif message.missing_name:
+            domain = ""
+            if self.domain_map is not None:
+                domain = next(
+                    (
+                        d.name
+                        for d in self.domain_map.domains
+                        if message.missing_name in d.missing_key_tables
+                    ),
+                    "",
+                )
+            self.selected = None
+            self.query_one(TableDetail).show_missing(message.missing_name, domain)
+
+    @on(DomainTree.TableChosen)
+    def _table_chosen(self, message: DomainTree.TableChosen) -> None:
+        if self.show_table(message.qualified_name):
+            self._focus_detail()
+
+    @on(OpenTable)
+    def _open_table(self, message: OpenTable) -> None:
+        pane = self.query_one(TreePane)
+        if pane.has_class("-filtering"):
+            pane.close_filter()
+        pane.tree.select_table(message.qualified_name, post=False)
+        if not self.show_table(message.qualified_name):
+            self.notify(f"no table {message.qualified_name}", severity="warning")
+            return
+        detail = self.query_one(TableDetail)
+        if message.tab:
+            detail.show_tab(message.tab)
+        if message.column:
+            detail.query_one(ColumnsGrid).move_to_column(message.column)
+        self._focus_detail()
+
+    def _focus_detail(self) -> None:
+        detail = self.query_one(TableDetail)
+        pane = detail.tabs.get_pane(detail.tabs.active)
+        for widget in pane.query("*"):
+            if widget.focusable:
+                widget.focus()
+                return
+
+    @staticmethod
+    def _first_table(domain_map: DomainMap) -> str | None:
+        for domain in domain_map.domains:
+            if domain.tables:
+                return min(domain.tables, key=lambda t: t.name).qualified_name
+        return None
+
+    # -- actions (bindings) ------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        """Open the tree filter."""
+        if self.catalog is not None:
+            self.query_one(TreePane).open_filter()
+
+    def action_reload(self) -> None:
+        """Reload the catalog, or retry after a failure."""
+        if self.target is None or self.catalog is None and self.query_one(StatusPanel).failed:
+            self.connect()
+        else:
+            self.reload()
+
+    def action_back(self) -> None:
+        """Close the filter if it is open, else move focus to the tree."""
+        pane = self.query_one(TreePane)
+        if pane.has_class("-filtering"):
+            pane.close_filter()
+        elif self.catalog is not None:
+            pane.tree.focus()

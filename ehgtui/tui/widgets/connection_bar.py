@@ -1,0 +1,45 @@
+"""The one-line header: masked connection, server version, table count and load state."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+
+
+class ConnectionBar(Widget):
+    """Shows where we are connected (password masked) and what the catalog holds.
+
+    It only renders its reactive attributes; the explorer screen sets them.
+    """
+
+    DEFAULT_CSS = """
+    ConnectionBar {
+        dock: top;
+        height: 1;
+        background: $panel;
+        color: $foreground;
+        padding: 0 1;
+    }
+    """
+
+    target_label: reactive[str] = reactive("")
+    """The masked DSN (never the password) and where it came from."""
+    server_version: reactive[str] = reactive("")
+    """e.g. `PostgreSQL 18.1`; empty until connected."""
+    table_count: reactive[int | None] = reactive(None)
+    """Relations in the catalog; None until loaded."""
+    status: reactive[str] = reactive("starting…")
+    """What is happening now: `connecting…`, `loading catalog…`, `refreshing…`, or ""."""
+
+    def render(self) -> Content:
+        parts = [Content.styled("ehgtui", "bold $accent")]
+        if self.target_label:
+            parts.append(Content(self.target_label))
+        if self.server_version:
+            parts.append(Content(self.server_version))
+        if self.table_count is not None:
+            parts.append(Content(f"{self.table_count} tables"))
+        if self.status:
+            parts.append(Content.styled(self.status, "italic $text-muted"))
+        return Content(" · ").join(parts)

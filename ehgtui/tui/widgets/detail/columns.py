@@ -1,0 +1,93 @@
+"""The Columns tab: name, full type, nullability, default, PK/FK markers and comment."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from ehgtui.catalog.model import Catalog, Column, Table
+from ehgtui.tui.formatting import one_line
+from ehgtui.tui.widgets.detail.grid import Cell, DetailGrid
+
+COLUMNS_HEADER = ("Column", "Type", "Null", "Default", "Key", "Comment")
+"""The grid's column labels."""
+
+
+def key_marker(table: Table, column: Column) -> str:
+    """PK / FK → target / UQ markers of one column.
+
+    Args:
+        table: The table the column belongs to.
+        column: The column.
+
+    Returns:
+        e.g. `PK`, `FK → strategic_directives_v2(id)`, `PK, FK → …`, or "".
+    """
+    marks: list[str] = []
+    pk = table.primary_key
+    if pk is not None and column.name in pk.columns:
+        marks.append("PK")
+    for fk in table.foreign_keys:
+        if column.name in fk.columns and fk.ref_table:
+            ref = fk.ref_columns[fk.columns.index(column.name)] if fk.ref_columns else ""
+            target = (
+                fk.ref_table if fk.ref_schema == table.schema else f"{fk.ref_schema}.{fk.ref_table}"
+            )
+            marks.append(f"FK → {target}({ref})")
+    for constraint in table.constraints:
+        if constraint.kind == "UNIQUE" and constraint.columns == (column.name,):
+            marks.append("UQ")
+    return ", ".join(marks)
+
+
+def default_text(column: Column) -> str:
+    """What the Default cell shows: the default, or how an identity/generated value is made."""
+    if column.identity:
+        return f"GENERATED {column.identity} AS IDENTITY"
+    if column.generated:
+        return f"GENERATED ALWAYS AS ({column.generated}) {column.generated_kind or 'STORED'}"
+    return one_line(column.default, 60)
+
+
+def type_text(column: Column) -> Cell:
+    """The full type; enum types (and arrays of them) list their labels after it, dimmed."""
+    if not column.enum_values:
+        return column.data_type
+    labels = "|".join(column.enum_values)
+    return Text.assemble(column.data_type, (f" {{{one_line(labels, 40)}}}", "dim"))
+
+
+class ColumnsGrid(DetailGrid):
+    """One row per column of the selected table, in attnum order."""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's own name)
+        super().__init__(COLUMNS_HEADER, id=id)
+
+    def show_table(self, table: Table, catalog: Catalog) -> None:
+        """Show the columns of `table`.
+
+        Args:
+            table: The table to show.
+            catalog: The whole catalog (unused here; every tab takes the same arguments).
+        """
+        self.show_rows(
+            (
+                column.name,
+                type_text(column),
+                "NOT NULL" if column.not_null else "null",
+                default_text(column),
+                key_marker(table, column),
+                one_line(column.comment, 80),
+            )
+            for column in table.columns
+        )
+
+    def move_to_column(self, name: str) -> None:
+        """Put the cursor on the row of column `name`, if there is one.
+
+        Args:
+            name: A column name of the table shown.
+        """
+        for index in range(self.row_count):
+            if self.get_row_at(index)[0] == name:
+                self.move_cursor(row=index)
+                return

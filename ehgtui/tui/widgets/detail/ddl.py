@@ -1,0 +1,61 @@
+"""The DDL tab: the table's DDL, read-only and highlighted when tree-sitter SQL is installed.
+
+The DDL renderer lives in `ehgtui.ddl` (another part of the project); `render_table_ddl` is the
+one place that connects to it, so the tab keeps working (with a placeholder) until it exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import TextArea
+
+from ehgtui.catalog.model import Catalog, Table
+
+DDL_PLACEHOLDER = "-- DDL for {name} will appear here once ehgtui.ddl provides table_ddl().\n"
+"""Shown while `ehgtui.ddl` has no `table_ddl` function."""
+
+
+def render_table_ddl(table: Table, catalog: Catalog) -> str:
+    """Return the table's DDL from `ehgtui.ddl.table_ddl`, or a placeholder when it is missing.
+
+    Args:
+        table: The table.
+        catalog: The whole catalog (sequences, referenced types live there).
+
+    Returns:
+        The DDL text, ending with a newline.
+    """
+    try:
+        from ehgtui.ddl import table_ddl  # type: ignore[attr-defined]
+    except ImportError:
+        return DDL_PLACEHOLDER.format(name=table.qualified_name)
+    renderer: Any = table_ddl
+    try:
+        text = renderer(table, catalog)
+    except Exception as exc:  # the renderer is young; a failure must not take the UI down
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return f"-- could not render the DDL of {table.qualified_name}: {first}\n"
+    return text if text.endswith("\n") else text + "\n"
+
+
+class DdlView(TextArea):
+    """A read-only TextArea showing the selected table's DDL."""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's own name)
+        super().__init__(
+            "", read_only=True, show_line_numbers=True, soft_wrap=False, id=id, tab_behavior="focus"
+        )
+
+    def on_mount(self) -> None:
+        if "sql" in self.available_languages:
+            self.language = "sql"
+
+    def show_table(self, table: Table, catalog: Catalog) -> None:
+        """Show the DDL of `table`.
+
+        Args:
+            table: The table to show.
+            catalog: The whole catalog, which the DDL renderer needs.
+        """
+        self.load_text(render_table_ddl(table, catalog))

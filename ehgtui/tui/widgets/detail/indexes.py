@@ -1,0 +1,46 @@
+"""The Indexes tab: name, definition, unique/primary, partial predicate and size."""
+
+from __future__ import annotations
+
+from ehgtui.catalog.model import Catalog, Index, Table
+from ehgtui.tui.formatting import VOLATILE_PLACEHOLDER, human_bytes, one_line
+from ehgtui.tui.widgets.detail.grid import DetailGrid
+
+INDEXES_HEADER = ("Name", "Kind", "Method", "Columns", "Predicate", "Size", "Definition")
+"""The grid's column labels."""
+
+
+def index_kind(index: Index) -> str:
+    """`primary`, `unique` or `index`, plus `invalid` when a build failed."""
+    kind = "primary" if index.is_primary else "unique" if index.is_unique else "index"
+    return kind if index.is_valid else f"{kind} (invalid)"
+
+
+class IndexesGrid(DetailGrid):
+    """One row per index of the selected table."""
+
+    stable: bool = False
+    """Hide sizes (they differ between runs) for snapshots and screenshots."""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's own name)
+        super().__init__(INDEXES_HEADER, id=id)
+
+    def show_table(self, table: Table, catalog: Catalog) -> None:
+        """Show the indexes of `table`.
+
+        Args:
+            table: The table to show.
+            catalog: The whole catalog (unused).
+        """
+        self.show_rows(
+            (
+                index.name,
+                index_kind(index),
+                index.method,
+                ", ".join(index.columns),
+                one_line(index.predicate, 60),
+                VOLATILE_PLACEHOLDER if self.stable else human_bytes(index.size_bytes),
+                one_line(index.definition, 200),
+            )
+            for index in sorted(table.indexes, key=lambda i: (not i.is_primary, i.name))
+        )

@@ -1,0 +1,196 @@
+"""The right pane: the selected table's summary over its tabs.
+
+Only the active tab is filled when the table changes; the others are filled when they are
+activated. Switching tables therefore costs one summary update, six tab titles and one grid.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Protocol
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import TabbedContent, TabPane
+
+from ehgtui.catalog.model import Catalog, Table
+from ehgtui.tui.formatting import RLS_MARKS, rls_state
+from ehgtui.tui.widgets.detail.columns import ColumnsGrid
+from ehgtui.tui.widgets.detail.constraints import ConstraintsView
+from ehgtui.tui.widgets.detail.ddl import DdlView
+from ehgtui.tui.widgets.detail.indexes import IndexesGrid
+from ehgtui.tui.widgets.detail.policies import PoliciesView
+from ehgtui.tui.widgets.detail.summary import TableSummary, missing_content, summary_content
+from ehgtui.tui.widgets.detail.triggers import TriggersGrid
+
+TAB_IDS: tuple[str, ...] = ("columns", "constraints", "indexes", "policies", "triggers", "ddl")
+"""The tabs, in order; more (rows, access, relations) are added by other parts later."""
+
+
+class TabBody(Protocol):
+    """What every tab's widget offers: fill yourself from one table."""
+
+    def show_table(self, table: Table, catalog: Catalog) -> None: ...
+
+
+def tab_titles(table: Table | None) -> dict[str, str]:
+    """Tab titles with counts; the Policies title carries the RLS marker and state.
+
+    Args:
+        table: The table shown, or None.
+
+    Returns:
+        Tab id to title.
+    """
+    if table is None:
+        return {
+            "columns": "Columns",
+            "constraints": "Constraints",
+            "indexes": "Indexes",
+            "policies": "Policies",
+            "triggers": "Triggers",
+            "ddl": "DDL",
+        }
+    state = rls_state(table)
+    rls = {"on": "RLS on", "no-policies": "RLS on", "off": "RLS off", "view": "view"}[state]
+    return {
+        "columns": f"Columns {len(table.columns)}",
+        "constraints": f"Constraints {len(table.constraints)}",
+        "indexes": f"Indexes {len(table.indexes)}",
+        "policies": f"Policies {len(table.policies)} {RLS_MARKS[state]} {rls}",
+        "triggers": f"Triggers {len(table.triggers)}",
+        "ddl": "DDL",
+    }
+
+
+class TableDetail(Vertical):
+    """The summary line and the tabs of the selected table."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left_square_bracket", "previous_tab", "Prev tab", id="detail.prev_tab"),
+        Binding("right_square_bracket", "next_tab", "Next tab", id="detail.next_tab"),
+    ]
+    """
+    | Key(s) | Description |
+    | :- | :- |
+    | [ | Show the previous tab. |
+    | ] | Show the next tab. |
+    """
+
+    table: reactive[Table | None] = reactive(None, init=False, always_update=True)
+    """The table shown; set through `show_table` so the catalog comes with it."""
+
+    stable: bool = False
+    """Hide values that vary between runs (sizes, row estimates) for snapshots."""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's own name)
+        super().__init__(id=id)
+        self._catalog: Catalog | None = None
+        self._domain = ""
+        self._filled: set[str] = set()
+
+    def compose(self) -> ComposeResult:
+        yield TableSummary("select a table on the left", id="table-summary")
+        with TabbedContent(id="detail-tabs", initial="columns"):
+            with TabPane("Columns", id="columns"):
+                yield ColumnsGrid(id="columns-grid")
+            with TabPane("Constraints", id="constraints"):
+                yield ConstraintsView(id="constraints-view")
+            with TabPane("Indexes", id="indexes"):
+                yield IndexesGrid(id="indexes-grid")
+            with TabPane("Policies", id="policies"):
+                yield PoliciesView(id="policies-view")
+            with TabPane("Triggers", id="triggers"):
+                yield TriggersGrid(id="triggers-grid")
+            with TabPane("DDL", id="ddl"):
+                yield DdlView(id="ddl-view")
+
+    @property
+    def tabs(self) -> TabbedContent:
+        """The tabbed content."""
+        return self.query_one("#detail-tabs", TabbedContent)
+
+    def show_table(self, table: Table, catalog: Catalog, domain: str) -> None:
+        """Show a table: summary, tab titles, and the active tab's content.
+
+        Args:
+            table: The table to show.
+            catalog: The catalog it belongs to.
+            domain: The name of its domain, for the summary.
+        """
+        self._catalog = catalog
+        self._domain = domain
+        self.table = table
+
+    def show_missing(self, name: str, domain: str) -> None:
+        """Say that a key table the README names does not exist here.
+
+        Args:
+            name: The missing table's name.
+            domain: The domain that names it.
+        """
+        self._catalog = None
+        self.set_reactive(TableDetail.table, None)
+        self._filled.clear()
+        self.query_one(TableSummary).update(missing_content(name, domain))
+        self._set_titles(None)
+
+    def show_tab(self, tab_id: str) -> None:
+        """Activate a tab by id (`columns`, `policies`, …).
+
+        Args:
+            tab_id: One of TAB_IDS.
+        """
+        self.tabs.active = tab_id
+
+    def watch_table(self, table: Table | None) -> None:
+        self._filled.clear()
+        if table is None:
+            self.query_one(TableSummary).update("select a table on the left")
+            self._set_titles(None)
+            return
+        self.query_one(TableSummary).update(summary_content(table, self._domain, self.stable))
+        self._set_titles(table)
+        self._fill(self.tabs.active)
+
+    def _set_titles(self, table: Table | None) -> None:
+        tabs = self.tabs
+        for tab_id, title in tab_titles(table).items():
+            tabs.get_tab(tab_id).label = title
+
+    def _fill(self, tab_id: str) -> None:
+        """Fill one tab from the current table, once per table."""
+        table, catalog = self.table, self._catalog
+        if table is None or catalog is None or tab_id in self._filled or not tab_id:
+            return
+        body = self.tabs.get_pane(tab_id).query_children().first(Widget)
+        if isinstance(body, IndexesGrid):
+            body.stable = self.stable
+        fill: TabBody | None = body if hasattr(body, "show_table") else None  # type: ignore[assignment]
+        if fill is not None:
+            fill.show_table(table, catalog)
+        self._filled.add(tab_id)
+
+    @on(TabbedContent.TabActivated, "#detail-tabs")
+    def _fill_on_activate(self, event: TabbedContent.TabActivated) -> None:
+        event.stop()
+        if event.pane.id:
+            self._fill(event.pane.id)
+
+    def action_next_tab(self) -> None:
+        """Show the next tab."""
+        self._step_tab(1)
+
+    def action_previous_tab(self) -> None:
+        """Show the previous tab."""
+        self._step_tab(-1)
+
+    def _step_tab(self, step: int) -> None:
+        ids = [pane.id for pane in self.tabs.query(TabPane) if pane.id]
+        if not ids:
+            return
+        current = ids.index(self.tabs.active) if self.tabs.active in ids else 0
+        self.show_tab(ids[(current + step) % len(ids)])

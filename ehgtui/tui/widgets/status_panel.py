@@ -1,0 +1,56 @@
+"""What the explorer shows before the catalog is there: loading, or the failure and Retry."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Center, Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Button, LoadingIndicator, Static
+
+
+class StatusPanel(Vertical):
+    """A loading indicator with a status line, or a one-line error with a Retry button.
+
+    The reason is always one line from ConnectError/CatalogError/DsnError/ServerError (or the
+    first line of anything else): never a traceback.
+    """
+
+    DEFAULT_CSS = """
+    StatusPanel {
+        align: center middle;
+        & > LoadingIndicator { height: 3; }
+        & > #status-message { width: 100%; text-align: center; padding: 0 2; }
+        & > Center > Button { margin-top: 1; }
+        & > Center { display: none; }
+        &.-failed > Center { display: block; }
+        &.-failed > LoadingIndicator { display: none; }
+        &.-failed > #status-message { color: $error; text-style: bold; }
+    }
+    """
+
+    message: reactive[str] = reactive("starting…")
+    """The status line, or the failure reason when `failed`."""
+    failed: reactive[bool] = reactive(False)
+    """Whether the last attempt failed (shows the Retry button)."""
+
+    class RetryPressed(Message):
+        """The user asked to try connecting/loading again."""
+
+    def compose(self) -> ComposeResult:
+        yield LoadingIndicator()
+        yield Static(self.message, id="status-message")
+        with Center():
+            yield Button("Retry (ctrl+r)", id="retry", variant="primary")
+
+    def watch_message(self, message: str) -> None:
+        self.query_one("#status-message", Static).update(message)
+
+    def watch_failed(self, failed: bool) -> None:
+        self.set_class(failed, "-failed")
+
+    @on(Button.Pressed, "#retry")
+    def _retry(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.RetryPressed())

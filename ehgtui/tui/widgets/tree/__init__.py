@@ -1,0 +1,1 @@
+"""The left pane: the domain tree and its filter."""

@@ -1,0 +1,364 @@
+"""The domain tree: every relation grouped by business domain, with its RLS state at a glance.
+
+Domain nodes are made up front (a few dozen); a domain's table nodes are made only when it is
+first expanded, so a catalog of 10,000 tables costs nothing until someone looks. Labels are
+drawn at render time from the node's data and the widget's component classes, so a theme change
+recolours them without rebuilding anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from ehgtui.catalog.domains import Domain, DomainMap
+from ehgtui.catalog.model import Table
+from ehgtui.tui.formatting import MISSING_MARK, RLS_MARKS, rls_state
+from ehgtui.tui.fuzzy import fuzzy_score
+
+FILTER_RESULT_LIMIT = 400
+"""At most this many tables are listed while filtering: more would not help anyone choose."""
+
+
+@dataclass(frozen=True)
+class DomainEntry:
+    """Node data of a domain: its tables are added to the node on first expansion."""
+
+    domain: Domain
+
+
+@dataclass(frozen=True)
+class TableEntry:
+    """Node data of a table that exists."""
+
+    table: Table
+    domain: str
+
+
+@dataclass(frozen=True)
+class MissingEntry:
+    """Node data of a key table the README names that this database lacks."""
+
+    name: str
+    domain: str
+
+
+NodeData = DomainEntry | TableEntry | MissingEntry
+
+
+class DomainTree(Tree[NodeData]):
+    """Domains, then their tables, each table marked with its RLS state.
+
+    Markers: `●` RLS on with policies, `○` RLS on without policies, `✗` RLS off, `◇` view,
+    `?` a missing key table (also dimmed and labelled "missing").
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="tree.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="tree.up"),
+        Binding("enter", "select_cursor", "Open", id="tree.open"),
+    ]
+    """
+    | Key(s) | Description |
+    | :- | :- |
+    | j, down | Move to the next node. |
+    | k, up | Move to the previous node. |
+    | enter | Open the table (or expand/collapse the domain). |
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "domain-tree--domain",
+        "domain-tree--count",
+        "domain-tree--rls-on",
+        "domain-tree--rls-no-policies",
+        "domain-tree--rls-off",
+        "domain-tree--view",
+        "domain-tree--missing",
+    }
+    """
+    | Class | Description |
+    | :- | :- |
+    | `domain-tree--domain` | A domain's name. |
+    | `domain-tree--count` | The table count after a domain's name. |
+    | `domain-tree--rls-on` | Marker of a table with RLS on and policies. |
+    | `domain-tree--rls-no-policies` | Marker of a table with RLS on and no policy. |
+    | `domain-tree--rls-off` | Marker (and count) of tables with RLS off. |
+    | `domain-tree--view` | Marker of a view. |
+    | `domain-tree--missing` | A key table the database lacks. |
+    """
+
+    DEFAULT_CSS = """
+    DomainTree {
+        & > .domain-tree--domain { text-style: bold; }
+        & > .domain-tree--count { color: $text-muted; }
+        & > .domain-tree--rls-on { color: $success; }
+        & > .domain-tree--rls-no-policies { color: $warning; }
+        & > .domain-tree--rls-off { color: $error; text-style: bold; }
+        & > .domain-tree--view { color: $accent; }
+        & > .domain-tree--missing { color: $text-disabled; text-style: italic; }
+    }
+    """
+
+    class TableHighlighted(Message):
+        """The cursor moved onto a table (or a missing key table): show it."""
+
+        def __init__(self, qualified_name: str | None, missing_name: str | None = None) -> None:
+            super().__init__()
+            self.qualified_name = qualified_name
+            """`schema.table` of the highlighted table; None for a missing one."""
+            self.missing_name = missing_name
+            """The name of a missing key table, when that is what is highlighted."""
+
+    class TableChosen(Message):
+        """Enter (or a click) on a table: the user wants to look at its detail."""
+
+        def __init__(self, qualified_name: str) -> None:
+            super().__init__()
+            self.qualified_name = qualified_name
+            """`schema.table` of the chosen table."""
+
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,  # noqa: A002 (Textual's own name)
+    ) -> None:
+        super().__init__("domains", id=id, classes=classes, disabled=disabled)
+        self.show_root = False
+        self.guide_depth = 2
+        self._domain_map: DomainMap | None = None
+        self._filter = ""
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def render_label(self, node: TreeNode[NodeData], base_style: Style, style: Style) -> Text:
+        """Draw a label from the node's data with the current theme's component styles."""
+        data = node.data
+        if isinstance(data, DomainEntry):
+            label = self._domain_label(data.domain)
+        elif isinstance(data, TableEntry):
+            label = self._table_label(data.table)
+        elif isinstance(data, MissingEntry):
+            missing = self.get_component_rich_style("domain-tree--missing", partial=True)
+            label = Text.assemble((f"{MISSING_MARK} {data.name} (missing)", missing))
+        else:
+            label = node._label.copy()
+        label.stylize(style)
+        if node.allow_expand:
+            icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
+            return Text.assemble((icon, base_style), label)
+        return label
+
+    def _domain_label(self, domain: Domain) -> Text:
+        style = self.get_component_rich_style
+        label = Text.assemble(
+            (domain.name, style("domain-tree--domain", partial=True)),
+            (f" {len(domain.tables)}", style("domain-tree--count", partial=True)),
+        )
+        rls_off = sum(1 for t in domain.tables if rls_state(t) == "off")
+        if rls_off:
+            label.append(
+                f" {RLS_MARKS['off']}{rls_off}", style("domain-tree--rls-off", partial=True)
+            )
+        if domain.missing_key_tables:
+            label.append(
+                f" {MISSING_MARK}{len(domain.missing_key_tables)}",
+                style("domain-tree--missing", partial=True),
+            )
+        return label
+
+    def _table_label(self, table: Table) -> Text:
+        state = rls_state(table)
+        marker = self.get_component_rich_style(f"domain-tree--{_STATE_CLASS[state]}", partial=True)
+        name = table.name if table.schema == self._primary_schema else table.qualified_name
+        return Text.assemble((RLS_MARKS[state], marker), " ", name)
+
+    @property
+    def _primary_schema(self) -> str:
+        if self._domain_map and self._domain_map.domains:
+            first = next((d.tables[0] for d in self._domain_map.domains if d.tables), None)
+            return first.schema if first else "public"
+        return "public"
+
+    # -- public API (method calls down) ----------------------------------------------------
+
+    @property
+    def filter_text(self) -> str:
+        """The filter in force; empty when the whole tree is shown."""
+        return self._filter
+
+    @property
+    def highlighted_table(self) -> str | None:
+        """`schema.table` under the cursor, or None."""
+        node = self.cursor_node
+        if node is not None and isinstance(node.data, TableEntry):
+            return node.data.table.qualified_name
+        return None
+
+    def show_domains(self, domain_map: DomainMap, keep: str | None = None) -> None:
+        """Show a (new) domain map, keeping expanded domains and the cursor on `keep`.
+
+        Args:
+            domain_map: The domains to show.
+            keep: `schema.table` to put the cursor back on, if it still exists.
+        """
+        expanded = {
+            n.data.domain.name
+            for n in self.root.children
+            if isinstance(n.data, DomainEntry) and n.is_expanded
+        }
+        self._domain_map = domain_map
+        self._rebuild(expanded)
+        if keep:
+            self.select_table(keep, post=False)
+
+    def select_table(self, qualified_name: str, post: bool = True) -> bool:
+        """Expand the table's domain and put the cursor on it.
+
+        Args:
+            qualified_name: `schema.table`.
+            post: Whether the move should announce itself (TableHighlighted) as usual.
+
+        Returns:
+            False when the table is not in the tree.
+        """
+        if self._domain_map is None:
+            return False
+        domain_name = self._domain_map.by_table.get(qualified_name)
+        if self._filter and not any(
+            isinstance(n.data, TableEntry) and n.data.table.qualified_name == qualified_name
+            for d in self.root.children
+            for n in d.children
+        ):
+            self.clear_filter()
+        for domain_node in self.root.children:
+            data = domain_node.data
+            if not isinstance(data, DomainEntry) or data.domain.name != domain_name:
+                continue
+            self._populate(domain_node)
+            domain_node.expand()
+            for node in domain_node.children:
+                if (
+                    isinstance(node.data, TableEntry)
+                    and node.data.table.qualified_name == qualified_name
+                ):
+                    self.get_node_at_line(0)  # rebuilds the line index so node.line is valid
+                    if post:
+                        self.move_cursor(node)
+                    else:
+                        with self.prevent(Tree.NodeHighlighted):
+                            self.move_cursor(node)
+                    return True
+        return False
+
+    def apply_filter(self, query: str) -> str | None:
+        """Show only tables whose name fuzzily matches `query`, across all domains.
+
+        Args:
+            query: What the user typed; empty restores the whole tree.
+
+        Returns:
+            `schema.table` of the best match (what enter opens), or None.
+        """
+        query = query.strip()
+        if query == self._filter:
+            return self.first_match()
+        self._filter = query
+        self._rebuild(set())
+        return self.first_match()
+
+    def clear_filter(self) -> None:
+        """Leave filter mode and show every domain again (collapsed but the cursor's)."""
+        if self._filter:
+            self._filter = ""
+            self._rebuild(set())
+
+    def first_match(self) -> str | None:
+        """`schema.table` of the best match of the filter in force, or None."""
+        if not self._filter:
+            return None
+        best: tuple[float, str] | None = None
+        for domain_node in self.root.children:
+            for node in domain_node.children:
+                if isinstance(node.data, TableEntry):
+                    score = fuzzy_score(self._filter, node.data.table.name)
+                    if best is None or score > best[0]:
+                        best = (score, node.data.table.qualified_name)
+        return best[1] if best else None
+
+    # -- building --------------------------------------------------------------------------
+
+    def _rebuild(self, expanded: set[str]) -> None:
+        self.clear()
+        if self._domain_map is None:
+            return
+        if self._filter:
+            self._build_filtered()
+            return
+        for domain in self._domain_map.domains:
+            node = self.root.add(domain.name, DomainEntry(domain), allow_expand=True)
+            if domain.name in expanded:
+                self._populate(node)
+                node.expand()
+
+    def _build_filtered(self) -> None:
+        assert self._domain_map is not None
+        remaining = FILTER_RESULT_LIMIT
+        for domain in self._domain_map.domains:
+            scored = [(fuzzy_score(self._filter, t.name), t) for t in domain.tables]
+            hits = [t for s, t in sorted(scored, key=lambda p: -p[0]) if s > 0][:remaining]
+            if not hits:
+                continue
+            remaining -= len(hits)
+            filtered = Domain(domain.name, domain.description, tuple(hits))
+            node = self.root.add(domain.name, DomainEntry(filtered), expand=True)
+            for table in hits:
+                node.add_leaf(table.name, TableEntry(table, domain.name))
+            if remaining <= 0:
+                break
+
+    def _populate(self, node: TreeNode[NodeData]) -> None:
+        """Create a domain's table nodes, once: the lazy half of the tree."""
+        data = node.data
+        if not isinstance(data, DomainEntry) or node.children:
+            return
+        for table in sorted(data.domain.tables, key=lambda t: t.name):
+            node.add_leaf(table.name, TableEntry(table, data.domain.name))
+        for name in data.domain.missing_key_tables:
+            node.add_leaf(name, MissingEntry(name, data.domain.name))
+
+    # -- events (messages up) --------------------------------------------------------------
+
+    @on(Tree.NodeExpanded)
+    def _populate_on_expand(self, event: Tree.NodeExpanded[NodeData]) -> None:
+        event.stop()
+        self._populate(event.node)
+
+    @on(Tree.NodeHighlighted)
+    def _announce_highlight(self, event: Tree.NodeHighlighted[NodeData]) -> None:
+        event.stop()
+        data = event.node.data
+        if isinstance(data, TableEntry):
+            self.post_message(self.TableHighlighted(data.table.qualified_name))
+        elif isinstance(data, MissingEntry):
+            self.post_message(self.TableHighlighted(None, missing_name=data.name))
+
+    @on(Tree.NodeSelected)
+    def _announce_choice(self, event: Tree.NodeSelected[NodeData]) -> None:
+        event.stop()
+        data = event.node.data
+        if isinstance(data, TableEntry):
+            self.post_message(self.TableChosen(data.table.qualified_name))
+
+
+_STATE_CLASS = {"on": "rls-on", "no-policies": "rls-no-policies", "off": "rls-off", "view": "view"}
+"""RLS state key to component-class suffix."""
