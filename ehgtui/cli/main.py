@@ -41,6 +41,11 @@ def _register() -> None:
     cli.add_command(tables_command.tables)
     cli.add_command(describe_command.describe)
     cli.add_command(demo_command.demo)
+    from ehgtui.cli import cache_command, diff_command, snapshot_command
+
+    cli.add_command(snapshot_command.snapshot)
+    cli.add_command(diff_command.diff)
+    cli.add_command(cache_command.cache)
 
 
 _register()
