@@ -1,0 +1,190 @@
+"""`ehgtui diff A B`: what changed from catalog A to catalog B; exit status 1 on drift, for CI.
+
+Each side is a PostgreSQL URL, the word `demo` (the embedded demo database), or a snapshot file
+(`ehgtui snapshot`; a catalog cache file works too). With one side given, the other is the usual
+connection (`--dsn`, `--demo`, DATABASE_URL, .env, PG* variables) and comes second, so
+`ehgtui diff schema.snapshot.json` reads "from the snapshot to the live database".
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ehgtui.catalog.model import Catalog
+from ehgtui.cli import output
+from ehgtui.cli.config import domain_settings
+from ehgtui.cli.connection import ConnectionOptions, connection_options, load
+from ehgtui.cli.exit_codes import ExitCode
+from ehgtui.db.settings import mask_dsn, resolve_target
+from ehgtui.diff.compare import diff_catalogs
+from ehgtui.diff.model import CatalogDiff, diff_to_data
+from ehgtui.diff.render import render_text, unified_ddl_diff
+from ehgtui.diff.snapshot import SnapshotError, read_snapshot
+
+DEMO_SIDE = "demo"
+"""The side argument that names the embedded demo database."""
+
+COLOURS = {
+    "added": {"fg": "green"},
+    "removed": {"fg": "red"},
+    "changed": {"fg": "yellow"},
+    "renamed": {"fg": "cyan"},
+    "heading": {"bold": True},
+}
+"""click.style arguments per change kind, used only when stdout is a terminal."""
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of the comparison, as the user named it."""
+
+    label: str
+    """How the side is shown: the masked DSN, `demo`, the file path or `connection`."""
+    snapshot: Path | None = None
+    connection: ConnectionOptions | None = None
+
+
+class SideError(ValueError):
+    """A side argument that is neither a DSN, `demo` nor an existing snapshot file."""
+
+
+def _looks_like_dsn(text: str) -> bool:
+    return "://" in text or text.startswith(("postgres:", "postgresql:"))
+
+
+def parse_side(text: str, schemas: tuple[str, ...]) -> Side:
+    """Tell what a side argument names: the demo, a DSN or a snapshot file."""
+    if text == DEMO_SIDE:
+        return Side(DEMO_SIDE, connection=ConnectionOptions(None, True, schemas))
+    if _looks_like_dsn(text):
+        return Side(mask_dsn(text), connection=ConnectionOptions(text, False, schemas))
+    path = Path(text)
+    if path.exists() or path.suffix == ".json":
+        return Side(text, snapshot=path)
+    raise SideError(
+        f"cannot tell what {mask_dsn(text)!r} is: expected a postgresql:// URL, "
+        f"'{DEMO_SIDE}', or a snapshot file"
+    )
+
+
+def _with_schemas(side: Side, schemas: tuple[str, ...]) -> Side:
+    if side.connection is None:
+        return side
+    conn = side.connection
+    return Side(side.label, connection=ConnectionOptions(conn.dsn, conn.demo, schemas))
+
+
+def _connection_side(dsn: str | None, demo: bool, schemas: tuple[str, ...]) -> Side:
+    if demo:
+        return Side(DEMO_SIDE, connection=ConnectionOptions(None, True, schemas))
+    target = resolve_target(dsn)
+    return Side(
+        f"{target.masked} ({target.source})", connection=ConnectionOptions(dsn, False, schemas)
+    )
+
+
+def _load_side(side: Side) -> Catalog:
+    if side.snapshot is not None:
+        return read_snapshot(side.snapshot)
+    assert side.connection is not None
+    return load(side.connection)
+
+
+def _table_ddl_function() -> Any | None:
+    """The DDL renderer of `ehgtui.ddl`, when that package provides one."""
+    try:
+        from ehgtui.ddl import table as ddl_table  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return getattr(ddl_table, "table_ddl", None)
+
+
+def _ddl_text(diff: CatalogDiff, a: Catalog, b: Catalog) -> str | None:
+    render = _table_ddl_function()
+    if render is None:
+        return None
+    chunks = []
+    for table in diff.tables:
+        old = a.table(table.old_name or table.qualified_name) if table.kind != "added" else None
+        new = b.table(table.qualified_name) if table.kind != "removed" else None
+        chunks.append(
+            unified_ddl_diff(
+                table.qualified_name,
+                render(old, a) if old is not None else None,
+                render(new, b) if new is not None else None,
+            )
+        )
+    return "".join(chunks)
+
+
+def _style(text: str, kind: str) -> str:
+    return click.style(text, **COLOURS.get(kind, {}))
+
+
+@click.command()
+@connection_options
+@click.argument("sides", nargs=-1, metavar="A [B]")
+@click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
+@click.option("--ddl", "as_ddl", is_flag=True, help="Print a unified diff of each table's DDL.")
+@click.pass_context
+def diff(
+    ctx: click.Context,
+    dsn: str | None,
+    demo: bool,
+    schemas: tuple[str, ...],
+    sides: tuple[str, ...],
+    as_json: bool,
+    as_ddl: bool,
+) -> int:
+    """Compare two catalogs: each side a postgresql:// URL, `demo`, or a snapshot file.
+
+    With one side, the other is the connection (--dsn, --demo, DATABASE_URL...). Exit status:
+    0 when they describe the same schema, 1 when they differ, 2 on error.
+    """
+    if as_json and as_ddl:
+        output.error("--json and --ddl cannot be used together")
+        return ExitCode.USAGE
+    if not sides or len(sides) > 2 or (len(sides) == 2 and (dsn or demo)):
+        output.error(
+            "give two sides (A B), or one side plus the connection (--dsn, --demo, "
+            "DATABASE_URL): e.g. ehgtui diff schema.snapshot.json"
+        )
+        return ExitCode.USAGE
+    explicit_schemas = ctx.get_parameter_source("schemas") is not click.core.ParameterSource.DEFAULT
+    try:
+        parsed = [parse_side(text, schemas) for text in sides]
+        snapshots = {p: read_snapshot(p.snapshot) for p in parsed if p.snapshot is not None}
+    except (SideError, SnapshotError) as exc:
+        output.error(str(exc))
+        return ExitCode.USAGE
+    if not explicit_schemas and snapshots:
+        # compare like with like: load the live side with the snapshot's schema list
+        schemas = next(iter(snapshots.values())).schemas
+        parsed = [_with_schemas(p, schemas) for p in parsed]
+    if len(parsed) == 1:
+        parsed.append(_connection_side(dsn, demo, schemas))
+    side_a, side_b = parsed
+    catalog_a = snapshots[side_a] if side_a in snapshots else _load_side(side_a)
+    catalog_b = snapshots[side_b] if side_b in snapshots else _load_side(side_b)
+    result = diff_catalogs(catalog_a, catalog_b, domain_settings())
+
+    if as_json:
+        output.emit_json(diff_to_data(result) | {"a": side_a.label, "b": side_b.label})
+    elif as_ddl:
+        text = _ddl_text(result, catalog_a, catalog_b)
+        if text is None:
+            output.error("--ddl is not available yet: this version has no table DDL renderer")
+            return ExitCode.USAGE
+        if text:
+            output.emit_text(text)
+    else:
+        style = _style if sys.stdout.isatty() else None
+        header = f"from {side_a.label} to {side_b.label}"
+        body = render_text(result, style) if style else render_text(result)
+        output.emit_text(f"{header}\n{body}")
+    return ExitCode.OK if result.is_empty else ExitCode.FINDINGS
