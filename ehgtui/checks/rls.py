@@ -142,7 +142,8 @@ def _policy_expressions(table: Table) -> list[Finding]:
                     "error",
                     "rls_policy_always_true",
                     f"policy {policy.name!r} lets {', '.join(api_roles)} {policy.command} "
-                    f"any row: {' and '.join(open_clauses)} is true",
+                    f"any row: {' and '.join(open_clauses)} "
+                    f"{'are' if len(open_clauses) > 1 else 'is'} true",
                     "0024_rls_policy_always_true",
                 )
             )

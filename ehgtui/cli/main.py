@@ -46,6 +46,10 @@ def _register() -> None:
     cli.add_command(snapshot_command.snapshot)
     cli.add_command(diff_command.diff)
     cli.add_command(cache_command.cache)
+    from ehgtui.cli import check_command, migrations_command
+
+    cli.add_command(check_command.check)
+    cli.add_command(migrations_command.migrations)
 
 
 _register()

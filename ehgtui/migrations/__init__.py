@@ -1,0 +1,1 @@
+"""Migration status: Supabase's applied history compared with the migration files on disk."""
