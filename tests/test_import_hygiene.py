@@ -17,6 +17,10 @@ CORE_MODULES = [
     "ehgtui.config",
     "ehgtui.demo.server",
     "ehgtui.demo.lifecycle",
+    "ehgtui.relations.neighbourhood",
+    "ehgtui.relations.picture",
+    "ehgtui.relations.mermaid",
+    "ehgtui.relations.dot",
 ]
 
 

@@ -50,6 +50,9 @@ def _register() -> None:
 
     cli.add_command(check_command.check)
     cli.add_command(migrations_command.migrations)
+    from ehgtui.cli import erd_command
+
+    cli.add_command(erd_command.erd)
 
 
 _register()
