@@ -23,6 +23,11 @@ from ehgtui.tui.widgets.detail.table_detail import TableDetail
 from ehgtui.tui.widgets.tree.domain_tree import DomainTree
 from ehgtui.tui.widgets.tree.filter_input import TableFilter
 
+PALETTE_HELP = Binding(
+    "ctrl+p", "command_palette", "Command palette: go to table, find column, change theme"
+)
+"""Textual binds ctrl+p itself (and the footer shows it); listed so the help screen is complete."""
+
 
 class EhgApp(App[None]):
     """ehgtui's terminal UI: one explorer screen, a help screen and the command palette."""
@@ -33,14 +38,14 @@ class EhgApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("ctrl+p", "command_palette", "Palette", id="app.palette"),
     ]
     """
     | Key(s) | Description |
     | :- | :- |
     | q | Quit. |
     | ? | Show every key binding. |
-    | ctrl+p | Command palette: go to table, find column, themes. |
+
+    ctrl+p (the command palette: go to table, find column, themes) is Textual's own binding.
     """
 
     COMMANDS = App.COMMANDS | {GoToTableProvider, FindColumnProvider}
@@ -96,7 +101,7 @@ class EhgApp(App[None]):
         self.push_screen(
             HelpScreen(
                 [
-                    ("App", list(self.BINDINGS)),
+                    ("App", [*self.BINDINGS, PALETTE_HELP]),
                     ("Explorer", list(ExplorerScreen.BINDINGS)),
                     ("Tree", list(DomainTree.BINDINGS)),
                     ("Filter", list(TableFilter.BINDINGS)),

@@ -30,9 +30,9 @@ class StatusPanel(Vertical):
     }
     """
 
-    message: reactive[str] = reactive("starting…")
+    message: reactive[str] = reactive("starting…", init=False)
     """The status line, or the failure reason when `failed`."""
-    failed: reactive[bool] = reactive(False)
+    failed: reactive[bool] = reactive(False, init=False)
     """Whether the last attempt failed (shows the Retry button)."""
 
     class RetryPressed(Message):
@@ -42,7 +42,7 @@ class StatusPanel(Vertical):
         yield LoadingIndicator()
         yield Static(self.message, id="status-message")
         with Center():
-            yield Button("Retry (ctrl+r)", id="retry", variant="primary")
+            yield Button("Retry (r)", id="retry", variant="primary")
 
     def watch_message(self, message: str) -> None:
         self.query_one("#status-message", Static).update(message)

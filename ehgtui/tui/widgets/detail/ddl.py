@@ -6,8 +6,6 @@ one place that connects to it, so the tab keeps working (with a placeholder) unt
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.widgets import TextArea
 
 from ehgtui.catalog.model import Catalog, Table
@@ -27,12 +25,11 @@ def render_table_ddl(table: Table, catalog: Catalog) -> str:
         The DDL text, ending with a newline.
     """
     try:
-        from ehgtui.ddl import table_ddl  # type: ignore[attr-defined]
+        from ehgtui.ddl import table_ddl
     except ImportError:
         return DDL_PLACEHOLDER.format(name=table.qualified_name)
-    renderer: Any = table_ddl
     try:
-        text = renderer(table, catalog)
+        text = table_ddl(table, catalog)
     except Exception as exc:  # the renderer is young; a failure must not take the UI down
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return f"-- could not render the DDL of {table.qualified_name}: {first}\n"

@@ -33,7 +33,7 @@ def summary_content(table: Table, domain: str, stable: bool = False) -> Content:
         stable: Hide the row estimate and size (they vary between runs).
 
     Returns:
-        Two lines: name and facts, then the comment (or "no comment").
+        Three lines: name, kind and domain; rows, size and RLS; the comment (or "no comment").
     """
     state = rls_state(table)
     rows = VOLATILE_PLACEHOLDER if stable else row_estimate(table)
@@ -43,7 +43,7 @@ def summary_content(table: Table, domain: str, stable: bool = False) -> Content:
         rls += ", forced" if table.rls_forced else ", not forced"
     style = RLS_STYLES[state]  # a theme variable of ours, never user text: safe in the markup
     return Content.from_markup(
-        f"[b]$name[/b]  $kind · $domain · $rows · $size · [{style} b]$mark $rls[/]\n"
+        f"[b]$name[/b]  $kind · $domain\n$rows · $size · [{style} b]$mark $rls[/]\n"
         "[dim]$comment[/]",
         name=table.qualified_name,
         kind=table.kind,

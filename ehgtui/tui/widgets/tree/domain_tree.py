@@ -128,9 +128,9 @@ class DomainTree(Tree[NodeData]):
     def __init__(
         self,
         *,
-        id: str | None = None,
+        id: str | None = None,  # noqa: A002 (Textual's own name)
         classes: str | None = None,
-        disabled: bool = False,  # noqa: A002 (Textual's own name)
+        disabled: bool = False,
     ) -> None:
         super().__init__("domains", id=id, classes=classes, disabled=disabled)
         self.show_root = False

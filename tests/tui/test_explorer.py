@@ -1,0 +1,231 @@
+"""The explorer against the real demo database: navigation, every tab's content, reload."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.widgets import TabbedContent
+
+from ehgtui.catalog.model import Table
+from ehgtui.tui.app import EhgApp
+from ehgtui.tui.formatting import one_line
+from ehgtui.tui.screens.help import HelpScreen
+from ehgtui.tui.widgets.connection_bar import ConnectionBar
+from ehgtui.tui.widgets.detail.columns import ColumnsGrid
+from ehgtui.tui.widgets.detail.ddl import DdlView
+from ehgtui.tui.widgets.detail.grid import DetailGrid
+from ehgtui.tui.widgets.detail.indexes import IndexesGrid
+from ehgtui.tui.widgets.detail.summary import TableSummary
+from ehgtui.tui.widgets.detail.table_detail import TableDetail
+from ehgtui.tui.widgets.detail.triggers import TriggersGrid
+from ehgtui.tui.widgets.tree.domain_tree import DomainEntry, DomainTree, MissingEntry, TableEntry
+from tests.pg import TestServer
+from tests.tui.conftest import loaded, settle
+
+SD_TABLE = "public.strategic_directives_v2"
+"""The README's first key table; the demo schema has it with policies, indexes and a trigger."""
+
+SIZE = (120, 36)
+
+
+def _sd(app: EhgApp) -> Table:
+    from tests.tui.conftest import explorer
+
+    catalog = explorer(app).catalog
+    assert catalog is not None
+    table = catalog.table(SD_TABLE)
+    assert table is not None
+    return table
+
+
+async def test_header_tree_and_first_table(make_app: Callable[..., EhgApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        assert screen.catalog is not None and screen.domain_map is not None
+        bar = screen.query_one(ConnectionBar)
+        assert bar.table_count == len(screen.catalog.tables)
+        assert bar.server_version == f"PostgreSQL {screen.catalog.server.version}"
+        assert "(test)" in bar.target_label and "postgres@127.0.0.1" in bar.target_label
+
+        tree = screen.query_one(DomainTree)
+        domains = [n.data.domain for n in tree.root.children if isinstance(n.data, DomainEntry)]
+        assert [d.name for d in domains] == [d.name for d in screen.domain_map.domains]
+        # lazy: only the domain holding the selection has table nodes
+        populated = [n for n in tree.root.children if n.children]
+        assert len(populated) == 1 and populated[0].is_expanded
+        assert screen.selected == tree.highlighted_table
+        assert screen.query_one(TableDetail).table is not None
+
+
+async def test_missing_key_tables_are_listed(make_app: Callable[..., EhgApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        assert screen.domain_map is not None
+        with_missing = [d for d in screen.domain_map.domains if d.missing_key_tables]
+        assert with_missing, "the demo schema leaves out some README key tables"
+        domain = with_missing[0]
+        tree = screen.query_one(DomainTree)
+        node = next(n for n in tree.root.children if n.data.domain.name == domain.name)  # type: ignore[union-attr]
+        node.expand()
+        await pilot.pause()
+        missing = [c.data.name for c in node.children if isinstance(c.data, MissingEntry)]
+        assert missing == list(domain.missing_key_tables)
+        label = tree.render_label(node.children[-1], tree.rich_style, tree.rich_style).plain
+        assert "(missing)" in label
+        tree.move_cursor(node.children[-1])
+        await pilot.pause()
+        summary = str(screen.query_one(TableSummary).render())
+        assert domain.missing_key_tables[-1] in summary and "missing" in summary
+
+
+async def test_filter_then_enter_opens_table(make_app: Callable[..., EhgApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("slash", *"strategic_dir")
+        await pilot.pause()
+        tree = screen.query_one(DomainTree)
+        listed = [
+            n.data.table.qualified_name
+            for d in tree.root.children
+            for n in d.children
+            if isinstance(n.data, TableEntry)
+        ]
+        assert listed and listed[0] == SD_TABLE
+        assert tree.first_match() == SD_TABLE
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.selected == SD_TABLE
+        assert tree.highlighted_table == SD_TABLE
+        assert tree.filter_text == ""
+        assert screen.query_one(TableDetail).table == _sd(app)
+
+
+async def test_tabs_show_the_catalog(make_app: Callable[..., EhgApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        screen.query_one(DomainTree).select_table(SD_TABLE)
+        await pilot.pause()
+        table = _sd(app)
+        detail = screen.query_one(TableDetail)
+        summary = str(screen.query_one(TableSummary).render())
+        assert SD_TABLE in summary and "Strategic Directives" in summary
+        assert ("RLS on" in summary) == table.rls_enabled
+
+        columns = screen.query_one(ColumnsGrid).cell_texts()
+        assert [row[0] for row in columns] == [c.name for c in table.columns]
+        for row, column in zip(columns, table.columns, strict=True):
+            assert row[1].startswith(column.data_type)
+            assert row[2] == ("NOT NULL" if column.not_null else "null")
+        pk = table.primary_key
+        assert pk is not None
+        assert next(r for r in columns if r[0] == pk.columns[0])[4].startswith("PK")
+
+        detail.show_tab("constraints")
+        await pilot.pause()
+        constraints = screen.query_one("#constraints-grid", DetailGrid).cell_texts()
+        assert sorted(r[0] for r in constraints) == sorted(c.name for c in table.constraints)
+        referenced = screen.query_one("#referenced-by-grid", DetailGrid).cell_texts()
+        assert sorted(r[1] for r in referenced) == sorted(
+            r.constraint_name for r in table.referenced_by
+        )
+
+        detail.show_tab("indexes")
+        await pilot.pause()
+        indexes = screen.query_one(IndexesGrid).cell_texts()
+        assert {r[0]: r[6] for r in indexes} == {
+            i.name: one_line(i.definition, 200) for i in table.indexes
+        }
+
+        detail.show_tab("policies")
+        await pilot.pause()
+        assert table.policies, "the demo's strategic_directives_v2 has policies"
+        title = str(detail.tabs.get_tab("policies").label)
+        assert f"Policies {len(table.policies)}" in title and "RLS on" in title
+        policies = screen.query_one("#policies-grid", DetailGrid).cell_texts()
+        expected = sorted(table.policies, key=lambda p: p.name)
+        assert [r[0] for r in policies] == [p.name for p in expected]
+        for row, policy in zip(policies, expected, strict=True):
+            assert row[1] == policy.command
+            assert row[2] == ", ".join(policy.roles)
+            assert row[4] == one_line(policy.using, 80)
+            assert row[5] == one_line(policy.with_check, 80)
+        panel = str(screen.query_one("#policy-detail").render())
+        assert expected[0].name in panel and (expected[0].using or "—") in panel
+
+        detail.show_tab("triggers")
+        await pilot.pause()
+        triggers = screen.query_one(TriggersGrid).cell_texts()
+        assert [r[0] for r in triggers] == sorted(t.name for t in table.triggers)
+
+        detail.show_tab("ddl")
+        await pilot.pause()
+        ddl = screen.query_one(DdlView).text
+        assert "CREATE TABLE" in ddl and "strategic_directives_v2" in ddl
+
+
+async def test_switching_tables_fills_only_the_active_tab(
+    make_app: Callable[..., EhgApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        tree = screen.query_one(DomainTree)
+        tree.select_table(SD_TABLE)
+        await pilot.pause()
+        assert screen.query_one(TabbedContent).active == "columns"
+        before = screen.query_one(IndexesGrid).row_count
+        assert before == 0  # never shown, never filled
+        await pilot.press("k")  # the table above, in the same domain
+        await pilot.pause()
+        assert screen.selected != SD_TABLE
+        assert screen.query_one(IndexesGrid).row_count == 0
+
+
+async def test_reload_keeps_selection_and_sees_changes(
+    make_app: Callable[..., EhgApp], pg18: TestServer, demo_db: str
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        screen.query_one(DomainTree).select_table(SD_TABLE)
+        await pilot.pause()
+        old_catalog = screen.catalog
+        pg18.psql(demo_db, "ALTER TABLE strategic_directives_v2 ADD COLUMN tui_probe integer")
+        try:
+            await pilot.press("r")
+            await settle(pilot, lambda: screen.catalog is not old_catalog)
+            assert screen.selected == SD_TABLE
+            assert screen.query_one(DomainTree).highlighted_table == SD_TABLE
+            names = [r[0] for r in screen.query_one(ColumnsGrid).cell_texts()]
+            assert names[-1] == "tui_probe"
+        finally:
+            pg18.psql(demo_db, "ALTER TABLE strategic_directives_v2 DROP COLUMN tui_probe")
+
+
+async def test_help_lists_every_binding(make_app: Callable[..., EhgApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = app.screen.query_one("#help-table", DetailGrid.__mro__[1]).row_count  # DataTable
+        assert rows >= 12
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_pool_is_closed_on_exit(make_app: Callable[..., EhgApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        pool = screen.pool
+        assert pool is not None
+        await pilot.press("q")
+        await pilot.pause()
+    assert pool.is_closing()
