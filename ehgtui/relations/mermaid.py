@@ -77,7 +77,7 @@ def to_mermaid(diagram: Diagram) -> str:
         lines.append(f"    {entity_name(diagram.display_name(table.qualified_name))} {{")
         for col in table.columns:
             keys = [k for k, on in (("PK", col.name in pk), ("FK", col.name in fk_cols)) if on]
-            marker = f" {','.join(keys)}" if keys else ""
+            marker = f" {', '.join(keys)}" if keys else ""
             lines.append(
                 f"        {attribute_word(col.data_type)} {attribute_word(col.name)}{marker}"
             )
