@@ -203,7 +203,8 @@ async def role_facts(
             is_superuser=r["is_superuser"],
             bypass_rls=r["bypass_rls"],
             is_owner=bool(r["is_owner"]),
-            member_of=tuple(r["member_of"]),
+            # pg_has_role is true of every role for a superuser, who bypasses RLS anyway
+            member_of=() if r["is_superuser"] else tuple(r["member_of"]),
         )
         for r in records
     }

@@ -1,0 +1,187 @@
+"""`ehgtui rows TABLE`: a page of a table's rows, read-only, optionally through a role's eyes.
+
+Exit status: 0 with rows (or none), 1 when the query or the role was refused (one line on
+stderr, the server's words), 2 when row access is switched off or the config is malformed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import asyncpg
+import click
+
+from ehgtui.catalog.loader import load_catalog
+from ehgtui.catalog.model import Table
+from ehgtui.cli import output
+from ehgtui.cli.config import config
+from ehgtui.cli.connection import ConnectionOptions, connection_options, options_from, run_with_pool
+from ehgtui.cli.exit_codes import ExitCode
+from ehgtui.db.settings import ConnectionTarget
+from ehgtui.rows.errors import RowsDisabledError, RowsError
+from ehgtui.rows.query import RowPage, RowRequest, fetch_page
+from ehgtui.rows.roles import ViewAs
+from ehgtui.rows.session import require_enabled
+from ehgtui.rows.settings import MAX_LIMIT, RowSettings, RowSettingsError, settings_from_config
+
+T = TypeVar("T")
+
+TEXT_CELL_WIDTH = 60
+"""Plain-text output cuts longer values (JSON and CSV never do): the rows stay readable."""
+
+
+def row_settings(no_rows: bool, timeout: float | None = None) -> RowSettings:
+    """The config's `[rows]` settings with what was typed on the command line on top."""
+    settings = settings_from_config(config().raw)
+    if no_rows:
+        settings = settings.with_overrides(enabled=False)
+    return settings.with_overrides(statement_timeout=timeout)
+
+
+def with_table(
+    conn: ConnectionOptions,
+    table_name: str,
+    work: Callable[[asyncpg.Pool, Table], Awaitable[T]],
+) -> T:
+    """Load the catalog (plus the table's own schema when it is qualified), find the table,
+    run work on it with the same pool; NotFoundError when there is no such table."""
+    from ehgtui.cli.main import NotFoundError
+
+    schema = table_name.split(".", 1)[0] if "." in table_name else None
+    schemas = conn.schemas + ((schema,) if schema and schema not in conn.schemas else ())
+
+    async def run(pool: asyncpg.Pool, _target: ConnectionTarget) -> T:
+        catalog = await load_catalog(pool, schemas)
+        table = catalog.table(table_name)
+        if table is None:
+            raise NotFoundError(f"no table named {table_name!r} in schema(s) {', '.join(schemas)}")
+        return await work(pool, table)
+
+    return run_with_pool(conn, run)
+
+
+def run_rows_command(action: Callable[[], Any]) -> int:
+    """Run a row command; a refused request is one line on stderr and an exit status."""
+    try:
+        action()
+    except (RowsDisabledError, RowSettingsError) as exc:
+        output.error(str(exc))
+        return int(ExitCode.USAGE)
+    except RowsError as exc:
+        output.error(str(exc))
+        return int(ExitCode.FINDINGS)
+    except asyncio.CancelledError:
+        return int(ExitCode.INTERRUPTED)
+    return int(ExitCode.OK)
+
+
+def page_data(page: RowPage) -> dict[str, Any]:
+    """The page as JSON-able data: the API of `rows --json`."""
+    viewer = page.viewer
+    return {
+        "table": page.table,
+        "seen_as": viewer.label,
+        "role": viewer.role,
+        "user": None if viewer.user is None else {"id": viewer.user.id, "email": viewer.user.email},
+        "claims": viewer.claims,
+        "where": page.where,
+        "paging": page.paging,
+        "order_by": list(page.order_by),
+        "limit": page.limit,
+        "offset": page.offset,
+        "has_next": page.has_next,
+        "columns": [
+            {"name": c.name, "data_type": c.data_type, "masked": c.masked} for c in page.columns
+        ],
+        "rows": [dict(zip(page.column_names, row, strict=True)) for row in page.rows],
+    }
+
+
+def _csv(page: RowPage) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(page.column_names)
+    writer.writerows(["" if v is None else v for v in row] for row in page.rows)
+    return buffer.getvalue()
+
+
+def _cut(value: str | None) -> str:
+    if value is None:
+        return "NULL"
+    flat = value.replace("\n", "⏎")
+    return flat if len(flat) <= TEXT_CELL_WIDTH else flat[: TEXT_CELL_WIDTH - 1] + "…"
+
+
+def _summary(page: RowPage) -> str:
+    order = f" on {', '.join(page.order_by)}" if page.order_by else " (server order)"
+    more = "; more rows follow" if page.has_next else ""
+    return (
+        f"{len(page.rows)} row(s) of {page.table} seen as {page.viewer.label}; "
+        f"{page.paging} paging{order}{more}"
+    )
+
+
+@click.command()
+@click.argument("table_name", metavar="TABLE")
+@connection_options
+@click.option("--as", "as_role", metavar="ROLE", help="me, anon, authenticated, service_role "
+              "or any role you may SET ROLE to.")  # fmt: skip
+@click.option("--user", metavar="UUID|EMAIL", help="See rows as this auth.users user "
+              "(role authenticated unless --as says otherwise).")  # fmt: skip
+@click.option("--where", "where", metavar="COND", help="SQL condition, e.g. \"status = 'active'\".")
+@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), help="Rows to show (default 100).")
+@click.option("--offset", type=click.IntRange(0), default=0, help="Rows to skip (no-key tables).")
+@click.option("--timeout", type=click.FloatRange(min=0.001), help="Statement timeout, seconds.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
+@click.option("--show-secrets", is_flag=True, help="Do not mask password/secret/token columns.")
+@click.option("--no-rows", is_flag=True, help="Refuse to read rows (as `[rows] enabled = false`).")
+def rows(
+    table_name: str,
+    dsn: str | None,
+    demo: bool,
+    schemas: tuple[str, ...],
+    as_role: str | None,
+    user: str | None,
+    where: str | None,
+    limit: int | None,
+    offset: int,
+    timeout: float | None,
+    as_json: bool,
+    as_csv: bool,
+    show_secrets: bool,
+    no_rows: bool,
+) -> int:
+    """Show a page of TABLE's rows, read-only, as you or as another role or user."""
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv")
+
+    def action() -> None:
+        settings = row_settings(no_rows, timeout)
+        require_enabled(settings)
+        request = RowRequest(
+            where=where,
+            view_as=ViewAs(as_role, user),
+            limit=limit,
+            offset=offset,
+            show_secrets=show_secrets,
+        )
+
+        async def work(pool: asyncpg.Pool, table: Table) -> RowPage:
+            return await fetch_page(pool, table, request, settings)
+
+        page = with_table(options_from(dsn, demo, schemas), table_name, work)
+        if as_json:
+            output.emit_json(page_data(page))
+        elif as_csv:
+            output.status(_summary(page))
+            output.emit_text(_csv(page))
+        else:
+            output.emit_text("# " + _summary(page))
+            output.emit_rows(page.column_names, [[_cut(v) for v in r] for r in page.rows])
+
+    return run_rows_command(action)
