@@ -21,6 +21,8 @@ CORE_MODULES = [
     "ehgtui.relations.picture",
     "ehgtui.relations.mermaid",
     "ehgtui.relations.dot",
+    "ehgtui.rows.query",
+    "ehgtui.rows.access",
 ]
 
 
