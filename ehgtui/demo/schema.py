@@ -1,0 +1,96 @@
+"""The synthetic, deterministic EHG_Engineer-like schema of `ehgtui --demo` and the tests.
+
+`demo_schema_sql()` returns one SQL script that builds the whole demo database in an empty
+database of a fresh cluster (PostgreSQL 15 to 18, no extensions, a few seconds to apply with
+`psql -v ON_ERROR_STOP=1 -1 -f`). It holds about 870 tables in `public` with the live prefix
+mix, the README's key tables (except the five the live database lacks), the five RLS
+patterns, Supabase stand-ins (roles, `auth`, `storage`, migration history) and the
+deliberate defects of `PLANTED_DEFECTS`, each on a few named tables only.
+
+Pure Python: no I/O, no third-party imports. The pieces live in the `schema_*` modules.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from ehgtui.demo.schema_data import SEED_SQL
+from ehgtui.demo.schema_defects import DEFECT_KINDS, PLANTED_DEFECTS, PlantedDefect, apply_defects
+from ehgtui.demo.schema_key_tables import KEY_TABLE_NAMES, KEY_TABLE_NAMES_MISSING, key_tables
+from ehgtui.demo.schema_model import TableSpec, render_all
+from ehgtui.demo.schema_supabase import (
+    AUTH_SQL,
+    ENUMS_SQL,
+    GRANTS_SQL,
+    ROLES_SQL,
+    TRIGGER_FUNCTIONS_SQL,
+    migrations_sql,
+    storage_tables,
+)
+from ehgtui.demo.schema_tables import generated_tables
+from ehgtui.demo.schema_views import (
+    FUNCTIONS_SQL,
+    KEY_VIEWS_SQL,
+    MATVIEWS_SQL,
+    generated_views_sql,
+)
+
+__all__ = [
+    "DEFECT_KINDS",
+    "DEMO_SCHEMA_VERSION",
+    "KEY_TABLES_MISSING",
+    "KEY_TABLES_PRESENT",
+    "PLANTED_DEFECTS",
+    "PlantedDefect",
+    "demo_schema_sql",
+    "demo_tables",
+]
+
+DEMO_SCHEMA_VERSION = "1"
+"""Cache key of the demo database: bump it whenever `demo_schema_sql()` changes."""
+
+KEY_TABLES_PRESENT: tuple[str, ...] = KEY_TABLE_NAMES
+"""The README's key tables that the demo (like the live database) has."""
+
+KEY_TABLES_MISSING: tuple[str, ...] = KEY_TABLE_NAMES_MISSING
+"""The README's key tables that the demo (like the live database) deliberately lacks."""
+
+
+@cache
+def _public_tables() -> tuple[TableSpec, ...]:
+    keys = key_tables()
+    specs = {t.name: t for t in keys + generated_tables(keys)}
+    apply_defects(specs)
+    return tuple(specs.values())
+
+
+def demo_tables() -> tuple[TableSpec, ...]:
+    """The specs of every table of schema public, defects planted (for tests and tools)."""
+    return _public_tables()
+
+
+@cache
+def demo_schema_sql() -> str:
+    """Return the SQL script that builds the demo database (the same text on every call).
+
+    It contains no BEGIN/COMMIT: run it as one transaction (`psql -1`, or one simple-query
+    `execute`). Roles are created only when missing, since they are cluster-wide.
+    """
+    public = list(_public_tables())
+    generated = [t for t in public if t.name not in KEY_TABLES_PRESENT]
+    sections = [
+        "-- ehgtui demo schema, version " + DEMO_SCHEMA_VERSION,
+        ROLES_SQL,
+        AUTH_SQL,
+        ENUMS_SQL,
+        TRIGGER_FUNCTIONS_SQL,
+        render_all(public + storage_tables()),
+        FUNCTIONS_SQL,
+        KEY_VIEWS_SQL,
+        generated_views_sql(generated),
+        SEED_SQL,
+        MATVIEWS_SQL,
+        migrations_sql(),
+        GRANTS_SQL,
+    ]
+    return "\n\n".join(sections) + "\n"

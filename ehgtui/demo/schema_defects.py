@@ -1,0 +1,214 @@
+"""The defects planted in the demo schema, and how they are applied to the table specs.
+
+Every kind is planted on a small, named set of tables of schema `public`; every other table
+of `public` is clean of that kind, so checks can be tested against `PLANTED_DEFECTS` exactly.
+The exact meaning of each kind is in `DEFECT_KINDS`. Schemas other than `public` (auth,
+storage, supabase_migrations) follow Supabase's shapes and are outside this contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ehgtui.demo.schema_model import Column, ForeignKey, Index, Policy, TableSpec
+from ehgtui.demo.schema_policies import service_role_policy
+
+
+@dataclass(frozen=True)
+class PlantedDefect:
+    """One deliberate defect: which table of schema public, which kind, and what exactly."""
+
+    table: str
+    kind: str
+    detail: str
+
+
+DEFECT_KINDS: dict[str, str] = {
+    "rls_disabled": "row level security is not enabled (whether or not policies exist)",
+    "rls_enabled_no_policy": "row level security is enabled and the table has no policy",
+    "policies_but_rls_disabled": "the table has policies but row level security is disabled",
+    "no_service_role_policy": (
+        "row level security is enabled, the table has policies, and none of them applies to "
+        "service_role explicitly or through public"
+    ),
+    "multiple_permissive": (
+        "two permissive policies apply to the same role and command (a policy for public "
+        "applies to anon and authenticated, FOR ALL to every command); service_role, which "
+        "bypasses RLS, is not considered"
+    ),
+    "write_policy_true": (
+        "a policy for anon, authenticated or public on INSERT, UPDATE, DELETE or ALL whose "
+        "USING or WITH CHECK is the constant true"
+    ),
+    "auth_call_per_row": (
+        "a policy expression calls auth.uid(), auth.role(), auth.jwt() or current_setting() "
+        "directly instead of through a scalar subquery such as (select auth.uid())"
+    ),
+    "fk_without_index": "a foreign key's columns are not the leading columns of any index",
+    "no_primary_key": "the table has no primary key",
+    "duplicate_index": "two indexes have the same definition (columns, method, predicate)",
+    "missing_created_at_index": "a created_at column with no index whose first column it is",
+    "missing_updated_at_trigger": (
+        "an updated_at column with no BEFORE UPDATE FOR EACH ROW trigger setting it"
+    ),
+    "non_uuid_pk": "the primary key is not a single uuid column",
+}
+"""Every defect kind and its exact definition (tables of schema public only)."""
+
+_D = PlantedDefect
+PLANTED_DEFECTS: tuple[PlantedDefect, ...] = (
+    _D("leo_protocol_backup", "rls_disabled", "RLS never enabled; no policies"),
+    _D("temp_import_rows", "rls_disabled", "RLS never enabled; no policies"),
+    _D("venture_draft_notes", "rls_disabled", "RLS disabled although policies exist"),
+    _D("marketing_campaign_drafts", "rls_disabled", "RLS disabled although policies exist"),
+    _D("eva_audio_transcripts", "rls_enabled_no_policy", "RLS enabled, no policy: denies all"),
+    _D("security_scan_queue", "rls_enabled_no_policy", "RLS enabled, no policy: denies all"),
+    _D("venture_draft_notes", "policies_but_rls_disabled", "2 policies, RLS disabled"),
+    _D("marketing_campaign_drafts", "policies_but_rls_disabled", "2 policies, RLS disabled"),
+    _D("uat_test_runs", "no_service_role_policy", "only an authenticated SELECT policy"),
+    _D("chairman_briefings", "no_service_role_policy", "only an authenticated SELECT policy"),
+    _D("agent_messages", "multiple_permissive", "two permissive SELECT policies for authenticated"),
+    _D("crm_contacts", "multiple_permissive", "two permissive SELECT policies for authenticated"),
+    _D("feedback", "multiple_permissive", "FOR ALL and FOR SELECT policies for authenticated"),
+    _D("uat_feedback_items", "write_policy_true", "INSERT TO anon, authenticated: CHECK (true)"),
+    _D("ops_incident_notes", "write_policy_true", "UPDATE TO authenticated USING (true)"),
+    _D("user_preferences", "auth_call_per_row", "USING (auth.uid() = created_by)"),
+    _D("chairman_notes", "auth_call_per_row", "USING (current_setting('request.jwt.claims'...))"),
+    _D("crm_deals", "auth_call_per_row", "USING ((auth.jwt() ->> 'email') IS NOT NULL)"),
+    _D("sd_scope_changes", "fk_without_index", "sd_id -> strategic_directives_v2"),
+    _D("venture_exit_plans", "fk_without_index", "venture_id -> ventures"),
+    _D("gate_review_comments", "fk_without_index", "sd_id -> strategic_directives_v2"),
+    _D("audit_log_raw", "no_primary_key", "id uuid column without a primary key"),
+    _D("eva_event_stream", "no_primary_key", "id uuid column without a primary key"),
+    _D("sd_execution_timeline", "duplicate_index", "two btree indexes on (created_at)"),
+    _D("venture_financials", "duplicate_index", "two btree indexes on (venture_id)"),
+    _D("stage_transitions", "missing_created_at_index", "created_at not indexed"),
+    _D("compliance_evidence", "missing_created_at_index", "created_at not indexed"),
+    _D("leo_gate_reviews", "missing_updated_at_trigger", "updated_at never maintained"),
+    _D("agent_heartbeats", "missing_updated_at_trigger", "updated_at never maintained"),
+    _D("retro_action_items", "missing_updated_at_trigger", "updated_at never maintained"),
+    _D("leo_protocols", "non_uuid_pk", "id character varying(50)"),
+    _D("leo_protocol_sections", "non_uuid_pk", "id serial (integer)"),
+    _D("sms_message_log", "non_uuid_pk", "id bigint GENERATED ALWAYS AS IDENTITY"),
+    _D("github_webhook_deliveries", "non_uuid_pk", "id bigint GENERATED BY DEFAULT AS IDENTITY"),
+)  # fmt: skip
+"""Every deliberate defect of the demo schema."""
+
+DEFECT_TABLES = frozenset(d.table for d in PLANTED_DEFECTS)
+"""Tables carrying at least one defect; they are never hubs or foreign-key targets."""
+
+_UID_UNWRAPPED = "auth.uid() = created_by"
+
+
+def _kinds(table: str) -> set[str]:
+    return {d.kind for d in PLANTED_DEFECTS if d.table == table}
+
+
+def _with_column(spec: TableSpec, column: Column) -> TableSpec:
+    if spec.column(column.name) is not None:
+        return spec
+    *head, created, updated = spec.columns
+    return replace(spec, columns=(*head, column, created, updated))
+
+
+def _with_fk(spec: TableSpec) -> TableSpec:
+    """Make sure the table has a foreign key (for fk_without_index / duplicate_index)."""
+    if spec.foreign_keys:
+        return spec
+    spec = _with_column(spec, Column("sd_id", "uuid"))
+    fk = ForeignKey(("sd_id",), "public.strategic_directives_v2", on_delete="CASCADE")
+    return replace(spec, foreign_keys=(fk,))
+
+
+def apply_defect(spec: TableSpec, kind: str, all_kinds: set[str]) -> TableSpec:
+    """Return `spec` with the defect `kind` planted."""
+    service = service_role_policy(0)
+    read = Policy("Authenticated users can view", "SELECT", ("authenticated",), "true")
+    if kind == "rls_disabled":
+        keep = spec.policies if "policies_but_rls_disabled" in all_kinds else ()
+        return replace(spec, rls_enabled=False, policies=keep)
+    if kind == "policies_but_rls_disabled":
+        return replace(spec, rls_enabled=False, policies=(service, read))
+    if kind == "rls_enabled_no_policy":
+        return replace(spec, policies=())
+    if kind == "no_service_role_policy":
+        return replace(spec, policies=(read,))
+    if kind == "multiple_permissive":
+        if spec.name == "feedback":
+            spec = _with_column(spec, Column("created_by", "uuid"))
+            owned = "created_by = (select auth.uid())"
+            mine = Policy("Users manage own feedback", "ALL", ("authenticated",), owned, owned)
+            return replace(spec, policies=(service, read, mine))
+        second = Policy(
+            "Authenticated role can read",
+            "SELECT",
+            ("authenticated",),
+            "(select auth.role()) = 'authenticated'",
+        )
+        return replace(spec, policies=(service, read, second))
+    if kind == "write_policy_true":
+        if spec.name == "uat_feedback_items":
+            bad = Policy("Anyone can submit", "INSERT", ("anon", "authenticated"), check="true")
+        else:
+            bad = Policy("Authenticated can edit", "UPDATE", ("authenticated",), "true", "true")
+        return replace(spec, policies=(service, read, bad))
+    if kind == "auth_call_per_row":
+        if spec.name == "user_preferences":
+            spec = _with_column(spec, Column("created_by", "uuid"))
+            bad = Policy(
+                "Users manage own preferences",
+                "ALL",
+                ("authenticated",),
+                _UID_UNWRAPPED,
+                _UID_UNWRAPPED,
+            )
+        elif spec.name == "chairman_notes":
+            claims = (
+                "((current_setting('request.jwt.claims', true))::jsonb ->> 'role') = 'chairman'"
+            )
+            bad = Policy("Chairman can read notes", "SELECT", ("authenticated",), claims)
+        else:
+            bad = Policy(
+                "Users with email can read",
+                "SELECT",
+                ("authenticated",),
+                "(auth.jwt() ->> 'email') IS NOT NULL",
+            )
+        return replace(spec, policies=(service, bad))
+    if kind == "fk_without_index":
+        spec = _with_fk(spec)
+        first, *rest = spec.foreign_keys
+        return replace(spec, foreign_keys=(replace(first, indexed=False), *rest))
+    if kind == "no_primary_key":
+        return replace(spec, primary_key=None, uniques=())
+    if kind == "duplicate_index":
+        if spec.name == "venture_financials":
+            spec = _with_fk(spec)
+            fk = spec.foreign_keys[0]
+            if fk.columns != ("venture_id",) or not fk.indexed:
+                raise ValueError(f"{spec.name}: expected an indexed venture_id foreign key")
+            dup = Index(f"{spec.name}_venture_id_idx", "venture_id")
+        else:
+            dup = Index(f"{spec.name}_created_at_idx", "created_at")
+        return replace(spec, indexes=(*spec.indexes, dup))
+    if kind == "missing_created_at_index":
+        return replace(spec, index_created_at=False)
+    if kind == "missing_updated_at_trigger":
+        return replace(spec, updated_at_function=None)
+    if kind == "non_uuid_pk":
+        id_column = spec.columns[0]
+        if id_column.sql_type != "uuid":
+            return spec  # a hand-written key table, non-uuid by design
+        identity = "ALWAYS" if spec.name == "sms_message_log" else "BY DEFAULT"
+        new_id = Column("id", "bigint", f"GENERATED {identity} AS IDENTITY")
+        return replace(spec, columns=(new_id, *spec.columns[1:]))
+    raise ValueError(f"unknown defect kind {kind}")
+
+
+def apply_defects(specs: dict[str, TableSpec]) -> None:
+    """Plant every defect of PLANTED_DEFECTS in `specs` (schema public tables, by name)."""
+    for defect in PLANTED_DEFECTS:
+        if defect.kind not in DEFECT_KINDS:
+            raise ValueError(f"unknown defect kind {defect.kind}")
+        spec = specs[defect.table]
+        specs[defect.table] = apply_defect(spec, defect.kind, _kinds(defect.table))

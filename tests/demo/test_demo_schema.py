@@ -1,0 +1,369 @@
+"""The demo schema: its shape, and every planted defect checked exactly against the catalog.
+
+The database tests apply `demo_schema_sql()` to a fresh database on the server named by
+EHGTUI_TEST_DSN_DEV (a superuser DSN) and skip without it. Each defect kind is checked with
+an SQL query over the catalog that implements the definition in `DEFECT_KINDS`; the tables
+it finds must be exactly the tables `PLANTED_DEFECTS` lists for that kind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+import pytest_asyncio
+
+from ehgtui.demo import schema as demo
+from ehgtui.demo.schema import (
+    DEFECT_KINDS,
+    DEMO_SCHEMA_VERSION,
+    KEY_TABLES_MISSING,
+    KEY_TABLES_PRESENT,
+    PLANTED_DEFECTS,
+    demo_schema_sql,
+    demo_tables,
+)
+from ehgtui.demo.schema_names import MAIN_PREFIX_COUNTS
+from ehgtui.demo.schema_supabase import UPDATED_AT_FUNCTIONS
+
+DSN_ENV = "EHGTUI_TEST_DSN_DEV"
+
+SQL_SHA256 = {"1": "a1b74271e722018cf626bfdb13fbeb3c13031e0131d29a16ef23711f89004c94"}
+"""The script's hash per DEMO_SCHEMA_VERSION: a changed script needs a new version."""
+
+README_KEY_TABLES = {
+    "strategic_directives_v2", "sd_phase_handoffs", "sd_backlog_map", "product_requirements_v2",
+    "prd_quality_scores", "leo_protocols", "leo_sub_agents", "leo_protocol_sections",
+    "agent_artifacts", "agent_task_contracts", "agent_runs", "retrospectives",
+    "ai_quality_assessments", "lessons_learned", "compliance_policies", "circuit_breaker_blocks",
+    "skills_inventory", "skill_assignments", "failure_patterns", "ventures", "venture_stages",
+    "venture_artifacts",
+}  # fmt: skip
+
+
+def planted(kind: str) -> set[str]:
+    return {d.table for d in PLANTED_DEFECTS if d.kind == kind}
+
+
+# --- Without a database -------------------------------------------------------------------
+
+
+def test_script_is_deterministic() -> None:
+    first = demo_schema_sql()
+    demo.demo_schema_sql.cache_clear()
+    demo._public_tables.cache_clear()
+    assert demo_schema_sql() == first
+
+
+def test_version_is_bumped_when_the_script_changes() -> None:
+    digest = hashlib.sha256(demo_schema_sql().encode()).hexdigest()
+    assert SQL_SHA256.get(DEMO_SCHEMA_VERSION) == digest, (
+        "demo_schema_sql() changed: bump DEMO_SCHEMA_VERSION and record the new hash "
+        f"{digest} for it in SQL_SHA256"
+    )
+
+
+def test_script_needs_no_extension_and_no_transaction_control() -> None:
+    sql = demo_schema_sql()
+    assert not re.search(r"(?im)^\s*(CREATE EXTENSION|BEGIN;|COMMIT;|ROLLBACK;)", sql)
+
+
+def test_roles_are_created_only_when_missing() -> None:
+    sql = demo_schema_sql()
+    assert "ARRAY['service_role', 'NOLOGIN NOINHERIT BYPASSRLS']" in sql
+    assert "IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = spec[1])" in sql
+
+
+def test_key_table_constants() -> None:
+    assert set(KEY_TABLES_MISSING) == {
+        "prd_quality_scores", "agent_runs", "lessons_learned", "skills_inventory",
+        "skill_assignments",
+    }  # fmt: skip
+    assert set(KEY_TABLES_PRESENT) == README_KEY_TABLES - set(KEY_TABLES_MISSING)
+    names = {t.name for t in demo_tables()}
+    assert set(KEY_TABLES_PRESENT) <= names
+    assert not set(KEY_TABLES_MISSING) & names
+
+
+def test_table_names_and_prefix_mix() -> None:
+    names = [t.name for t in demo_tables()]
+    assert len(names) == len(set(names)) >= 860
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", n) and len(n) <= 63 for n in names)
+    for prefix, count in MAIN_PREFIX_COUNTS.items():
+        assert sum(n.startswith(prefix + "_") for n in names) == count, prefix
+    rare = Counter(n.split("_")[0] for n in names) - Counter({p: 10**6 for p in MAIN_PREFIX_COUNTS})
+    assert len(rare) >= 240
+    assert sum(rare.values()) >= 400
+
+
+def test_planted_defects_are_well_formed() -> None:
+    names = {t.name for t in demo_tables()}
+    for defect in PLANTED_DEFECTS:
+        assert defect.kind in DEFECT_KINDS
+        assert defect.table in names
+        assert defect.detail
+    for kind in DEFECT_KINDS:
+        assert 2 <= len(planted(kind)) <= 4, kind
+
+
+# --- Against a database -------------------------------------------------------------------
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def demo_db() -> AsyncIterator[asyncpg.Connection]:
+    """A fresh database holding the demo schema, dropped afterwards."""
+    dsn = os.environ.get(DSN_ENV)
+    if not dsn:
+        pytest.skip(f"{DSN_ENV} is not set")
+    name = f"ehgtui_demo_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(dsn)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        conn = await asyncpg.connect(dsn, database=name)
+        try:
+            await conn.execute(demo_schema_sql())  # one implicit transaction, like psql -1
+            yield conn
+        finally:
+            await conn.close()
+        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+PUBLIC_TABLES = """
+    SELECT c.oid, c.relname FROM pg_class c
+    WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+"""
+
+# service_role, anon and authenticated oids; 0 stands for PUBLIC in pg_policy.polroles.
+ROLE_OIDS = """
+    (SELECT oid FROM pg_roles WHERE rolname = 'service_role') AS service,
+    ARRAY(SELECT oid FROM pg_roles WHERE rolname IN ('anon', 'authenticated')) AS client
+"""
+
+DEFECT_QUERIES: dict[str, str] = {
+    "rls_disabled": f"""
+        SELECT t.relname FROM ({PUBLIC_TABLES}) t JOIN pg_class c ON c.oid = t.oid
+        WHERE NOT c.relrowsecurity""",
+    "rls_enabled_no_policy": f"""
+        SELECT t.relname FROM ({PUBLIC_TABLES}) t JOIN pg_class c ON c.oid = t.oid
+        WHERE c.relrowsecurity
+          AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = t.oid)""",
+    "policies_but_rls_disabled": f"""
+        SELECT t.relname FROM ({PUBLIC_TABLES}) t JOIN pg_class c ON c.oid = t.oid
+        WHERE NOT c.relrowsecurity
+          AND EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = t.oid)""",
+    "no_service_role_policy": f"""
+        SELECT t.relname FROM ({PUBLIC_TABLES}) t JOIN pg_class c ON c.oid = t.oid,
+            (SELECT {ROLE_OIDS}) r
+        WHERE c.relrowsecurity
+          AND EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = t.oid)
+          AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = t.oid
+                          AND p.polroles && ARRAY[r.service, 0::oid])""",
+    "multiple_permissive": f"""
+        WITH expanded AS (
+            SELECT t.relname, role_oid, cmd
+            FROM ({PUBLIC_TABLES}) t
+            JOIN pg_policy p ON p.polrelid = t.oid AND p.polpermissive
+            CROSS JOIN (SELECT {ROLE_OIDS}) r
+            CROSS JOIN LATERAL unnest(p.polroles) AS pr(oid)
+            CROSS JOIN LATERAL unnest(CASE WHEN pr.oid = 0 THEN r.client ELSE ARRAY[pr.oid] END)
+                AS role_oid
+            CROSS JOIN LATERAL unnest(CASE WHEN p.polcmd = '*' THEN ARRAY['r', 'a', 'w', 'd']
+                                           ELSE ARRAY[p.polcmd::text] END) AS cmd
+            WHERE role_oid = ANY (r.client)
+        )
+        SELECT DISTINCT relname FROM expanded GROUP BY relname, role_oid, cmd
+        HAVING count(*) > 1""",
+    "write_policy_true": f"""
+        SELECT DISTINCT t.relname FROM ({PUBLIC_TABLES}) t
+        JOIN pg_policy p ON p.polrelid = t.oid, (SELECT {ROLE_OIDS}) r
+        WHERE p.polcmd IN ('a', 'w', 'd', '*')
+          AND p.polroles && (r.client || 0::oid)
+          AND (pg_get_expr(p.polqual, p.polrelid) = 'true'
+               OR pg_get_expr(p.polwithcheck, p.polrelid) = 'true')""",
+    "auth_call_per_row": f"""
+        SELECT DISTINCT t.relname FROM ({PUBLIC_TABLES}) t
+        JOIN pg_policy p ON p.polrelid = t.oid
+        CROSS JOIN LATERAL unnest(ARRAY[pg_get_expr(p.polqual, p.polrelid),
+                                        pg_get_expr(p.polwithcheck, p.polrelid)]) AS e(expr)
+        WHERE regexp_replace(e.expr,
+                  '\\(\\s*SELECT\\s+auth\\.(uid|role|jwt)\\(\\)(\\s+AS\\s+\\w+)?\\s*\\)', '', 'gi')
+              ~* '(auth\\.(uid|role|jwt)\\(\\)|current_setting\\()'""",
+    "fk_without_index": f"""
+        SELECT DISTINCT t.relname FROM ({PUBLIC_TABLES}) t
+        JOIN pg_constraint k ON k.conrelid = t.oid AND k.contype = 'f'
+        WHERE NOT EXISTS (
+            SELECT 1 FROM pg_index i WHERE i.indrelid = t.oid
+              AND (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(k.conkey)]
+                  @> k.conkey
+              AND (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(k.conkey)]
+                  <@ k.conkey)""",
+    "no_primary_key": f"""
+        SELECT t.relname FROM ({PUBLIC_TABLES}) t
+        WHERE NOT EXISTS (SELECT 1 FROM pg_constraint k
+                          WHERE k.conrelid = t.oid AND k.contype = 'p')""",
+    "duplicate_index": f"""
+        SELECT DISTINCT t.relname FROM ({PUBLIC_TABLES}) t
+        JOIN pg_index i ON i.indrelid = t.oid JOIN pg_class ic ON ic.oid = i.indexrelid
+        GROUP BY t.relname, ic.relam, i.indkey::text, i.indclass::text, i.indcollation::text,
+                 pg_get_expr(i.indexprs, i.indrelid), pg_get_expr(i.indpred, i.indrelid)
+        HAVING count(*) > 1""",
+    "missing_created_at_index": f"""
+        SELECT t.relname FROM ({PUBLIC_TABLES}) t
+        JOIN pg_attribute a
+          ON a.attrelid = t.oid AND a.attname = 'created_at' AND NOT a.attisdropped
+        WHERE NOT EXISTS (SELECT 1 FROM pg_index i
+                          WHERE i.indrelid = t.oid AND i.indkey[0] = a.attnum)""",
+    "missing_updated_at_trigger": f"""
+        SELECT t.relname FROM ({PUBLIC_TABLES}) t
+        JOIN pg_attribute a
+          ON a.attrelid = t.oid AND a.attname = 'updated_at' AND NOT a.attisdropped
+        WHERE NOT EXISTS (
+            SELECT 1 FROM pg_trigger g JOIN pg_proc f ON f.oid = g.tgfoid
+            WHERE g.tgrelid = t.oid AND NOT g.tgisinternal AND g.tgenabled <> 'D'
+              AND g.tgtype & 1 = 1 AND g.tgtype & 2 = 2 AND g.tgtype & 16 = 16
+              AND f.prosrc ~* 'NEW\\.updated_at\\s*(:=|=)')""",
+    "non_uuid_pk": f"""
+        SELECT t.relname FROM ({PUBLIC_TABLES}) t
+        JOIN pg_constraint k ON k.conrelid = t.oid AND k.contype = 'p'
+        WHERE cardinality(k.conkey) <> 1
+           OR (SELECT a.atttypid FROM pg_attribute a
+               WHERE a.attrelid = t.oid AND a.attnum = k.conkey[1]) <> 'uuid'::regtype""",
+}
+
+
+def test_every_kind_has_a_query() -> None:
+    assert set(DEFECT_QUERIES) == set(DEFECT_KINDS)
+
+
+@pytest.mark.parametrize("kind", sorted(DEFECT_KINDS))
+async def test_defect_is_planted_exactly(demo_db: asyncpg.Connection, kind: str) -> None:
+    found = {r[0] for r in await demo_db.fetch(DEFECT_QUERIES[kind])}
+    assert found == planted(kind)
+
+
+async def _scalar(conn: asyncpg.Connection, sql: str) -> object:
+    return await conn.fetchval(sql)
+
+
+async def test_table_count_and_prefixes(demo_db: asyncpg.Connection) -> None:
+    rows = await demo_db.fetch(PUBLIC_TABLES)
+    names = [r["relname"] for r in rows]
+    assert len(names) >= 860
+    for prefix, count in MAIN_PREFIX_COUNTS.items():
+        assert sum(n.startswith(prefix + "_") for n in names) == count, prefix
+    assert set(KEY_TABLES_PRESENT) <= set(names)
+    assert not set(KEY_TABLES_MISSING) & set(names)
+
+
+async def test_conventional_tables(demo_db: asyncpg.Connection) -> None:
+    """Outside the non_uuid_pk / no_primary_key defects: id uuid PK DEFAULT gen_random_uuid(),
+    created_at and updated_at timestamptz DEFAULT now()."""
+    rows = await demo_db.fetch(f"""
+        SELECT t.relname,
+            (SELECT format_type(a.atttypid, a.atttypmod) || ' ' || pg_get_expr(d.adbin, d.adrelid)
+             FROM pg_constraint k JOIN pg_attribute a
+                  ON a.attrelid = t.oid AND a.attnum = k.conkey[1]
+             LEFT JOIN pg_attrdef d ON d.adrelid = t.oid AND d.adnum = a.attnum
+             WHERE k.conrelid = t.oid AND k.contype = 'p' AND a.attname = 'id') AS pk,
+            (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' '
+                               || pg_get_expr(d.adbin, d.adrelid), ', ' ORDER BY a.attname)
+             FROM pg_attribute a JOIN pg_attrdef d ON d.adrelid = t.oid AND d.adnum = a.attnum
+             WHERE a.attrelid = t.oid AND a.attname IN ('created_at', 'updated_at')) AS stamps
+        FROM ({PUBLIC_TABLES}) t""")
+    odd = planted("non_uuid_pk") | planted("no_primary_key")
+    for row in rows:
+        if row["relname"] not in odd:
+            assert row["pk"] == "uuid gen_random_uuid()", row["relname"]
+        assert row["stamps"] == (
+            "created_at timestamp with time zone now(), updated_at timestamp with time zone now()"
+        ), row["relname"]
+
+
+async def test_wide_benchmark_table(demo_db: asyncpg.Connection) -> None:
+    sd = "'public.strategic_directives_v2'::regclass"
+    columns = await _scalar(
+        demo_db, f"SELECT count(*) FROM pg_attribute WHERE attrelid = {sd} AND attnum > 0"
+    )
+    policies = await demo_db.fetch(
+        f"SELECT polcmd, polroles, polpermissive FROM pg_policy WHERE polrelid = {sd}"
+    )
+    fan_in = await _scalar(
+        demo_db,
+        f"SELECT count(DISTINCT conrelid) FROM pg_constraint "
+        f"WHERE contype = 'f' AND confrelid = {sd} AND conrelid <> {sd}",
+    )
+    assert isinstance(columns, int) and columns >= 60
+    assert len(policies) >= 20
+    assert isinstance(fan_in, int) and 95 <= fan_in <= 110
+
+
+async def test_rls_patterns_and_roles(demo_db: asyncpg.Connection) -> None:
+    rows = await demo_db.fetch("""
+        SELECT p.tablename, p.roles, coalesce(p.qual, '') || ' ' || coalesce(p.with_check, '') AS e
+        FROM pg_policies p WHERE p.schemaname = 'public'""")
+    roles = {role for r in rows for role in r["roles"]}
+    assert {"service_role", "authenticated", "public", "anon"} <= roles
+
+    def tables(pattern: str) -> set[str]:
+        return {r["tablename"] for r in rows if re.search(pattern, r["e"])}
+
+    assert len(tables(r"created_by = \( SELECT auth\.uid\(\)")) >= 50  # user-owned
+    assert len(tables(r"FROM user_organizations")) >= 50  # organization-scoped
+    assert len(tables(r"FROM user_roles")) >= 50  # admin only
+    assert len(tables(r"auth\.role\(\)")) >= 10
+    assert len(tables(r"auth\.jwt\(\)")) >= 10
+    public_read = {r["tablename"] for r in rows if r["roles"] == ["public"] and r["e"] == "true "}
+    assert len(public_read) >= 30
+
+
+async def test_updated_at_functions_all_used(demo_db: asyncpg.Connection) -> None:
+    rows = await demo_db.fetch("""
+        SELECT f.proname, count(*) AS n FROM pg_trigger g JOIN pg_proc f ON f.oid = g.tgfoid
+        WHERE NOT g.tgisinternal GROUP BY f.proname""")
+    used = {r["proname"]: r["n"] for r in rows}
+    for name in UPDATED_AT_FUNCTIONS:
+        assert used.get(name, 0) >= 50, name
+
+
+async def test_supabase_stand_ins_and_extras(demo_db: asyncpg.Connection) -> None:
+    assert (
+        await _scalar(demo_db, "SELECT count(*) FROM supabase_migrations.schema_migrations") == 30
+    )
+    assert await _scalar(demo_db, "SELECT count(*) FROM storage.buckets") == 2
+    # Roles are cluster-wide and only created when missing, so another test may own them.
+    roles = await _scalar(
+        demo_db,
+        "SELECT count(*) FROM pg_roles WHERE rolname IN ('anon', 'authenticated', 'service_role')",
+    )
+    assert roles == 3
+    views = await demo_db.fetch(
+        "SELECT relkind::text, count(*) FROM pg_class "
+        "WHERE relnamespace = 'public'::regnamespace AND relkind IN ('v', 'm') GROUP BY relkind"
+    )
+    kinds = {r[0]: r[1] for r in views}
+    assert kinds.get("m") == 2 and 35 <= kinds.get("v", 0) <= 45
+    assert (
+        await _scalar(demo_db, "SELECT count(*) FROM pg_extension WHERE extname <> 'plpgsql'") == 0
+    )
+    claims = '{"sub": "00000000-0000-0000-0000-000000000001", "role": "authenticated"}'
+    async with demo_db.transaction():
+        await demo_db.execute(f"SET LOCAL request.jwt.claims = '{claims}'")
+        assert str(await _scalar(demo_db, "SELECT auth.uid()")).endswith("0001")
+        assert await _scalar(demo_db, "SELECT auth.role()") == "authenticated"
+        assert await _scalar(demo_db, "SELECT auth.jwt() ->> 'role'") == "authenticated"
+    missing = await _scalar(
+        demo_db,
+        "SELECT count(*) FROM pg_class c, unnest(ARRAY['anon', 'authenticated', 'service_role'])"
+        " AS r(role), unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p(privilege) "
+        "WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' "
+        "AND NOT has_table_privilege(r.role, c.oid, p.privilege)",
+    )
+    assert missing == 0
