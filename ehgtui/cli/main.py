@@ -53,6 +53,10 @@ def _register() -> None:
     from ehgtui.cli import erd_command
 
     cli.add_command(erd_command.erd)
+    from ehgtui.cli import access_command, rows_command
+
+    cli.add_command(rows_command.rows)
+    cli.add_command(access_command.access)
     from ehgtui.cli import docs_command, ping_command
 
     cli.add_command(docs_command.docs)
