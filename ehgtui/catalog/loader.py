@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import time
 from collections import defaultdict
@@ -168,7 +167,7 @@ def build_catalog(
                 indexes=tuple(indexes.get(oid, ())),
                 policies=tuple(policies.get(oid, ())),
                 triggers=tuple(triggers.get(oid, ())),
-                privileges=_privileges(row["privileges"]),
+                privileges=parse_acl(row["acl"]),
                 referenced_by=tuple(
                     sorted(
                         referenced_by.get((row["schema"], row["name"]), ()),
@@ -216,6 +215,8 @@ def _column(row: Any) -> Column:
         storage=STORAGE.get(storage) if storage != row["type_storage"] else None,
         comment=row["comment"],
         is_local=row["is_local"],
+        not_null_name=row.get("not_null_name"),
+        acl=tuple(row.get("acl") or ()),
     )
 
 
@@ -237,6 +238,7 @@ def _constraint(row: Any) -> Constraint:
         on_update=FK_ACTIONS.get(row["on_update"]) if is_fk else None,
         on_delete=FK_ACTIONS.get(row["on_delete"]) if is_fk else None,
         match=FK_MATCH.get(row["match_type"]) if is_fk else None,
+        comment=row.get("comment"),
     )
 
 
@@ -253,6 +255,7 @@ def _index(row: Any) -> Index:
         size_bytes=row["size_bytes"],
         is_valid=row["is_valid"],
         is_inherited=row["is_inherited"],
+        is_replica_identity=row.get("is_replica_identity", False),
     )
 
 
@@ -298,18 +301,43 @@ def _trigger(row: Any) -> Trigger:
     )
 
 
-def _privileges(raw: str | None) -> tuple[Privilege, ...]:
-    if not raw:
-        return ()
-    return tuple(
-        Privilege(
-            grantee=item["grantee"],
-            privilege=item["privilege"],
-            grantable=item["grantable"],
-            grantor=item["grantor"],
-        )
-        for item in json.loads(raw)
-    )
+ACL_PRIVILEGES = {
+    "r": "SELECT",
+    "a": "INSERT",
+    "w": "UPDATE",
+    "d": "DELETE",
+    "D": "TRUNCATE",
+    "x": "REFERENCES",
+    "t": "TRIGGER",
+    "m": "MAINTAIN",
+}
+"""aclitem letters for table privileges (`m` is PostgreSQL 17's MAINTAIN)."""
+
+_ACL_ITEM = re.compile(r'^(?P<grantee>"(?:[^"]|"")*"|[^=]*)=(?P<privs>[A-Za-z*]*)/(?P<grantor>.*)$')
+
+
+def _acl_role(text: str) -> str:
+    if text.startswith('"') and text.endswith('"'):
+        return text[1:-1].replace('""', '"')
+    return text
+
+
+def parse_acl(items: Iterable[str] | None) -> tuple[Privilege, ...]:
+    """Parse aclitem texts such as `anon=arw/postgres` or `=r/postgres` (PUBLIC)."""
+    privileges: list[Privilege] = []
+    for item in items or ():
+        match = _ACL_ITEM.match(item)
+        if match is None:
+            continue
+        grantee = _acl_role(match["grantee"]) or "PUBLIC"
+        grantor = _acl_role(match["grantor"])
+        letters = match["privs"]
+        for pos, letter in enumerate(letters):
+            if letter == "*" or letter not in ACL_PRIVILEGES:
+                continue
+            grantable = pos + 1 < len(letters) and letters[pos + 1] == "*"
+            privileges.append(Privilege(grantee, ACL_PRIVILEGES[letter], grantable, grantor))
+    return tuple(sorted(privileges, key=lambda p: (p.grantee, p.privilege)))
 
 
 def _sequence(row: Any) -> SequenceModel:
@@ -327,4 +355,5 @@ def _sequence(row: Any) -> SequenceModel:
         owned_by_table=row["owned_by_table"],
         owned_by_column=row["owned_by_column"],
         is_identity=row["is_identity"],
+        unlogged=row.get("unlogged", False),
     )

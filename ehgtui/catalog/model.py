@@ -56,6 +56,10 @@ class Column:
     comment: str | None
     is_local: bool = True
     """False when the column is inherited from a parent table only."""
+    not_null_name: str | None = None
+    """PostgreSQL 18+: the name of the column's NOT NULL constraint (None before 18)."""
+    acl: tuple[str, ...] = ()
+    """Column-level grants as PostgreSQL prints aclitems, e.g. `authenticated=w/postgres`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +88,7 @@ class Constraint:
     on_delete: str | None = None
     match: str | None = None
     """FK match type: SIMPLE, FULL or PARTIAL."""
+    comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +111,8 @@ class Index:
     is_valid: bool = True
     is_inherited: bool = False
     """True for a partition's index attached to a parent partitioned index."""
+    is_replica_identity: bool = False
+    """True for the index named by `REPLICA IDENTITY USING INDEX` (pg_index.indisreplident)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +185,8 @@ class Sequence:
     owned_by_column: str | None
     is_identity: bool
     """True when the sequence belongs to an identity column (pg_dump prints it inline)."""
+    unlogged: bool = False
+    """True for an UNLOGGED sequence (PostgreSQL 15+; e.g. the serial of an unlogged table)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,8 +30,11 @@ SELECT c.oid::bigint AS oid,
        c.relrowsecurity AS rls_enabled,
        c.relforcerowsecurity AS rls_forced,
        c.reltuples::bigint AS row_estimate,
-       CASE WHEN c.relkind IN ('r', 'm', 'f') THEN pg_total_relation_size(c.oid)
-            ELSE 0 END::bigint AS size_bytes,
+       ((c.relpages::bigint + coalesce(toast.relpages, 0)
+         + coalesce((SELECT sum(ic.relpages) FROM pg_index i
+                       JOIN pg_class ic ON ic.oid = i.indexrelid
+                      WHERE i.indrelid = c.oid), 0))
+        * current_setting('block_size')::bigint)::bigint AS size_bytes,
        c.relpersistence::text AS persistence,
        c.relreplident::text AS replica_identity,
        coalesce(c.reloptions, '{{}}')::text[] AS options,
@@ -45,23 +48,22 @@ SELECT c.oid::bigint AS oid,
               ORDER BY i.inhseqno)::text[] AS parents,
        c.relispartition AS is_partition,
        CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END AS view_definition,
-       (SELECT json_agg(json_build_object(
-                   'grantee', CASE WHEN a.grantee = 0 THEN 'PUBLIC'
-                                   ELSE pg_get_userbyid(a.grantee)::text END,
-                   'privilege', a.privilege_type,
-                   'grantable', a.is_grantable,
-                   'grantor', pg_get_userbyid(a.grantor)::text)
-                   ORDER BY a.grantee, a.privilege_type)
-          FROM aclexplode(c.relacl) a)::text AS privileges
+       c.relacl::text[] AS acl
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_class toast ON toast.oid = c.reltoastrelid
   LEFT JOIN pg_description d
          ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
  WHERE n.nspname = ANY($1::text[])
    AND c.relkind IN {RELATION_KINDS}
  ORDER BY n.nspname, c.relname
 """
-"""One row per relation, with its comment, RLS flags, size, partitioning and grants."""
+"""One row per relation, with its comment, RLS flags, size, partitioning and grants.
+
+The size is estimated from relpages (table, TOAST and indexes), as of the last VACUUM or
+ANALYZE: pg_total_relation_size() stats every file of every relation and made this query ten
+times slower on 900 tables. Grants come as raw aclitem text, parsed in Python for the same reason.
+"""
 
 COLUMNS = f"""
 SELECT a.attrelid::bigint AS table_oid,
@@ -84,7 +86,9 @@ SELECT a.attrelid::bigint AS table_oid,
        a.attstorage::text AS storage,
        t.typstorage::text AS type_storage,
        d.description AS comment,
-       a.attislocal AS is_local
+       a.attislocal AS is_local,
+       nn.conname::text AS not_null_name,
+       coalesce(a.attacl::text[], '{{}}') AS acl
   FROM pg_attribute a
   JOIN pg_class c ON c.oid = a.attrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -95,6 +99,8 @@ SELECT a.attrelid::bigint AS table_oid,
   LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
   LEFT JOIN pg_collation co ON co.oid = a.attcollation
   LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
+  LEFT JOIN pg_constraint nn
+         ON nn.conrelid = a.attrelid AND nn.contype = 'n' AND nn.conkey[1] = a.attnum
   LEFT JOIN pg_description d
          ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum
  WHERE n.nspname = ANY($1::text[])
@@ -103,7 +109,11 @@ SELECT a.attrelid::bigint AS table_oid,
    AND NOT a.attisdropped
  ORDER BY a.attrelid, a.attnum
 """
-"""One row per column, with its full type, enum labels, default, identity and comment."""
+"""One row per column, with its full type, enum labels, default, identity and comment.
+
+The NOT NULL constraint's name (contype `n`, PostgreSQL 18+) is joined in: it is NULL before 18.
+Column-level grants come as aclitem text, which the DDL renderer reads back.
+"""
 
 CONSTRAINTS = """
 SELECT con.conrelid::bigint AS table_oid,
@@ -130,13 +140,16 @@ SELECT con.conrelid::bigint AS table_oid,
        con.confupdtype::text AS on_update,
        con.confdeltype::text AS on_delete,
        con.confmatchtype::text AS match_type,
-       sn.nspname = ANY($1::text[]) AS is_loaded
+       sn.nspname = ANY($1::text[]) AS is_loaded,
+       d.description AS comment
   FROM pg_constraint con
   JOIN pg_class sc ON sc.oid = con.conrelid
   JOIN pg_namespace sn ON sn.oid = sc.relnamespace
   LEFT JOIN pg_class ic ON ic.oid = con.conindid AND con.contype IN ('p', 'u', 'x')
   LEFT JOIN pg_class rc ON rc.oid = con.confrelid
   LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+  LEFT JOIN pg_description d
+         ON d.objoid = con.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0
  WHERE con.contype <> 'n'
    AND (sn.nspname = ANY($1::text[]) OR rn.nspname = ANY($1::text[]))
  ORDER BY con.conrelid, con.contype, con.conname
@@ -151,16 +164,21 @@ INDEXES = f"""
 SELECT i.indrelid::bigint AS table_oid,
        ic.relname::text AS name,
        pg_get_indexdef(i.indexrelid) AS definition,
-       ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
-               FROM generate_series(1, i.indnkeyatts) k ORDER BY k) AS columns,
+       ARRAY(SELECT CASE WHEN i.indkey[k - 1] <> 0 THEN a.attname::text
+                         ELSE pg_get_indexdef(i.indexrelid, k, true) END
+               FROM generate_series(1, i.indnkeyatts) k
+               LEFT JOIN pg_attribute a
+                      ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]
+              ORDER BY k) AS columns,
        i.indisunique AS is_unique,
        i.indisprimary AS is_primary,
        con.conname::text AS constraint_name,
        pg_get_expr(i.indpred, i.indrelid) AS predicate,
        am.amname::text AS method,
-       pg_relation_size(i.indexrelid)::bigint AS size_bytes,
+       (ic.relpages::bigint * current_setting('block_size')::bigint) AS size_bytes,
        i.indisvalid AS is_valid,
-       EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid) AS is_inherited
+       EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid) AS is_inherited,
+       i.indisreplident AS is_replica_identity
   FROM pg_index i
   JOIN pg_class ic ON ic.oid = i.indexrelid
   JOIN pg_class c ON c.oid = i.indrelid
@@ -230,7 +248,8 @@ SELECT n.nspname::text AS schema,
        pg_get_userbyid(c.relowner)::text AS owner,
        tn.nspname || '.' || tc.relname AS owned_by_table,
        ta.attname::text AS owned_by_column,
-       coalesce(dep.deptype = 'i', false) AS is_identity
+       coalesce(dep.deptype = 'i', false) AS is_identity,
+       c.relpersistence = 'u' AS unlogged
   FROM pg_sequence s
   JOIN pg_class c ON c.oid = s.seqrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
