@@ -18,6 +18,7 @@ from ehgtui.demo.schema_data import SEED_SQL
 from ehgtui.demo.schema_defects import DEFECT_KINDS, PLANTED_DEFECTS, PlantedDefect, apply_defects
 from ehgtui.demo.schema_key_tables import KEY_TABLE_NAMES, KEY_TABLE_NAMES_MISSING, key_tables
 from ehgtui.demo.schema_model import TableSpec, render_all
+from ehgtui.demo.schema_rows import ROWS_SQL
 from ehgtui.demo.schema_supabase import (
     AUTH_SQL,
     ENUMS_SQL,
@@ -46,7 +47,7 @@ __all__ = [
     "demo_tables",
 ]
 
-DEMO_SCHEMA_VERSION = "1"
+DEMO_SCHEMA_VERSION = "2"
 """Cache key of the demo database: bump it whenever `demo_schema_sql()` changes."""
 
 KEY_TABLES_PRESENT: tuple[str, ...] = KEY_TABLE_NAMES
@@ -89,6 +90,7 @@ def demo_schema_sql() -> str:
         KEY_VIEWS_SQL,
         generated_views_sql(generated),
         SEED_SQL,
+        ROWS_SQL,
         MATVIEWS_SQL,
         migrations_sql(),
         GRANTS_SQL,

@@ -6,7 +6,7 @@ Read from the `[rows]` table of the configuration file, e.g.::
     enabled = true
     statement_timeout = 5        # seconds
     limit = 100
-    secret_pattern = "password|secret|token|api_key|private_key"
+    secret_pattern = "password|secret|api_?key|private_?key|(^|_)token(_hash)?$"
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
 """The most rows one page may hold: pages are for looking at, not for exporting tables."""
 
-DEFAULT_SECRET_PATTERN = r"password|secret|token|api_key|private_key"
-"""Column names matching this (case-insensitively, anywhere in the name) are masked."""
+DEFAULT_SECRET_PATTERN = r"password|secret|api_?key|private_?key|(^|_)token(_hash)?$"
+"""Column names matching this (case-insensitively) are masked: password, secret, api key and
+private key anywhere in the name; `token` as the last word (`api_token`, `access_token`) or
+`token_hash`, so that counters such as `token_count` and `max_tokens` stay visible."""
 
 DEFAULT_COUNT_CAP = 10_000
 """The access matrix counts visible rows up to this many, then says `10,000+`."""
