@@ -20,8 +20,16 @@ GROUP = "group"
 DEFAULT_WIDTH = 120
 """Width assumed when the caller does not know the terminal's."""
 
-SHORTENINGS: tuple[tuple[int | None, int | None], ...] = ((None, None), (30, 26), (22, 18))
-"""(name, label) length caps tried in turn before giving up on the wide layout."""
+SHORTENINGS: tuple[tuple[int | None, int | None, bool], ...] = (
+    (None, None, True),
+    (30, 26, True),
+    (22, 18, False),
+    (18, 14, False),
+)
+"""(name cap, label cap, FK targets in the selected box) tried in turn before stacking.
+
+The targets go first of all details: the boxes on the right already name them.
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,20 +143,21 @@ def _left_items(nb: Neighbourhood) -> list[_Item]:
     items = []
     for group in nb.groups:
         marker = "▾" if group.expanded else "▸"
-        arrows = [] if group.expanded else [_Arrow(f"{group.edge_count} FKs", True)]
+        fks = f"{group.edge_count} FK" + ("" if group.edge_count == 1 else "s")
+        arrows = [] if group.expanded else [_Arrow(fks, True)]
         items.append(_Item(group.domain, f"{marker} {group.label}", GROUP, arrows))
         if group.expanded:
             items += [_node_item(nb, n) for n in map(nb.node, group.members) if n is not None]
     return items
 
 
-def _centre_lines(nb: Neighbourhood) -> list[str]:
+def _centre_lines(nb: Neighbourhood, with_targets: bool = True) -> list[str]:
     lines = [_short(nb, nb.selected.name)]
     for key in nb.key_columns:
         marker = " ".join(
             m for m in ("PK" if key.primary_key else "", "FK" if key.references else "") if m
         )
-        target = f" → {', '.join(key.references)}" if key.references else ""
+        target = f" → {', '.join(key.references)}" if key.references and with_targets else ""
         lines.append(f"{marker:<5} {key.name}{target}")
     lines += [f"↻ {e.label}" for e in nb.self_references]
     return lines
@@ -271,7 +280,8 @@ def _stacked(
             boxes.append(Box(item.name, row, 2, box_width, item.height, item.kind))
             room = width - (2 + box_width) - 1
             for offset, arrow in enumerate(item.arrows):
-                text = ("◀ " if arrow.inward and item.kind != REFERENCED_BY else "─ ") + arrow.label
+                pointing_back = arrow.inward and item.kind not in (REFERENCED_BY, GROUP)
+                text = ("◀ " if pointing_back else "─ ") + arrow.label
                 if room >= 4:
                     canvas.text(row + 1 + offset, 2 + box_width + 1, _cut(text, room))
             row += item.height
@@ -316,20 +326,20 @@ def render_picture(nb: Neighbourhood, width: int = DEFAULT_WIDTH) -> Picture:
     is the fallback. Work is linear in the number of boxes, and a grouped fan-in keeps that
     number small.
     """
-    centre = _centre_lines(nb)
     left, right = _left_items(nb), [_node_item(nb, n) for n in nb.references]
-    for name_cap, label_cap in SHORTENINGS:
+    for name_cap, label_cap, with_targets in SHORTENINGS:
         short_left, short_right = (
             _shorten(left, name_cap, label_cap),
             _shorten(right, name_cap, label_cap),
         )
+        centre = _centre_lines(nb, with_targets)
         short_centre = [_cut(line, (name_cap or 10_000) + 12) for line in centre]
         canvas, boxes, used = _wide(nb, short_left, short_right, short_centre)
         if used <= width:
             layout = "wide"
             break
     else:
-        canvas, boxes = _stacked(nb, left, right, centre, width)
+        canvas, boxes = _stacked(nb, left, right, _centre_lines(nb), width)
         layout = "stacked"
     _tail(nb, canvas, boxes, width)
     lines = canvas.lines()
