@@ -21,8 +21,7 @@ def _fan_in() -> str:
     )
 
 
-RELATIONS_SQL = (
-    """
+RELATIONS_SQL = """
 CREATE TABLE orgs (id int PRIMARY KEY, name text);
 CREATE TABLE users (id int PRIMARY KEY, org_id int REFERENCES orgs(id), favourite_sd_id int);
 CREATE TABLE strategic_directives_v2 (
@@ -61,7 +60,5 @@ CREATE TABLE "end" (id int PRIMARY KEY, "Weird""Col" numeric(10,2),
     item_id int REFERENCES "order items"("item id"));
 CREATE TABLE lonely (id int PRIMARY KEY, note text);
 CREATE TABLE ventures (id int PRIMARY KEY, name text);
-"""
-    + _fan_in()
-)
+""" + _fan_in()
 """The fixture's SQL."""
