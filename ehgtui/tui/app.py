@@ -19,7 +19,6 @@ from ehgtui.tui.commands import FindColumnProvider, GoToTableProvider
 from ehgtui.tui.screens.help import HelpScreen
 from ehgtui.tui.screens.main import ExplorerScreen
 from ehgtui.tui.widgets.detail.grid import DetailGrid
-from ehgtui.tui.widgets.detail.table_detail import TableDetail
 from ehgtui.tui.widgets.tree.domain_tree import DomainTree
 from ehgtui.tui.widgets.tree.filter_input import TableFilter
 
@@ -105,7 +104,6 @@ class EhgApp(App[None]):
                     ("Explorer", list(ExplorerScreen.BINDINGS)),
                     ("Tree", list(DomainTree.BINDINGS)),
                     ("Filter", list(TableFilter.BINDINGS)),
-                    ("Detail", list(TableDetail.BINDINGS)),
                     ("Grids", list(DetailGrid.BINDINGS)),
                     ("Help", list(HelpScreen.BINDINGS)),
                 ]

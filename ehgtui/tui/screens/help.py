@@ -14,6 +14,14 @@ HelpSection = tuple[str, list[BindingType]]
 """An area of the UI and its bindings."""
 
 
+LEGEND = (
+    "Tree markers: ● RLS on with policies · ○ RLS on, no policies · ✗ RLS off · ◇ view · "
+    "? key table missing.  After a domain: its table count, ✗n tables with RLS off, "
+    "?n missing key tables."
+)
+"""What the tree's symbols mean (they never rely on colour alone)."""
+
+
 class HelpScreen(ModalScreen[None]):
     """A modal table of every binding: key, what it does, where it applies."""
 
@@ -33,7 +41,8 @@ class HelpScreen(ModalScreen[None]):
             width: 90%; max-width: 100; height: 90%;
             border: round $primary; background: $surface; padding: 0 1;
         }
-        & #help-title { text-style: bold; padding-bottom: 1; }
+        & #help-title { text-style: bold; }
+        & #help-legend { color: $text-muted; padding-bottom: 1; }
         & DataTable { height: 1fr; }
     }
     """
@@ -45,6 +54,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("ehgtui keys  (esc closes)", id="help-title")
+            yield Static(LEGEND, id="help-legend")
             yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:

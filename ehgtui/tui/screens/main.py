@@ -20,14 +20,15 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer
 
 from ehgtui.catalog.domains import DomainMap, DomainSettings, classify
-from ehgtui.catalog.loader import load_catalog
+from ehgtui.catalog.loader import CatalogError, load_catalog
 from ehgtui.catalog.model import Catalog
-from ehgtui.db.pool import create_pool
-from ehgtui.db.settings import ConnectionTarget
+from ehgtui.db.pool import ConnectError, create_pool
+from ehgtui.db.settings import ConnectionTarget, DsnError
+from ehgtui.demo.server import ServerError
 from ehgtui.tui.messages import CatalogLoaded, LoadFailed, OpenTable, PoolOpened, TargetResolved
 from ehgtui.tui.widgets.connection_bar import ConnectionBar
 from ehgtui.tui.widgets.detail.columns import ColumnsGrid
-from ehgtui.tui.widgets.detail.table_detail import TableDetail
+from ehgtui.tui.widgets.detail.table_detail import TAB_IDS, TAB_NAMES, TableDetail
 from ehgtui.tui.widgets.status_panel import StatusPanel
 from ehgtui.tui.widgets.tree.domain_tree import DomainTree
 from ehgtui.tui.widgets.tree.pane import TreePane
@@ -36,10 +37,26 @@ POOL_CLOSE_TIMEOUT_SECONDS = 3.0
 """How long a clean pool close may take on exit before connections are terminated."""
 
 
+EXPECTED_FAILURES: tuple[type[BaseException], ...] = (
+    ConnectError,
+    CatalogError,
+    DsnError,
+    ServerError,
+)
+"""Errors whose message is already one line written for the user."""
+
+
 def one_line_reason(exc: BaseException) -> str:
-    """The first line of an exception's message (its type when empty): never a traceback."""
+    """One line about a failure: the message of our typed errors as is, else `Type: first line`.
+
+    Unexpected errors keep their type name, because `'privileges'` alone (a KeyError) says
+    nothing; no traceback is ever shown.
+    """
     text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    first = text.splitlines()[0] if text else ""
+    if isinstance(exc, EXPECTED_FAILURES) and first:
+        return first
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
 class ExplorerScreen(Screen[None]):
@@ -51,6 +68,18 @@ class ExplorerScreen(Screen[None]):
             "r", "reload", "Reload", tooltip="Reload the catalog (or retry)", id="explorer.reload"
         ),
         Binding("escape", "back", "Back to tree", show=False, id="explorer.back"),
+        Binding("right_square_bracket", "step_tab(1)", "Next tab", id="explorer.next_tab"),
+        Binding("left_square_bracket", "step_tab(-1)", "Prev tab", id="explorer.prev_tab"),
+        *(
+            Binding(
+                str(n),
+                f"show_tab('{tab}')",
+                f"{TAB_NAMES[tab][0]} tab",
+                show=False,
+                id=f"explorer.tab_{tab}",
+            )
+            for n, tab in enumerate(TAB_IDS, start=1)
+        ),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="explorer.next_pane"),
         Binding(
             "shift+tab", "app.focus_previous", "Prev pane", show=False, id="explorer.prev_pane"
@@ -63,6 +92,8 @@ class ExplorerScreen(Screen[None]):
     | / | Filter the tree as you type. |
     | r | Reload the catalog in the background, keeping the selection (retry after a failure). |
     | escape | Close the filter, or go back to the tree. |
+    | ], [ | Next / previous tab of the table detail. |
+    | 1 … 6 | Jump to a tab: columns, constraints, indexes, policies, triggers, DDL. |
     | tab, shift+tab | Move between the panes. |
     """
 
@@ -302,8 +333,14 @@ class ExplorerScreen(Screen[None]):
                 widget.focus()
                 return
 
-    @staticmethod
-    def _first_table(domain_map: DomainMap) -> str | None:
+    def _first_table(self, domain_map: DomainMap) -> str | None:
+        """The table to show first: the README's first key table that exists, else any."""
+        if self.catalog is not None:
+            for rule in self.domain_settings.rules:
+                for name in rule.key_tables:
+                    table = self.catalog.table(name)
+                    if table is not None:
+                        return table.qualified_name
         for domain in domain_map.domains:
             if domain.tables:
                 return min(domain.tables, key=lambda t: t.name).qualified_name
@@ -322,6 +359,14 @@ class ExplorerScreen(Screen[None]):
             self.connect()
         else:
             self.reload()
+
+    def action_step_tab(self, step: int) -> None:
+        """Show the next (1) or previous (-1) tab of the table detail."""
+        self.query_one(TableDetail).step_tab(step)
+
+    def action_show_tab(self, tab_id: str) -> None:
+        """Show one tab of the table detail by id."""
+        self.query_one(TableDetail).show_tab(tab_id)
 
     def action_back(self) -> None:
         """Close the filter if it is open, else move focus to the tree."""

@@ -20,6 +20,8 @@ class ConnectionBar(Widget):
         background: $panel;
         color: $foreground;
         padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
@@ -33,13 +35,14 @@ class ConnectionBar(Widget):
     """What is happening now: `connecting…`, `loading catalog…`, `refreshing…`, or ""."""
 
     def render(self) -> Content:
+        # short facts first: on a narrow terminal the long DSN is what gets cut
         parts = [Content.styled("ehgtui", "bold $accent")]
-        if self.target_label:
-            parts.append(Content(self.target_label))
         if self.server_version:
             parts.append(Content(self.server_version))
         if self.table_count is not None:
             parts.append(Content(f"{self.table_count} tables"))
         if self.status:
             parts.append(Content.styled(self.status, "italic $text-muted"))
+        if self.target_label:
+            parts.append(Content(self.target_label))
         return Content(" · ").join(parts)

@@ -12,6 +12,10 @@ COLUMNS_HEADER = ("Column", "Type", "Null", "Default", "Key", "Comment")
 """The grid's column labels."""
 
 
+TYPE_CELL_WIDTH = 34
+"""Enum labels after a type are cut to about this width, so Null/Default/Key stay on screen."""
+
+
 def key_marker(table: Table, column: Column) -> str:
     """PK / FK → target / UQ markers of one column.
 
@@ -52,8 +56,8 @@ def type_text(column: Column) -> Cell:
     """The full type; enum types (and arrays of them) list their labels after it, dimmed."""
     if not column.enum_values:
         return column.data_type
-    labels = "|".join(column.enum_values)
-    return Text.assemble(column.data_type, (f" {{{one_line(labels, 40)}}}", "dim"))
+    labels = one_line("|".join(column.enum_values), max(8, TYPE_CELL_WIDTH - len(column.data_type)))
+    return Text.assemble(column.data_type, (f" {{{labels}}}", "dim"))
 
 
 class ColumnsGrid(DetailGrid):

@@ -11,6 +11,7 @@ from ehgtui.tui.formatting import (
     RLS_WORDS,
     VOLATILE_PLACEHOLDER,
     human_bytes,
+    one_line,
     rls_state,
     row_estimate,
 )
@@ -33,7 +34,7 @@ def summary_content(table: Table, domain: str, stable: bool = False) -> Content:
         stable: Hide the row estimate and size (they vary between runs).
 
     Returns:
-        Three lines: name, kind and domain; rows, size and RLS; the comment (or "no comment").
+        Three lines: name, kind and domain; RLS, rows and size; the comment (or "no comment").
     """
     state = rls_state(table)
     rows = VOLATILE_PLACEHOLDER if stable else row_estimate(table)
@@ -43,7 +44,7 @@ def summary_content(table: Table, domain: str, stable: bool = False) -> Content:
         rls += ", forced" if table.rls_forced else ", not forced"
     style = RLS_STYLES[state]  # a theme variable of ours, never user text: safe in the markup
     return Content.from_markup(
-        f"[b]$name[/b]  $kind · $domain\n$rows · $size · [{style} b]$mark $rls[/]\n"
+        f"[b]$name[/b]  $kind · $domain\n[{style} b]$mark $rls[/] · $rows · $size\n"
         "[dim]$comment[/]",
         name=table.qualified_name,
         kind=table.kind,
@@ -52,7 +53,7 @@ def summary_content(table: Table, domain: str, stable: bool = False) -> Content:
         size=size,
         mark=RLS_MARKS[state],
         rls=rls,
-        comment=table.comment or "no comment",
+        comment=one_line(table.comment, 500) or "no comment",
     )
 
 
@@ -70,5 +71,5 @@ class TableSummary(Static):
     """Two lines about the selected table, above its tabs."""
 
     DEFAULT_CSS = """
-    TableSummary { height: auto; max-height: 3; padding: 0 1; }
+    TableSummary { height: 3; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     """

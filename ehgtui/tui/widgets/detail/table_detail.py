@@ -6,11 +6,10 @@ activated. Switching tables therefore costs one summary update, six tab titles a
 
 from __future__ import annotations
 
-from typing import ClassVar, Protocol
+from typing import Protocol
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -36,52 +35,54 @@ class TabBody(Protocol):
     def show_table(self, table: Table, catalog: Catalog) -> None: ...
 
 
-def tab_titles(table: Table | None) -> dict[str, str]:
-    """Tab titles with counts; the Policies title carries the RLS marker and state.
+TAB_NAMES: dict[str, tuple[str, str]] = {
+    "columns": ("Columns", "Cols"),
+    "constraints": ("Constraints", "Cons"),
+    "indexes": ("Indexes", "Idx"),
+    "policies": ("Policies", "Pol"),
+    "triggers": ("Triggers", "Trg"),
+    "ddl": ("DDL", "DDL"),
+}
+"""Full and compact name of each tab; compact ones keep every tab visible at 80 columns."""
+
+COMPACT_WIDTH = 90
+"""Below this many columns the detail pane uses the compact tab names."""
+
+
+def tab_titles(table: Table | None, compact: bool = False) -> dict[str, str]:
+    """Tab titles with counts; the Policies title carries the RLS marker (and state in words).
 
     Args:
         table: The table shown, or None.
+        compact: Use the short names and leave the RLS words out (the marker stays).
 
     Returns:
         Tab id to title.
     """
+    names = {tab: pair[1 if compact else 0] for tab, pair in TAB_NAMES.items()}
     if table is None:
-        return {
-            "columns": "Columns",
-            "constraints": "Constraints",
-            "indexes": "Indexes",
-            "policies": "Policies",
-            "triggers": "Triggers",
-            "ddl": "DDL",
-        }
+        return names
     state = rls_state(table)
     rls = {"on": "RLS on", "no-policies": "RLS on", "off": "RLS off", "view": "view"}[state]
+    policies = f"{names['policies']} {len(table.policies)} {RLS_MARKS[state]}"
     return {
-        "columns": f"Columns {len(table.columns)}",
-        "constraints": f"Constraints {len(table.constraints)}",
-        "indexes": f"Indexes {len(table.indexes)}",
-        "policies": f"Policies {len(table.policies)} {RLS_MARKS[state]} {rls}",
-        "triggers": f"Triggers {len(table.triggers)}",
-        "ddl": "DDL",
+        "columns": f"{names['columns']} {len(table.columns)}",
+        "constraints": f"{names['constraints']} {len(table.constraints)}",
+        "indexes": f"{names['indexes']} {len(table.indexes)}",
+        "policies": policies if compact else f"{policies} {rls}",
+        "triggers": f"{names['triggers']} {len(table.triggers)}",
+        "ddl": names["ddl"],
     }
 
 
 class TableDetail(Vertical):
     """The summary line and the tabs of the selected table."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left_square_bracket", "previous_tab", "Prev tab", id="detail.prev_tab"),
-        Binding("right_square_bracket", "next_tab", "Next tab", id="detail.next_tab"),
-    ]
-    """
-    | Key(s) | Description |
-    | :- | :- |
-    | [ | Show the previous tab. |
-    | ] | Show the next tab. |
-    """
-
     table: reactive[Table | None] = reactive(None, init=False, always_update=True)
     """The table shown; set through `show_table` so the catalog comes with it."""
+
+    compact: reactive[bool] = reactive(False, init=False)
+    """Short tab titles, set from the pane's width (below COMPACT_WIDTH columns)."""
 
     stable: bool = False
     """Hide values that vary between runs (sizes, row estimates) for snapshots."""
@@ -156,9 +157,15 @@ class TableDetail(Vertical):
         self._set_titles(table)
         self._fill(self.tabs.active)
 
+    def on_resize(self, event: events.Resize) -> None:
+        self.compact = event.size.width < COMPACT_WIDTH
+
+    def watch_compact(self) -> None:
+        self._set_titles(self.table)
+
     def _set_titles(self, table: Table | None) -> None:
         tabs = self.tabs
-        for tab_id, title in tab_titles(table).items():
+        for tab_id, title in tab_titles(table, self.compact).items():
             tabs.get_tab(tab_id).label = title
 
     def _fill(self, tab_id: str) -> None:
@@ -180,15 +187,12 @@ class TableDetail(Vertical):
         if event.pane.id:
             self._fill(event.pane.id)
 
-    def action_next_tab(self) -> None:
-        """Show the next tab."""
-        self._step_tab(1)
+    def step_tab(self, step: int) -> None:
+        """Show the tab `step` places to the right (negative: left), wrapping around.
 
-    def action_previous_tab(self) -> None:
-        """Show the previous tab."""
-        self._step_tab(-1)
-
-    def _step_tab(self, step: int) -> None:
+        Args:
+            step: How many tabs to move.
+        """
         ids = [pane.id for pane in self.tabs.query(TabPane) if pane.id]
         if not ids:
             return

@@ -257,8 +257,22 @@ class DomainTree(Tree[NodeData]):
                     else:
                         with self.prevent(Tree.NodeHighlighted):
                             self.move_cursor(node)
+                    self.call_after_refresh(self._reveal, domain_node, node)
                     return True
         return False
+
+    def _reveal(self, domain_node: TreeNode[NodeData], node: TreeNode[NodeData]) -> None:
+        """Scroll so the table is visible with its domain's heading above it when both fit."""
+        if node.line < 0 or domain_node.line < 0:
+            return
+        if node.line - domain_node.line < self.scrollable_content_region.height - 1:
+            top = self.scroll_offset.y
+            bottom = top + self.scrollable_content_region.height - 1
+            if not (top <= domain_node.line and node.line <= bottom):
+                self.scroll_to(y=domain_node.line, animate=False)
+        else:  # the heading is far above: put the table mid-pane rather than at an edge
+            half = self.scrollable_content_region.height // 2
+            self.scroll_to(y=max(0, node.line - half), animate=False)
 
     def apply_filter(self, query: str) -> str | None:
         """Show only tables whose name fuzzily matches `query`, across all domains.
