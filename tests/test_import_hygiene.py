@@ -23,6 +23,14 @@ CORE_MODULES = [
     "ehgtui.relations.dot",
     "ehgtui.rows.query",
     "ehgtui.rows.access",
+    "ehgtui.checks.rls",
+    "ehgtui.checks.conventions",
+    "ehgtui.docs.render",
+    "ehgtui.docs.writer",
+    "ehgtui.migrations.status",
+    "ehgtui.tasks.registry",
+    "ehgtui.tasks.runner",
+    "ehgtui.tasks.ping",
 ]
 
 
