@@ -26,7 +26,7 @@ from ehgtui.catalog.model import (
     Trigger,
 )
 from ehgtui.catalog.model import Sequence as SequenceModel
-from ehgtui.db.pool import read_only
+from ehgtui.db.pool import fetch_read_only
 
 Row = asyncpg.Record
 
@@ -71,16 +71,11 @@ class CatalogError(RuntimeError):
     """A catalog query failed; the message is one line."""
 
 
-async def _fetch(pool: asyncpg.Pool, sql: str, *args: Any) -> list[Row]:
-    async with read_only(pool) as conn:
-        return list(await conn.fetch(sql, *args))
-
-
 async def fetch_raw(pool: asyncpg.Pool, schemas: Sequence[str]) -> dict[str, list[Row]]:
     """Run SERVER_INFO and every bulk query concurrently; return their rows by name."""
     names = ["server", *queries.BULK_QUERIES]
-    coros = [_fetch(pool, queries.SERVER_INFO)] + [
-        _fetch(pool, sql, list(schemas)) for sql in queries.BULK_QUERIES.values()
+    coros = [fetch_read_only(pool, queries.SERVER_INFO)] + [
+        fetch_read_only(pool, sql, list(schemas)) for sql in queries.BULK_QUERIES.values()
     ]
     try:
         results = await asyncio.gather(*coros)
@@ -356,4 +351,5 @@ def _sequence(row: Any) -> SequenceModel:
         owned_by_column=row["owned_by_column"],
         is_identity=row["is_identity"],
         unlogged=row.get("unlogged", False),
+        acl=tuple(row.get("acl") or ()),
     )

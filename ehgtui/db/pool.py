@@ -75,7 +75,9 @@ async def create_pool(
     kwargs = connect_kwargs(target, connect_timeout)
     try:
         async with asyncio.timeout(connect_timeout + 1):
-            pool = await asyncpg.create_pool(min_size=1, max_size=max_size, **kwargs)
+            pool = await asyncpg.create_pool(
+                min_size=1, max_size=max_size, reset=_no_reset, **kwargs
+            )
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
         raise ConnectError(describe_connect_error(exc, target, connect_timeout)) from None
     except ValueError as exc:  # asyncpg's DSN parser
@@ -84,6 +86,48 @@ async def create_pool(
         ) from None
     assert pool is not None
     return pool
+
+
+async def _no_reset(_conn: asyncpg.Connection) -> None:
+    """Skip asyncpg's reset on release (a round trip each time).
+
+    Our sessions never change session state: everything runs in transactions that roll back,
+    and role or setting changes are `SET LOCAL`, which end with them.
+    """
+
+
+async def fetch_read_only(pool: asyncpg.Pool, sql: str, *args: Any) -> list[asyncpg.Record]:
+    """Run one query in a READ ONLY transaction and return its rows as soon as they arrive.
+
+    The rollback and the release happen in the background: the rows are already ours, and
+    waiting for one more round trip would add its latency to every catalog load.
+    """
+    conn = await pool.acquire()
+    tx = conn.transaction(readonly=True, isolation="repeatable_read")
+    try:
+        await tx.start()
+        rows = list(await conn.fetch(sql, *args))
+    except BaseException:
+        await _finish(pool, conn, tx)
+        raise
+    task = asyncio.create_task(_finish(pool, conn, tx))
+    _finishing.add(task)
+    task.add_done_callback(_finishing.discard)
+    return rows
+
+
+_finishing: set[asyncio.Task[None]] = set()
+"""Background rollbacks in flight (kept referenced so they are not garbage collected)."""
+
+
+async def _finish(pool: asyncpg.Pool, conn: asyncpg.Connection, tx: Any) -> None:
+    try:
+        if not conn.is_closed():
+            await tx.rollback()
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+        conn.terminate()
+    finally:
+        await pool.release(conn)
 
 
 @asynccontextmanager

