@@ -1,0 +1,100 @@
+"""`ehgtui check` and `ehgtui ping` as scripts run them: JSON, exit status, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.checks.supabase_sql import STANDINS_SQL, conventional_table
+from tests.pg import TestServer
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ehgtui", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture(scope="module")
+def clean_dsn(pg18: TestServer) -> str:
+    return pg18.dsn(pg18.create_database("clean", STANDINS_SQL + conventional_table("tidy")))
+
+
+@pytest.fixture(scope="module")
+def demo_dsn(pg18: TestServer) -> str:
+    return pg18.dsn(pg18.demo_database())
+
+
+def test_rls_errors_exit_1_with_json(demo_dsn: str) -> None:
+    result = run_cli("check", "rls", "--dsn", demo_dsn, "--json")
+    assert result.returncode == 1, result.stderr
+    findings = json.loads(result.stdout)
+    assert {f["check"] for f in findings} == {"rls"}
+    assert {
+        "check": "rls",
+        "level": "error",
+        "table": "public.temp_import_rows",
+        "code": "rls_disabled_in_public",
+        "message": "RLS is disabled, yet anon/authenticated hold DELETE, INSERT, SELECT, "
+        "UPDATE: every row is open through the API",
+        "source": "splinter:0013_rls_disabled_in_public",
+    } in findings
+
+
+def test_clean_database_exits_0(clean_dsn: str) -> None:
+    for check in ("rls", "conventions"):
+        result = run_cli("check", check, "--dsn", clean_dsn)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == ""
+        assert result.stderr.strip() == "no findings"
+
+
+def test_conventions_text_output(demo_dsn: str) -> None:
+    result = run_cli("check", "conventions", "--dsn", demo_dsn)
+    assert result.returncode == 1  # rls_not_enabled is an error
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["level", "table", "code", "message"]
+    assert any(
+        line.split()[:3] == ["warning", "public.sd_execution_timeline", "duplicate_index"]
+        for line in lines
+    )
+    assert result.stderr.strip().endswith("info")
+
+
+def test_bad_dsn_is_one_line(clean_dsn: str) -> None:
+    result = run_cli("check", "rls", "--dsn", "mysql://nope")
+    assert result.returncode == 2
+    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_ping_json(clean_dsn: str, pg18: TestServer) -> None:
+    result = run_cli("ping", "--dsn", clean_dsn, "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["server_version_num"] // 10000 == pg18.major
+    assert data["current_user"] == "postgres" and data["database"] == clean_dsn.rsplit("/", 1)[1]
+    assert data["default_transaction_read_only"] is False
+    assert data["transaction_read_only"] is True  # inside ehgtui's read-only transaction
+    assert len(data["samples_ms"]) == 3 and data["round_trip_ms"] == min(data["samples_ms"])
+
+
+def test_ping_reports_a_read_only_default(pg18: TestServer) -> None:
+    database = pg18.create_database("ro")
+    pg18.psql(
+        "postgres",
+        f"ALTER DATABASE {database} SET default_transaction_read_only = on",
+        single_transaction=False,
+    )
+    result = run_cli("ping", "--dsn", pg18.dsn(database))
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(None, 1) for line in result.stdout.splitlines())
+    assert lines["default_transaction_read_only"] == "on"
+    assert lines["transaction_read_only"] == "on (ehgtui's reads)"
+    assert lines["server"].startswith(f"PostgreSQL {pg18.major}.")
