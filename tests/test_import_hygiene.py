@@ -31,6 +31,12 @@ CORE_MODULES = [
     "ehgtui.tasks.registry",
     "ehgtui.tasks.runner",
     "ehgtui.tasks.ping",
+    "ehgtui.catalog.fingerprint",
+    "ehgtui.catalog.cache",
+    "ehgtui.diff.model",
+    "ehgtui.diff.compare",
+    "ehgtui.diff.snapshot",
+    "ehgtui.diff.render",
 ]
 
 
