@@ -69,7 +69,10 @@ class ConnectionTarget:
         return f"{user}@{host}:{port}/{database}"
 
 
-_PASSWORD_IN_URL = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*:)(?P<pw>[^@\s]*)(?P<at>@)")
+# Bounded repetitions keep matching linear on long lines (task output can be megabytes).
+_PASSWORD_IN_URL = re.compile(
+    r"(?P<head>\b[a-z][a-z0-9+.-]{0,30}://[^:/@\s]{0,256}:)(?P<pw>[^@\s]{0,512})(?P<at>@)"
+)
 _PASSWORD_IN_KV = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<pw>'[^']*'|[^\s&]+)", re.IGNORECASE)
 
 
