@@ -45,7 +45,7 @@ TAB_NAMES: dict[str, tuple[str, str]] = {
 }
 """Full and compact name of each tab; compact ones keep every tab visible at 80 columns."""
 
-COMPACT_WIDTH = 90
+COMPACT_WIDTH = 82
 """Below this many columns the detail pane uses the compact tab names."""
 
 
