@@ -6,7 +6,6 @@ stderr, the server's words), 2 when row access is switched off or the config is 
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 from collections.abc import Awaitable, Callable
@@ -21,6 +20,7 @@ from ehgtui.cli import output
 from ehgtui.cli.config import config
 from ehgtui.cli.connection import ConnectionOptions, connection_options, options_from, run_with_pool
 from ehgtui.cli.exit_codes import ExitCode
+from ehgtui.config import ConfigError
 from ehgtui.db.settings import ConnectionTarget
 from ehgtui.rows.errors import RowsDisabledError, RowsError
 from ehgtui.rows.query import RowPage, RowRequest, fetch_page
@@ -68,14 +68,12 @@ def run_rows_command(action: Callable[[], Any]) -> int:
     """Run a row command; a refused request is one line on stderr and an exit status."""
     try:
         action()
-    except (RowsDisabledError, RowSettingsError) as exc:
+    except (RowsDisabledError, RowSettingsError, ConfigError) as exc:
         output.error(str(exc))
         return int(ExitCode.USAGE)
     except RowsError as exc:
         output.error(str(exc))
         return int(ExitCode.FINDINGS)
-    except asyncio.CancelledError:
-        return int(ExitCode.INTERRUPTED)
     return int(ExitCode.OK)
 
 
