@@ -155,7 +155,10 @@ def _page_sql(
 ) -> tuple[str, list[Any], str, tuple[str, ...]]:
     """The page's single SELECT, its parameters, the paging mode and the order columns."""
     key_exprs, paging = _key_select(table)
-    select = [_value_expression(c.name, c.masked) for c in columns]
+    # Aliases no table column will have: ORDER BY must see the columns, not their text.
+    select = [
+        f"{_value_expression(c.name, c.masked)} AS __ehgtui_v{i}" for i, c in enumerate(columns)
+    ]
     select += [f"{expr} AS __ehgtui_key_{i}" for i, expr in enumerate(key_exprs)]
     params: list[Any] = [limit + 1]
     conditions = [_condition(request.where)]
