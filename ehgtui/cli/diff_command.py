@@ -96,12 +96,12 @@ def _load_side(side: Side) -> Catalog:
 
 
 def _table_ddl_function() -> Any | None:
-    """The DDL renderer of `ehgtui.ddl`, when that package provides one."""
+    """`ehgtui.ddl.table_ddl`, or None while that package cannot provide it."""
     try:
-        from ehgtui.ddl import table as ddl_table  # type: ignore[attr-defined]
+        from ehgtui.ddl import table_ddl
     except ImportError:
         return None
-    return getattr(ddl_table, "table_ddl", None)
+    return table_ddl
 
 
 def _ddl_text(diff: CatalogDiff, a: Catalog, b: Catalog) -> str | None:
@@ -114,7 +114,7 @@ def _ddl_text(diff: CatalogDiff, a: Catalog, b: Catalog) -> str | None:
         new = b.table(table.qualified_name) if table.kind != "removed" else None
         chunks.append(
             unified_ddl_diff(
-                table.qualified_name,
+                table,
                 render(old, a) if old is not None else None,
                 render(new, b) if new is not None else None,
             )

@@ -92,10 +92,10 @@ def render_text(diff: CatalogDiff, style: Style = plain) -> str:
     return "\n".join(lines) + "\n"
 
 
-def unified_ddl_diff(name: str, ddl_a: str | None, ddl_b: str | None) -> str:
+def unified_ddl_diff(table: TableDiff, ddl_a: str | None, ddl_b: str | None) -> str:
     """A unified diff of one table's DDL on both sides (a missing side counts as empty)."""
-    before = (ddl_a or "").splitlines(keepends=True)
-    after = (ddl_b or "").splitlines(keepends=True)
-    lines = difflib.unified_diff(before, after, f"a/{name}.sql", f"b/{name}.sql")
-    text = "".join(line if line.endswith("\n") else line + "\n" for line in lines)
-    return text
+    before = [line + "\n" for line in (ddl_a or "").splitlines()]
+    after = [line + "\n" for line in (ddl_b or "").splitlines()]
+    name_a = table.old_name or table.qualified_name
+    lines = difflib.unified_diff(before, after, f"a/{name_a}.sql", f"b/{table.qualified_name}.sql")
+    return "".join(lines)

@@ -142,12 +142,27 @@ def test_bad_sides_fail_with_one_line(tmp_path: Path, snapshot_file: Path) -> No
     assert "give two sides" in _one_error_line(run_cli("diff"))
 
 
-def test_ddl_flag_says_what_it_can_do(snapshot_file: Path) -> None:
-    result = run_cli("diff", str(snapshot_file), str(snapshot_file), "--ddl")
-    if result.returncode == 2:
-        assert "not available yet" in _one_error_line(result)
-    else:
-        assert result.returncode == 0 and result.stdout == ""
+def test_ddl_flag_prints_a_unified_diff_per_table(pg18: TestServer, snapshot_file: Path) -> None:
+    database = pg18.demo_database()
+    pg18.psql(
+        database,
+        "ALTER TABLE ventures ADD COLUMN risk_level text;"
+        "ALTER TABLE eva_retries RENAME TO eva_retry_log;",
+    )
+    result = run_cli("diff", str(snapshot_file), pg18.dsn(database), "--ddl")
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert "--- a/public.ventures.sql" in lines and "+++ b/public.ventures.sql" in lines
+    assert "+    risk_level text," in lines
+    assert "--- a/public.eva_retries.sql" in lines and "+++ b/public.eva_retry_log.sql" in lines
+    assert "-CREATE TABLE public.eva_retries (" in lines
+    assert "+CREATE TABLE public.eva_retry_log (" in lines
+    assert [line for line in lines if line.startswith("--- ")] == [
+        "--- a/public.eva_retries.sql",
+        "--- a/public.ventures.sql",
+    ]
+    same = run_cli("diff", str(snapshot_file), str(snapshot_file), "--ddl")
+    assert same.returncode == 0 and same.stdout == ""
 
 
 def test_sides_are_told_apart(tmp_path: Path) -> None:
