@@ -9,6 +9,7 @@ crashed ehgtui never keeps the server alive for ever.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import subprocess
 from collections.abc import Callable, Iterator
@@ -129,9 +130,11 @@ class DemoServer:
         return result.stdout
 
     def _ensure_schema(self, server: LocalServer, say: Progress) -> None:
-        from ehgtui.demo.schema import DEMO_SCHEMA_VERSION, demo_schema_sql
+        from ehgtui.demo.schema import demo_schema_sql
 
-        wanted = f"{_MARKER_PREFIX}{DEMO_SCHEMA_VERSION}"
+        # the marker names the script's content, so any change to the schema rebuilds the demo
+        digest = hashlib.sha256(demo_schema_sql().encode()).hexdigest()[:16]
+        wanted = f"{_MARKER_PREFIX}{digest}"
         found = self._psql(
             server,
             "postgres",

