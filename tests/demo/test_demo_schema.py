@@ -1,16 +1,13 @@
 """The demo schema: its shape, and every planted defect checked exactly against the catalog.
 
-The database tests apply `demo_schema_sql()` to a fresh database on the server named by
-EHGTUI_TEST_DSN_DEV (a superuser DSN) and skip without it. Each defect kind is checked with
-an SQL query over the catalog that implements the definition in `DEFECT_KINDS`; the tables
-it finds must be exactly the tables `PLANTED_DEFECTS` lists for that kind.
+The database tests run on a fresh copy of the demo schema on each test server. Each defect
+kind is checked with an SQL query over the catalog that implements the definition in
+`DEFECT_KINDS`; the tables it finds must be exactly the tables `PLANTED_DEFECTS` lists for it.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 
@@ -29,8 +26,7 @@ from ehgtui.demo.schema import (
 )
 from ehgtui.demo.schema_names import MAIN_PREFIX_COUNTS
 from ehgtui.demo.schema_supabase import UPDATED_AT_FUNCTIONS
-
-DSN_ENV = "EHGTUI_TEST_DSN_DEV"
+from tests.pg import TestServer
 
 README_KEY_TABLES = {
     "strategic_directives_v2", "sd_phase_handoffs", "sd_backlog_map", "product_requirements_v2",
@@ -103,24 +99,13 @@ def test_planted_defects_are_well_formed() -> None:
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def demo_db() -> AsyncIterator[asyncpg.Connection]:
-    """A fresh database holding the demo schema, dropped afterwards."""
-    dsn = os.environ.get(DSN_ENV)
-    if not dsn:
-        pytest.skip(f"{DSN_ENV} is not set")
-    name = f"ehgtui_demo_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(dsn)
+async def demo_db(pg: TestServer) -> AsyncIterator[asyncpg.Connection]:
+    """A fresh copy of the demo schema on each test server (PostgreSQL 18 and 15)."""
+    conn = await asyncpg.connect(pg.dsn(pg.demo_database()))
     try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        conn = await asyncpg.connect(dsn, database=name)
-        try:
-            await conn.execute(demo_schema_sql())  # one implicit transaction, like psql -1
-            yield conn
-        finally:
-            await conn.close()
-        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        yield conn
     finally:
-        await admin.close()
+        await conn.close()
 
 
 PUBLIC_TABLES = """
