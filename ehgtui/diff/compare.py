@@ -66,8 +66,9 @@ TRIGGER_FIELDS = (
 """Trigger attributes compared; `definition` too, but only when none of these differ."""
 
 RENAME_MIN_COLUMN_OVERLAP = 0.5
-"""A same-OID pair counts as a rename only if this share of column names match, so that an
-OID that happens to repeat across two unrelated databases is not taken for a rename."""
+"""A same-OID pair counts as a rename only if this share of attnums is on both sides and one
+column name is shared, so that an OID repeating by chance across two unrelated databases is
+not taken for a rename."""
 
 
 def _identity(item: Any) -> Any:
@@ -248,13 +249,18 @@ def compare_tables(a: Table, b: Table) -> tuple[tuple[FieldChange, ...], tuple[O
 
 
 def _is_rename(a: Table, b: Table) -> bool:
+    """Same OID and kind, and enough of the same columns (by attnum, one name in common)."""
     if a.oid != b.oid or a.kind != b.kind:
         return False
-    names_a = {c.name for c in a.columns}
-    names_b = {c.name for c in b.columns}
-    if not names_a and not names_b:
+    if not a.columns and not b.columns:
         return True
-    return len(names_a & names_b) >= RENAME_MIN_COLUMN_OVERLAP * max(len(names_a), len(names_b))
+    positions_a = {c.position for c in a.columns}
+    positions_b = {c.position for c in b.columns}
+    shared = len(positions_a & positions_b)
+    same_name = bool({c.name for c in a.columns} & {c.name for c in b.columns})
+    return same_name and shared >= RENAME_MIN_COLUMN_OVERLAP * max(
+        len(positions_a), len(positions_b)
+    )
 
 
 def diff_catalogs(
