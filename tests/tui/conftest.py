@@ -78,6 +78,8 @@ async def settle(pilot: Pilot[None], until: Callable[[], bool] | None = None) ->
         await app.workers.wait_for_complete()
         await pilot.pause()
         if not any(w.is_running for w in app.workers) and (until is None or until()):
+            await pilot.wait_for_scheduled_animations()  # e.g. the tab underline sliding
+            await pilot.pause()
             return
     raise AssertionError("the app did not settle")
 

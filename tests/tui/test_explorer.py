@@ -122,7 +122,7 @@ async def test_tabs_show_the_catalog(make_app: Callable[..., EhgApp]) -> None:
             assert row[2] == ("NOT NULL" if column.not_null else "null")
         pk = table.primary_key
         assert pk is not None
-        assert next(r for r in columns if r[0] == pk.columns[0])[4].startswith("PK")
+        assert next(r for r in columns if r[0] == pk.columns[0])[3].startswith("PK")
 
         detail.show_tab("constraints")
         await pilot.pause()

@@ -8,11 +8,11 @@ from ehgtui.catalog.model import Catalog, Column, Table
 from ehgtui.tui.formatting import one_line
 from ehgtui.tui.widgets.detail.grid import Cell, DetailGrid
 
-COLUMNS_HEADER = ("Column", "Type", "Null", "Default", "Key", "Comment")
-"""The grid's column labels."""
+COLUMNS_HEADER = ("Column", "Type", "Null", "Key", "Default", "Comment")
+"""The grid's column labels: Key before Default, because defaults can be long."""
 
 
-TYPE_CELL_WIDTH = 34
+TYPE_CELL_WIDTH = 28
 """Enum labels after a type are cut to about this width, so Null/Default/Key stay on screen."""
 
 
@@ -78,8 +78,8 @@ class ColumnsGrid(DetailGrid):
                 column.name,
                 type_text(column),
                 "NOT NULL" if column.not_null else "null",
-                default_text(column),
                 key_marker(table, column),
+                default_text(column),
                 one_line(column.comment, 80),
             )
             for column in table.columns

@@ -137,6 +137,7 @@ class DomainTree(Tree[NodeData]):
         self.guide_depth = 2
         self._domain_map: DomainMap | None = None
         self._filter = ""
+        self._pending_reveal: tuple[TreeNode[NodeData], TreeNode[NodeData]] | None = None
 
     # -- rendering -------------------------------------------------------------------------
 
@@ -262,17 +263,27 @@ class DomainTree(Tree[NodeData]):
         return False
 
     def _reveal(self, domain_node: TreeNode[NodeData], node: TreeNode[NodeData]) -> None:
-        """Scroll so the table is visible with its domain's heading above it when both fit."""
+        """Scroll so the table shows under its domain's heading, or mid-pane if that is far.
+
+        The position depends only on the lines and the pane's height (never on the previous
+        scroll), so it is the same however layout and this call interleave. Before the pane
+        has a height (first load, while it was hidden) it waits for the next resize.
+        """
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            self._pending_reveal = (domain_node, node)
+            return
+        self._pending_reveal = None
         if node.line < 0 or domain_node.line < 0:
             return
-        if node.line - domain_node.line < self.scrollable_content_region.height - 1:
-            top = self.scroll_offset.y
-            bottom = top + self.scrollable_content_region.height - 1
-            if not (top <= domain_node.line and node.line <= bottom):
-                self.scroll_to(y=domain_node.line, animate=False)
-        else:  # the heading is far above: put the table mid-pane rather than at an edge
-            half = self.scrollable_content_region.height // 2
-            self.scroll_to(y=max(0, node.line - half), animate=False)
+        if node.line - domain_node.line < height:
+            self.scroll_to(y=domain_node.line, animate=False, immediate=True)
+        else:
+            self.scroll_to(y=max(0, node.line - height // 2), animate=False, immediate=True)
+
+    def on_resize(self) -> None:
+        if self._pending_reveal is not None:
+            self._reveal(*self._pending_reveal)
 
     def apply_filter(self, query: str) -> str | None:
         """Show only tables whose name fuzzily matches `query`, across all domains.
