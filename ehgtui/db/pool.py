@@ -34,29 +34,37 @@ def describe_connect_error(exc: BaseException, target: ConnectionTarget, timeout
     if isinstance(exc, TimeoutError | asyncio.TimeoutError):
         message = f"connection timed out after {timeout:g}s ({where})"
     elif isinstance(exc, socket.gaierror):
-        message = f"unknown host in {where}"
+        message = f"unknown host {target.host!r}: the name does not resolve ({where})"
     elif isinstance(exc, ConnectionRefusedError):
         message = f"connection refused: is the server running? ({where})"
     elif isinstance(exc, asyncpg.InvalidPasswordError):
-        message = f"authentication failed ({where})"
+        message = f"authentication failed: {_first_line(exc)} ({where})"
+    elif isinstance(exc, asyncpg.ClientConfigurationError):
+        message = f"malformed DSN {where}: {_first_line(exc)}"
     elif isinstance(exc, asyncpg.InvalidCatalogNameError):
         message = f"database does not exist ({where})"
     elif isinstance(exc, asyncpg.InvalidAuthorizationSpecificationError):
         message = f"not authorised: {str(exc).splitlines()[0]} ({where})"
+    elif "rejected SSL upgrade" in str(exc):
+        message = f"TLS required but the server does not offer TLS ({where})"
     elif isinstance(exc, ssl.SSLError) or "SSL" in str(exc) or "TLS" in str(exc):
-        message = f"TLS required but could not be negotiated ({where}): {str(exc).splitlines()[0]}"
+        message = f"TLS required but could not be negotiated ({where}): {_first_line(exc)}"
     elif isinstance(exc, OSError):
         message = f"cannot connect ({where}): {exc.strerror or exc}"
     else:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        message = f"cannot connect ({where}): {first}"
+        message = f"cannot connect ({where}): {_first_line(exc)}"
     return scrub(message, target.password)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def connect_kwargs(target: ConnectionTarget, timeout: float) -> dict[str, Any]:
     """Arguments shared by asyncpg.connect and asyncpg.create_pool."""
     kwargs: dict[str, Any] = {
-        "dsn": target.dsn,
+        "dsn": target.driver_dsn,
         "timeout": timeout,
         "statement_cache_size": 0,
         "server_settings": {"application_name": APPLICATION_NAME},
@@ -71,7 +79,11 @@ async def create_pool(
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT_SECONDS,
     max_size: int = POOL_MAX_SIZE,
 ) -> asyncpg.Pool:
-    """Open a pool (one connection now, more on demand) or raise ConnectError."""
+    """Open a pool (one connection now, more on demand) or raise ConnectError.
+
+    The DSN's own `connect_timeout` (libpq's parameter, in seconds) wins over connect_timeout.
+    """
+    connect_timeout = target.connect_timeout or connect_timeout
     kwargs = connect_kwargs(target, connect_timeout)
     try:
         async with asyncio.timeout(connect_timeout + 1):

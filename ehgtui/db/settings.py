@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 SUPABASE_HOST_SUFFIXES = (".supabase.co", ".supabase.com", ".pooler.supabase.com")
 """Hosts for which TLS is required unless the DSN says otherwise."""
@@ -57,6 +57,33 @@ class ConnectionTarget:
             return params["sslmode"] in ("require", "verify-ca", "verify-full")
         host = (parts.hostname or "").lower()
         return host.endswith(SUPABASE_HOST_SUFFIXES)
+
+    @property
+    def connect_timeout(self) -> float | None:
+        """libpq's `connect_timeout` query parameter, in seconds, when the DSN sets one."""
+        try:
+            value = dict(parse_qsl(urlsplit(self.dsn).query)).get("connect_timeout")
+            return float(value) if value is not None and float(value) > 0 else None
+        except ValueError:
+            return None
+
+    @property
+    def driver_dsn(self) -> str:
+        """The DSN for asyncpg: without `connect_timeout`, which it would send as a setting."""
+        parts = urlsplit(self.dsn)
+        params = parse_qsl(parts.query, keep_blank_values=True)
+        if not any(key == "connect_timeout" for key, _ in params):
+            return self.dsn
+        query = urlencode([(k, v) for k, v in params if k != "connect_timeout"])
+        return urlunsplit(parts._replace(query=query))
+
+    @property
+    def host(self) -> str:
+        """The host name the DSN points at (`localhost` when it names none)."""
+        try:
+            return urlsplit(self.dsn).hostname or "localhost"
+        except ValueError:
+            return "localhost"
 
     @property
     def identity(self) -> str:
