@@ -31,6 +31,9 @@ SECRET_PASSWORD = "Sup3r$ecret!pw"
 APP_ROLE = "app_user"
 """The role that logs in with SECRET_PASSWORD."""
 
+PG_VARIABLES = ("PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGPASSWORD", "PGSSLMODE")
+"""libpq's variables, which ehgtui reads last."""
+
 READY_DEADLINE_SECONDS = 30.0
 """How long a helper process (PgBouncer) may take to accept connections."""
 
@@ -40,10 +43,12 @@ def run_cli(
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
     timeout: float = CLI_TIMEOUT_SECONDS,
+    unset: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess[str]:
     """Run `python -m ehgtui ARGS` as a script would, capturing stdout and stderr."""
     full_env = dict(os.environ)
-    full_env.pop("DATABASE_URL", None)
+    for key in ("DATABASE_URL", *unset):
+        full_env.pop(key, None)
     if env:
         full_env.update(env)
     return subprocess.run(
@@ -131,12 +136,13 @@ def password_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Passwo
     server.start(extra_options="-c password_encryption=scram-sha-256")
     psql = str(embedded_bin_dir() / "psql")
     setup = (
-        f"CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{SECRET_PASSWORD}';\n"
-        "ALTER ROLE postgres PASSWORD 'postgres-admin-pw';\n"
-        f"CREATE DATABASE app OWNER {APP_ROLE};\n"
+        f"CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{SECRET_PASSWORD}'",
+        "ALTER ROLE postgres PASSWORD 'postgres-admin-pw'",
+        f"CREATE DATABASE app OWNER {APP_ROLE}",
     )
     subprocess.run(
-        [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", server.dsn("postgres"), "-c", setup],
+        [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", server.dsn("postgres")]
+        + [arg for sql in setup for arg in ("-c", sql)],
         check=True,
         capture_output=True,
         timeout=60,
