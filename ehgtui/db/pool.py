@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -61,11 +62,26 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+class PoolerSafeConnection(asyncpg.Connection):  # type: ignore[misc]
+    """An asyncpg connection whose named statements have names unique across processes.
+
+    Cursors need a named prepared statement even with `statement_cache_size=0`, and asyncpg
+    numbers them from 1 in every process. Behind PgBouncer in transaction mode two clients
+    (or one client's two transactions) share a server connection, so the second
+    `__asyncpg_stmt_1__` fails with "prepared statement already exists". A random name cannot
+    collide; asyncpg closes the statement after use as before.
+    """
+
+    def _get_unique_id(self, prefix: str) -> str:
+        return f"__ehgtui_{prefix}_{uuid.uuid4().hex}__"
+
+
 def connect_kwargs(target: ConnectionTarget, timeout: float) -> dict[str, Any]:
     """Arguments shared by asyncpg.connect and asyncpg.create_pool."""
     kwargs: dict[str, Any] = {
         "dsn": target.driver_dsn,
         "timeout": timeout,
+        "connection_class": PoolerSafeConnection,
         "statement_cache_size": 0,
         "server_settings": {"application_name": APPLICATION_NAME},
     }
