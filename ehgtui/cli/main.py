@@ -13,6 +13,7 @@ from ehgtui.catalog.loader import CatalogError
 from ehgtui.cli import output
 from ehgtui.cli.connection import connection_options, options_from
 from ehgtui.cli.exit_codes import ExitCode
+from ehgtui.config import ConfigError
 from ehgtui.db.pool import ConnectError
 from ehgtui.db.settings import DsnError
 from ehgtui.demo.server import ServerError
@@ -36,36 +37,55 @@ def cli(ctx: click.Context, dsn: str | None, demo: bool, schemas: tuple[str, ...
 
 
 def _register() -> None:
-    from ehgtui.cli import demo_command, describe_command, tables_command
+    """Attach every subcommand (one module each)."""
+    from ehgtui.cli import (
+        access_command,
+        cache_command,
+        check_command,
+        ddl_command,
+        demo_command,
+        describe_command,
+        diff_command,
+        docs_command,
+        erd_command,
+        migrations_command,
+        new_migration_command,
+        ping_command,
+        rows_command,
+        snapshot_command,
+        tables_command,
+    )
 
-    cli.add_command(tables_command.tables)
-    cli.add_command(describe_command.describe)
-    cli.add_command(demo_command.demo)
-    from ehgtui.cli import cache_command, diff_command, snapshot_command
-
-    cli.add_command(snapshot_command.snapshot)
-    cli.add_command(diff_command.diff)
-    cli.add_command(cache_command.cache)
-    from ehgtui.cli import check_command, migrations_command
-
-    cli.add_command(check_command.check)
-    cli.add_command(migrations_command.migrations)
-    from ehgtui.cli import erd_command
-
-    cli.add_command(erd_command.erd)
-    from ehgtui.cli import access_command, rows_command
-
-    cli.add_command(rows_command.rows)
-    cli.add_command(access_command.access)
-    from ehgtui.cli import docs_command, ping_command
-
-    cli.add_command(docs_command.docs)
-    cli.add_command(ping_command.ping_command)
+    for command in (
+        tables_command.tables,
+        describe_command.describe,
+        ddl_command.ddl,
+        new_migration_command.new_migration_command,
+        check_command.check,
+        migrations_command.migrations,
+        ping_command.ping_command,
+        docs_command.docs,
+        rows_command.rows,
+        access_command.access,
+        erd_command.erd,
+        snapshot_command.snapshot,
+        diff_command.diff,
+        cache_command.cache,
+        demo_command.demo,
+    ):
+        cli.add_command(command)
 
 
 _register()
 
-_CONNECTION_ERRORS = (ConnectError, DsnError, ServerError, CatalogError, DomainConfigError)
+_CONNECTION_ERRORS = (
+    ConnectError,
+    DsnError,
+    ServerError,
+    CatalogError,
+    DomainConfigError,
+    ConfigError,
+)
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -1,0 +1,82 @@
+"""`ehgtui ddl TABLE...`: faithful DDL for tables and views, ready for a migration file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ehgtui import clipboard
+from ehgtui.cli import output
+from ehgtui.cli.connection import connection_options, load, options_from
+from ehgtui.ddl import DdlOptions, schema_ddl, table_ddl
+
+
+def copy_text(text: str, name: str) -> clipboard.CopyResult:
+    """OSC 52 to the controlling terminal (over SSH, or when no local clipboard), pyperclip,
+    and always a file: the CLI's side of the clipboard layers."""
+    local = False if clipboard.over_ssh() else clipboard.copy_local(text)
+    osc52 = False
+    if not local and clipboard.osc52_fits(text):
+        try:
+            with open("/dev/tty", "w") as tty:
+                tty.write(clipboard.osc52_sequence(text, tmux=clipboard.in_tmux()))
+            osc52 = True
+        except OSError:
+            osc52 = False
+    return clipboard.CopyResult(osc52=osc52, local=local, file=clipboard.write_fallback(text, name))
+
+
+@click.command()
+@click.argument("tables", nargs=-1, metavar="TABLE...")
+@connection_options
+@click.option("--all", "all_tables", is_flag=True, help="Every table and view, in apply order.")
+@click.option("--owner", is_flag=True, help="Add ALTER ... OWNER TO.")
+@click.option("--grants", is_flag=True, help="Add GRANT statements.")
+@click.option("--if-not-exists", is_flag=True, help="Say IF NOT EXISTS where PostgreSQL can.")
+@click.option("--copy", "copy", is_flag=True, help="Also copy the DDL to the clipboard.")
+@click.option("-o", "--output", "output_file", type=click.Path(path_type=Path), help="Write here.")
+def ddl(
+    tables: tuple[str, ...],
+    dsn: str | None,
+    demo: bool,
+    schemas: tuple[str, ...],
+    all_tables: bool,
+    owner: bool,
+    grants: bool,
+    if_not_exists: bool,
+    copy: bool,
+    output_file: Path | None,
+) -> None:
+    """Print the DDL of TABLE(s) in pg_dump's order (or of the whole schema with --all)."""
+    from ehgtui.cli.main import NotFoundError
+
+    if not tables and not all_tables:
+        raise click.UsageError("name at least one TABLE, or use --all")
+    catalog = load(options_from(dsn, demo, schemas))
+    options = DdlOptions(owner=owner, grants=grants, if_not_exists=if_not_exists)
+    if all_tables:
+        text = schema_ddl(catalog, options)
+        name = "schema"
+    else:
+        chosen = []
+        for table_name in tables:
+            table = catalog.table(table_name)
+            if table is None:
+                raise NotFoundError(
+                    f"no table named {table_name!r} in {', '.join(catalog.schemas)}"
+                )
+            chosen.append(table)
+        text = (
+            table_ddl(chosen[0], catalog, options)
+            if len(chosen) == 1
+            else schema_ddl(catalog, options, chosen)
+        )
+        name = chosen[0].name if len(chosen) == 1 else "tables"
+    if output_file is not None:
+        output_file.write_text(text, encoding="utf-8")
+        output.status(f"wrote {output_file}")
+    else:
+        output.emit_text(text)
+    if copy:
+        output.status(copy_text(text, name).describe())

@@ -1,0 +1,59 @@
+"""`ehgtui new-migration NAME --like TABLE`: a migration with the README's required elements."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ehgtui.cli import output
+from ehgtui.cli.connection import connection_options, load, options_from
+from ehgtui.ddl import RLS_PATTERNS, MigrationError, new_migration
+
+
+@click.command("new-migration")
+@click.argument("name")
+@click.option("--like", "like_name", required=True, metavar="TABLE", help="Copy this table.")
+@click.option(
+    "--pattern",
+    type=click.Choice(sorted(RLS_PATTERNS)),
+    default="authenticated_read_service_write",
+    show_default=True,
+    help="The RLS policy pattern.",
+)
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    show_default=True,
+    help="Where to write the file.",
+)
+@connection_options
+def new_migration_command(
+    name: str,
+    like_name: str,
+    pattern: str,
+    directory: Path,
+    dsn: str | None,
+    demo: bool,
+    schemas: tuple[str, ...],
+) -> None:
+    """Write YYYYMMDD_create_NAME.sql modelled on TABLE: uuid id, timestamps, RLS, policies,
+    a created_at index and the updated_at trigger this database uses."""
+    from ehgtui.cli.main import NotFoundError
+
+    catalog = load(options_from(dsn, demo, schemas))
+    like = catalog.table(like_name)
+    if like is None:
+        raise NotFoundError(f"no table named {like_name!r} in {', '.join(catalog.schemas)}")
+    try:
+        file_name, sql = new_migration(name, like, catalog, pattern)
+    except MigrationError as exc:
+        raise click.ClickException(str(exc)) from None
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / file_name
+    if path.exists():
+        raise click.ClickException(f"{path} already exists; not overwriting it")
+    path.write_text(sql, encoding="utf-8")
+    output.emit_text(str(path))

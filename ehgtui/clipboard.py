@@ -1,0 +1,109 @@
+"""Getting text to the user's clipboard, whichever terminal they are in.
+
+Three ways, tried in order by the callers (the CLI's `--copy`, the TUI's `y`):
+
+1. OSC 52: an escape sequence the terminal itself turns into a clipboard write. It is the only
+   way that reaches the user's own machine over SSH. Inside tmux it must be wrapped for
+   passthrough (tmux then needs `set -g allow-passthrough on`, or `set-clipboard on`).
+2. pyperclip: the local clipboard (xclip, wl-copy, pbcopy, …) when there is one.
+3. A file: always works; its path is shown so the text is never lost.
+
+This module has no Textual in it: the TUI sends the OSC 52 sequence through its own driver.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+OSC52_MAX_BYTES = 1_000_000
+"""Some terminals drop longer OSC 52 payloads; past this we rely on the other ways."""
+
+
+@dataclass(frozen=True)
+class CopyResult:
+    """Which ways the text went, for one notification line."""
+
+    osc52: bool
+    local: bool
+    file: Path | None
+
+    def describe(self) -> str:
+        """One line saying where the text went."""
+        ways = []
+        if self.osc52:
+            ways.append("terminal clipboard (OSC 52)")
+        if self.local:
+            ways.append("local clipboard")
+        said = " and ".join(ways) if ways else "no clipboard was reachable"
+        if self.file is not None:
+            return (
+                f"copied to the {said}; also saved to {self.file}"
+                if ways
+                else (f"{said}: saved to {self.file}")
+            )
+        return f"copied to the {said}"
+
+
+def in_tmux(env: Mapping[str, str] | None = None) -> bool:
+    env = os.environ if env is None else env
+    return bool(env.get("TMUX"))
+
+
+def over_ssh(env: Mapping[str, str] | None = None) -> bool:
+    env = os.environ if env is None else env
+    return bool(env.get("SSH_TTY") or env.get("SSH_CONNECTION") or env.get("SSH_CLIENT"))
+
+
+def osc52_sequence(text: str, *, tmux: bool) -> str:
+    """The OSC 52 escape that sets the clipboard to text, wrapped for tmux passthrough if asked."""
+    payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    sequence = f"\x1b]52;c;{payload}\a"
+    if tmux:
+        # tmux passthrough: DCS tmux; <sequence with every ESC doubled> ST
+        return "\x1bPtmux;" + sequence.replace("\x1b", "\x1b\x1b") + "\x1b\\"
+    return sequence
+
+
+def osc52_fits(text: str) -> bool:
+    return len(text.encode("utf-8")) * 4 // 3 <= OSC52_MAX_BYTES
+
+
+def copy_local(text: str) -> bool:
+    """Copy with pyperclip; False when this machine has no clipboard it can reach."""
+    try:
+        import pyperclip
+
+        pyperclip.copy(text)
+    except Exception:  # noqa: BLE001 - pyperclip raises several unrelated types when unavailable
+        return False
+    return True
+
+
+def fallback_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("ehgtui", appauthor=False)) / "copies"
+
+
+def safe_file_stem(name: str) -> str:
+    """A file-name-safe version of an object name."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "copy"
+
+
+def write_fallback(text: str, name: str, directory: Path | None = None) -> Path:
+    """Write text to `<cache>/copies/<name>.sql` (private to the user) and return the path."""
+    directory = directory or fallback_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{safe_file_stem(name)}.sql"
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".copy-")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+    return path
