@@ -187,6 +187,8 @@ class Sequence:
     """True when the sequence belongs to an identity column (pg_dump prints it inline)."""
     unlogged: bool = False
     """True for an UNLOGGED sequence (PostgreSQL 15+; e.g. the serial of an unlogged table)."""
+    acl: tuple[str, ...] = ()
+    """Grants on the sequence as PostgreSQL prints aclitems; empty means the defaults."""
 
 
 @dataclass(frozen=True, slots=True)

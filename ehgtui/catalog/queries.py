@@ -249,7 +249,8 @@ SELECT n.nspname::text AS schema,
        tn.nspname || '.' || tc.relname AS owned_by_table,
        ta.attname::text AS owned_by_column,
        coalesce(dep.deptype = 'i', false) AS is_identity,
-       c.relpersistence = 'u' AS unlogged
+       c.relpersistence = 'u' AS unlogged,
+       coalesce(c.relacl::text[], '{}') AS acl
   FROM pg_sequence s
   JOIN pg_class c ON c.oid = s.seqrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -1,0 +1,43 @@
+"""DDL from the catalog model: pure functions, no I/O, no Textual or Rich.
+
+Public API (everything a caller needs; the submodules are details):
+
+- `table_ddl(table: Table, catalog: Catalog, options: DdlOptions | None = None) -> str`:
+  one relation's complete DDL (table, partition, view, materialized view) in pg_dump's order.
+- `schema_ddl(catalog: Catalog, options: DdlOptions | None = None,
+  tables: Iterable[Table] | None = None) -> str`: many relations (default: the whole catalog)
+  in an order that applies cleanly to a database holding only roles, types and functions.
+- `dependencies(table: Table, catalog: Catalog) -> list[Table]`: the relations `table` needs
+  first (parents, foreign-key targets, relations named in its policies or view query), in
+  creation order: `schema_ddl(catalog, tables=dependencies(t, catalog)) + table_ddl(t, catalog)`
+  applies to such a database.
+- `DdlOptions(owner=False, grants=False, if_not_exists=False)`.
+- `new_migration(name: str, like: Table, catalog: Catalog, pattern: str = DEFAULT_PATTERN,
+  today: date | None = None) -> tuple[str, str]`: (file name `YYYYMMDD_create_<table>.sql`,
+  SQL) of a new table following the database README's five required elements.
+  `RLS_PATTERNS` maps each pattern name to a description; `MigrationError` (a ValueError)
+  says why a template cannot be made.
+- `quote_ident(name: str) -> str`: PostgreSQL's identifier quoting.
+
+Expressions inside the DDL (defaults, checks, view queries, policy conditions) are exactly
+what `pg_get_*()` printed when the catalog was loaded, so names the loader's search_path made
+visible (usually `public`) appear unqualified there: apply the DDL with `public` on the path.
+"""
+
+from ehgtui.ddl.migration import DEFAULT_PATTERN, RLS_PATTERNS, MigrationError, new_migration
+from ehgtui.ddl.options import DdlOptions
+from ehgtui.ddl.order import dependencies
+from ehgtui.ddl.quote import quote_ident
+from ehgtui.ddl.render import schema_ddl, table_ddl
+
+__all__ = [
+    "DEFAULT_PATTERN",
+    "RLS_PATTERNS",
+    "DdlOptions",
+    "MigrationError",
+    "dependencies",
+    "new_migration",
+    "quote_ident",
+    "schema_ddl",
+    "table_ddl",
+]
