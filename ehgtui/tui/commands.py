@@ -101,7 +101,6 @@ class GoToTableProvider(Provider):
                 matcher.highlight(title),
                 partial(_post_open, self, OpenTable(name)),
                 text=title,
-                help="open the table",
             )
 
     def _noop(self) -> None:
@@ -134,7 +133,6 @@ class FindColumnProvider(Provider):
                 matcher.highlight(title),
                 partial(_post_open, self, OpenTable(table, tab="columns", column=column)),
                 text=title,
-                help="open the table at this column",
             )
 
     def _noop(self) -> None:

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from textual.widgets import TabbedContent
 
 from ehgtui.catalog.model import Table
-from ehgtui.tui.app import EhgApp
+from ehgtui.db.settings import ConnectionTarget
+from ehgtui.tui.app import EhgApp, build_app
 from ehgtui.tui.formatting import one_line
 from ehgtui.tui.screens.help import HelpScreen
 from ehgtui.tui.widgets.connection_bar import ConnectionBar
@@ -229,3 +230,73 @@ async def test_pool_is_closed_on_exit(make_app: Callable[..., EhgApp]) -> None:
         await pilot.press("q")
         await pilot.pause()
     assert pool.is_closing()
+
+
+async def test_filter_previews_best_match_and_escape_restores(
+    make_app: Callable[..., EhgApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        tree = screen.query_one(DomainTree)
+        await pilot.press("slash", *"sd_phase_hand")
+        await pilot.pause()
+        assert screen.selected == "public.sd_phase_handoffs"  # the detail previews it
+        await pilot.press("escape")
+        await pilot.pause()
+        assert tree.filter_text == ""
+        assert app.focused is tree
+        assert tree.highlighted_table == "public.sd_phase_handoffs"
+        # the whole tree is back: every domain is listed again
+        assert screen.domain_map is not None
+        assert len(tree.root.children) == len(screen.domain_map.domains)
+
+
+async def test_vi_keys_move_in_tree_and_grid(make_app: Callable[..., EhgApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        tree = screen.query_one(DomainTree)
+        tree.select_table(SD_TABLE)
+        await pilot.pause()
+        await pilot.press("k")
+        await pilot.pause()
+        above = screen.selected
+        assert above not in (None, SD_TABLE)
+        await pilot.press("j")
+        await pilot.pause()
+        assert screen.selected == SD_TABLE
+        await pilot.press("enter")  # opens: focus moves to the detail's grid
+        await pilot.pause()
+        grid = screen.query_one(ColumnsGrid)
+        assert app.focused is grid
+        await pilot.press("j", "j")
+        assert grid.cursor_row == 2
+        await pilot.press("escape")
+        assert app.focused is tree
+
+
+async def test_small_terminal_narrows_the_tree(make_app: Callable[..., EhgApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        assert screen.has_class("-narrow")
+        tree_width = screen.query_one("#tree-pane").size.width
+        assert tree_width <= 30
+        detail = screen.query_one(TableDetail)
+        assert detail.compact
+        labels = [str(detail.tabs.get_tab(t).label) for t in ("columns", "policies", "ddl")]
+        assert labels[0].startswith("Cols ") and labels[1].startswith("Pol ") and labels[2] == "DDL"
+
+
+async def test_theme_is_applied_and_remembered(demo_dsn: str) -> None:
+    from ehgtui.config import Config, load_config, user_config_file
+
+    app = build_app(lambda: ConnectionTarget(demo_dsn, "test"), ("public",), Config(theme="nord"))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert app.theme == "nord"
+        app.theme = "gruvbox"
+        await settle(pilot)
+    assert 'theme = "gruvbox"' in user_config_file().read_text(encoding="utf-8")
+    assert load_config().theme == "gruvbox" or load_config().source is not None

@@ -299,7 +299,10 @@ class DomainTree(Tree[NodeData]):
             return self.first_match()
         self._filter = query
         self._rebuild(set())
-        return self.first_match()
+        best = self.first_match()
+        if best is not None:
+            self.select_table(best, post=False)  # the caller announces the preview
+        return best
 
     def clear_filter(self) -> None:
         """Leave filter mode and show every domain again (collapsed but the cursor's)."""

@@ -68,7 +68,11 @@ class TreePane(Vertical):
     @on(Input.Changed, "#table-filter")
     def _filter_as_typed(self, event: Input.Changed) -> None:
         event.stop()
-        self.tree.apply_filter(event.value)
+        best = self.tree.apply_filter(event.value)
+        if best is not None:
+            # the detail pane previews what enter would open (announced here, because the
+            # Tree stays silent when the cursor's line number happens not to change)
+            self.post_message(DomainTree.TableHighlighted(best))
 
     @on(Input.Submitted, "#table-filter")
     def _open_first_match(self, event: Input.Submitted) -> None:
