@@ -339,13 +339,24 @@ class DomainTree(Tree[NodeData]):
                 node.expand()
 
     def _build_filtered(self) -> None:
+        """List matching tables under their domains, the domain with the best match first.
+
+        Ordering domains by their best hit puts the best match on the first line, so what
+        enter opens is what the user sees at the top.
+        """
         assert self._domain_map is not None
+        groups: list[tuple[float, int, Domain, list[Table]]] = []
+        for index, domain in enumerate(self._domain_map.domains):
+            scored = sorted(
+                ((fuzzy_score(self._filter, t.name), t) for t in domain.tables),
+                key=lambda p: -p[0],
+            )
+            hits = [t for score, t in scored if score > 0]
+            if hits:
+                groups.append((scored[0][0], index, domain, hits))
         remaining = FILTER_RESULT_LIMIT
-        for domain in self._domain_map.domains:
-            scored = [(fuzzy_score(self._filter, t.name), t) for t in domain.tables]
-            hits = [t for s, t in sorted(scored, key=lambda p: -p[0]) if s > 0][:remaining]
-            if not hits:
-                continue
+        for _, _, domain, hits in sorted(groups, key=lambda g: (-g[0], g[1])):
+            hits = hits[:remaining]
             remaining -= len(hits)
             filtered = Domain(domain.name, domain.description, tuple(hits))
             node = self.root.add(domain.name, DomainEntry(filtered), expand=True)
