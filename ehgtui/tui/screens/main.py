@@ -243,7 +243,16 @@ class ExplorerScreen(Screen[None]):
 
     @on(PoolOpened)
     def _pool_opened(self, message: PoolOpened) -> None:
-        self.pool = message.pool
+        old, self.pool = self.pool, message.pool
+        if old is not None and old is not message.pool:
+            # a retry raced a slow first connect: keep the newest pool, close the other
+            self.run_worker(
+                old.close(),
+                group="pool",
+                name="close-stale-pool",
+                description="Close a pool replaced by a newer one",
+                exit_on_error=False,
+            )
 
     @on(CatalogLoaded)
     def _catalog_loaded(self, message: CatalogLoaded) -> None:
@@ -255,6 +264,7 @@ class ExplorerScreen(Screen[None]):
         bar.table_count = len(message.catalog.tables)
         bar.status = ""
         self.query_one("#body", ContentSwitcher).current = "explorer"
+        self.refresh_bindings()
         pane = self.query_one(TreePane)
         keep = self.selected if self.selected and message.catalog.table(self.selected) else None
         if keep is None:
@@ -347,6 +357,12 @@ class ExplorerScreen(Screen[None]):
         return None
 
     # -- actions (bindings) ------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide the explorer's keys (filter, tabs) until there is a catalog to explore."""
+        if action in ("filter", "step_tab", "show_tab") and self.catalog is None:
+            return False
+        return True
 
     def action_filter(self) -> None:
         """Open the tree filter."""
