@@ -10,7 +10,7 @@ import asyncio
 import socket
 import ssl
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -94,13 +94,29 @@ async def create_pool(
     target: ConnectionTarget,
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT_SECONDS,
     max_size: int = POOL_MAX_SIZE,
+    on_connection_lost: Callable[[], None] | None = None,
 ) -> asyncpg.Pool:
     """Open a pool (one connection now, more on demand) or raise ConnectError.
 
     The DSN's own `connect_timeout` (libpq's parameter, in seconds) wins over connect_timeout.
+
+    Args:
+        target: Where to connect.
+        connect_timeout: Seconds a connection attempt may take.
+        max_size: The most connections the pool opens.
+        on_connection_lost: Called (in the event loop) whenever one of the pool's connections
+            ends: the server terminated it, went away, or the pool is being closed. Idle
+            connections are never retired by the pool, so an unexpected call means a loss.
     """
     connect_timeout = target.connect_timeout or connect_timeout
     kwargs = connect_kwargs(target, connect_timeout)
+    if on_connection_lost is not None:
+        callback = on_connection_lost
+
+        async def watch(conn: asyncpg.Connection) -> None:
+            conn.add_termination_listener(lambda _conn: callback())
+
+        kwargs |= {"init": watch, "max_inactive_connection_lifetime": 0}
     try:
         async with asyncio.timeout(connect_timeout + 1):
             pool = await asyncpg.create_pool(
