@@ -87,6 +87,16 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _is_zombie(pid: int) -> bool:
+    """True when pid has exited but was never reaped: it holds no port and serves nothing."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    # the state letter follows the parenthesised command name, which may contain spaces
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
+
+
 def _running_as_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
@@ -190,6 +200,8 @@ class LocalServer:
             return None  # a stale pid file: pg_ctl start recovers from it
         except PermissionError:
             pass
+        if _is_zombie(pid):
+            return None  # killed, not yet reaped (e.g. no init process reaps it): it is gone
         if len(lines) >= 8 and lines[7].strip() not in ("ready", ""):
             return None
         return port
