@@ -206,6 +206,20 @@ class LocalServer:
             return None
         return port
 
+    def _remove_zombie_pid_file(self) -> None:
+        """Remove postmaster.pid when it names a dead-but-unreaped postmaster.
+
+        PostgreSQL's own stale-lock check uses kill(pid, 0), which a zombie passes, so it would
+        refuse to start; a zombie holds no shared memory or port, so the file is safe to drop.
+        """
+        pid_file = self.data_dir / "postmaster.pid"
+        try:
+            pid = int(pid_file.read_text().splitlines()[0])
+        except (OSError, ValueError, IndexError):
+            return
+        if _is_zombie(pid):
+            pid_file.unlink(missing_ok=True)
+
     def start(self, extra_options: str = "") -> int:
         """Start the server (initialising it first if needed) and return its port.
 
@@ -216,6 +230,7 @@ class LocalServer:
         port = self.running_port()
         if port is not None:
             return port
+        self._remove_zombie_pid_file()
         self._prepare_ownership()
         port = _free_port()
         socket_dir = self.data_dir
