@@ -25,15 +25,24 @@ class NotFoundError(LookupError):
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @connection_options
+@click.option("--no-rows", is_flag=True, help="TUI: switch the Rows tab (all row reads) off.")
+@click.option("--no-cache", is_flag=True, help="TUI: neither read nor write the catalog cache.")
 @click.version_option(__version__, prog_name="ehgtui")
 @click.pass_context
-def cli(ctx: click.Context, dsn: str | None, demo: bool, schemas: tuple[str, ...]) -> None:
+def cli(
+    ctx: click.Context,
+    dsn: str | None,
+    demo: bool,
+    schemas: tuple[str, ...],
+    no_rows: bool,
+    no_cache: bool,
+) -> None:
     """Explore the EHG_Engineer database: run with no command for the terminal UI."""
     if ctx.invoked_subcommand is not None:
         return
     from ehgtui.cli.tui_command import run_tui
 
-    run_tui(options_from(dsn, demo, schemas))
+    run_tui(options_from(dsn, demo, schemas), rows_enabled=not no_rows, use_cache=not no_cache)
 
 
 def _register() -> None:

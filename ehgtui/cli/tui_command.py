@@ -43,8 +43,12 @@ def exit_app_on_signals(app: App[Any]) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def run_tui(conn: ConnectionOptions) -> None:
-    """Open the app at once; the connection (and the demo server) come up in a worker."""
+def run_tui(conn: ConnectionOptions, *, rows_enabled: bool = True, use_cache: bool = True) -> None:
+    """Open the app at once; the connection (and the demo server) come up in a worker.
+
+    `rows_enabled=False` (`--no-rows`) switches row reads off; `use_cache=False` (`--no-cache`)
+    skips the catalog cache.
+    """
     from ehgtui.tui.app import build_app
 
     # a missing or malformed DSN is a usage error: say so before any window opens
@@ -62,7 +66,13 @@ def run_tui(conn: ConnectionOptions) -> None:
             cleanup.callback(demo.release)
             return ConnectionTarget(dsn, "demo")
 
-        app = build_app(open_target=open_target, schemas=conn.schemas, config=config())
+        app = build_app(
+            open_target=open_target,
+            schemas=conn.schemas,
+            config=config(),
+            rows_enabled=rows_enabled,
+            use_cache=use_cache,
+        )
         with exit_app_on_signals(app):
             app.run()
     if app.return_code:

@@ -15,6 +15,7 @@ from textual.theme import Theme
 
 from ehgtui.config import Config, remember_theme
 from ehgtui.db.settings import ConnectionTarget
+from ehgtui.rows.settings import RowSettings, RowSettingsError, settings_from_config
 from ehgtui.tui.commands import FindColumnProvider, GoToTableProvider
 from ehgtui.tui.screens.help import HelpScreen
 from ehgtui.tui.screens.main import ExplorerScreen
@@ -56,6 +57,8 @@ class EhgApp(App[None]):
         config: Config,
         *,
         stable: bool = False,
+        rows_enabled: bool = True,
+        use_cache: bool = True,
     ) -> None:
         super().__init__()
         self._open_target = open_target
@@ -63,6 +66,15 @@ class EhgApp(App[None]):
         self._config = config
         self.stable = stable
         """Hide sizes and row estimates (snapshots, screenshots); never persist the theme."""
+        self.use_cache = use_cache
+        """Read the catalog cache at start and save every load (`--no-cache` turns it off)."""
+        self._row_settings_problem: str | None = None
+        try:
+            self.row_settings = settings_from_config(config.raw)
+        except RowSettingsError as exc:  # a bad [rows] table must not keep the explorer shut
+            self.row_settings, self._row_settings_problem = RowSettings(), str(exc)
+        if not rows_enabled:
+            self.row_settings = self.row_settings.with_overrides(enabled=False)
         if config.theme and config.theme in self.available_themes:
             self.theme = config.theme
         self._remembered_theme = self.theme
@@ -70,8 +82,17 @@ class EhgApp(App[None]):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.push_screen(
-            ExplorerScreen(self._open_target, self._schemas, self._config.domains, self.stable)
+            ExplorerScreen(
+                self._open_target,
+                self._schemas,
+                self._config.domains,
+                self.stable,
+                use_cache=self.use_cache,
+                row_settings=self.row_settings,
+            )
         )
+        if self._row_settings_problem:
+            self.notify(self._row_settings_problem, title="Config", severity="warning")
 
     def _theme_changed(self, theme: Theme) -> None:
         if theme.name != self._remembered_theme and not self.stable:
@@ -117,6 +138,8 @@ def build_app(
     config: Config,
     *,
     stable: bool = False,
+    rows_enabled: bool = True,
+    use_cache: bool = True,
 ) -> EhgApp:
     """Build the app; nothing connects until it runs (the target is opened in a worker).
 
@@ -125,8 +148,12 @@ def build_app(
         schemas: The schemas to load, the first one primary.
         config: The loaded configuration (domains, theme).
         stable: Hide values that vary between runs, for snapshots and screenshots.
+        rows_enabled: False (`--no-rows`) switches the Rows tab off, whatever the config says.
+        use_cache: False (`--no-cache`) neither reads nor writes the catalog cache.
 
     Returns:
         The app, ready for `run()` or `run_test()`.
     """
-    return EhgApp(open_target, schemas, config, stable=stable)
+    return EhgApp(
+        open_target, schemas, config, stable=stable, rows_enabled=rows_enabled, use_cache=use_cache
+    )

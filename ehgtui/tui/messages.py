@@ -38,6 +38,23 @@ class CatalogLoaded(Message):
     domain_map: DomainMap
     seconds: float
     """How long the bulk load took, for the status line."""
+    cached: str | None = None
+    """`cached, 5 min ago` when this catalog came from the cache (a check follows); else None."""
+
+
+@dataclass
+class CacheChecked(Message):
+    """The fingerprint query found the cached catalog current: no load was needed."""
+
+    label: str
+    """The cache mark shown in the header, e.g. `cached, 5 min ago`."""
+
+
+@dataclass
+class CacheIgnored(Message):
+    """A cache file existed but could not be used (corrupt, foreign): one line to notify."""
+
+    reason: str
 
 
 @dataclass

@@ -50,10 +50,12 @@ def demo_dsn(pg18: TestServer, demo_db: str) -> str:
 def make_app(demo_dsn: str) -> Callable[..., EhgApp]:
     """Build the app the CLI builds, pointed at the demo database."""
 
-    def make(*, stable: bool = False, dsn: str | None = None) -> EhgApp:
+    def make(*, stable: bool = False, dsn: str | None = None, use_cache: bool = False) -> EhgApp:
+        # no catalog cache unless a test asks: a second app on the module's database would
+        # otherwise start from the first one's cache and behave differently
         url = dsn or demo_dsn
         target = StableLabelTarget(url, "test") if stable else ConnectionTarget(url, "test")
-        return build_app(lambda: target, ("public",), Config(), stable=stable)
+        return build_app(lambda: target, ("public",), Config(), stable=stable, use_cache=use_cache)
 
     return make
 

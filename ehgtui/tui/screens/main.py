@@ -20,12 +20,22 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer
 
 from ehgtui.catalog.domains import DomainMap, DomainSettings, classify
-from ehgtui.catalog.loader import CatalogError, load_catalog
+from ehgtui.catalog.loader import CatalogError
 from ehgtui.catalog.model import Catalog
 from ehgtui.db.pool import ConnectError, create_pool
 from ehgtui.db.settings import ConnectionTarget, DsnError
 from ehgtui.demo.server import ServerError
-from ehgtui.tui.messages import CatalogLoaded, LoadFailed, OpenTable, PoolOpened, TargetResolved
+from ehgtui.rows.settings import RowSettings
+from ehgtui.tui.catalog_source import CatalogSource, cached_label
+from ehgtui.tui.messages import (
+    CacheChecked,
+    CacheIgnored,
+    CatalogLoaded,
+    LoadFailed,
+    OpenTable,
+    PoolOpened,
+    TargetResolved,
+)
 from ehgtui.tui.widgets.connection_bar import ConnectionBar
 from ehgtui.tui.widgets.detail.columns import ColumnsGrid
 from ehgtui.tui.widgets.detail.table_detail import TAB_IDS, TAB_NAMES, TableDetail
@@ -109,9 +119,16 @@ class ExplorerScreen(Screen[None]):
         schemas: tuple[str, ...],
         domain_settings: DomainSettings,
         stable: bool = False,
+        *,
+        use_cache: bool = True,
+        row_settings: RowSettings | None = None,
     ) -> None:
         super().__init__()
         self._open_target = open_target
+        self.use_cache = use_cache
+        """Show the cached catalog at start and save every full load (`--no-cache`: False)."""
+        self.row_settings = row_settings or RowSettings()
+        """How the Rows and Access tabs read rows (off with `--no-rows`)."""
         self.schemas = schemas
         """The schemas to load, first one primary."""
         self.domain_settings = domain_settings
@@ -220,11 +237,28 @@ class ExplorerScreen(Screen[None]):
     )
     async def _load(self, target: ConnectionTarget, pool: asyncpg.Pool | None) -> None:
         started = time.perf_counter()
+        source = CatalogSource(target.identity, self.schemas, self.use_cache)
+        cached = None
         try:
+            if self.catalog is None:  # first load: show the cached catalog before any query
+                found = await source.read_start()
+                if found.warning:
+                    self.post_message(CacheIgnored(found.warning))
+                cached = found.cached
+                if cached is not None:
+                    label = cached_label(cached, self.stable)
+                    domains = classify(cached.catalog, self.domain_settings)
+                    self.post_message(CatalogLoaded(cached.catalog, domains, 0.0, cached=label))
             if pool is None:
                 pool = await create_pool(target)
                 self.post_message(PoolOpened(pool))
-            catalog = await load_catalog(pool, self.schemas)
+            if cached is not None:
+                catalog = await source.refresh(pool, cached)
+                if catalog is None:
+                    self.post_message(CacheChecked(cached_label(cached, self.stable)))
+                    return
+            else:
+                catalog = await source.load(pool)
             domain_map = classify(catalog, self.domain_settings)
         except Exception as exc:  # ConnectError, CatalogError, or a dropped connection
             self.post_message(LoadFailed(one_line_reason(exc), "catalog"))
@@ -262,7 +296,7 @@ class ExplorerScreen(Screen[None]):
         bar = self.query_one(ConnectionBar)
         bar.server_version = f"PostgreSQL {message.catalog.server.version}"
         bar.table_count = len(message.catalog.tables)
-        bar.status = ""
+        bar.status = f"{message.cached} · checking…" if message.cached else ""
         self.query_one("#body", ContentSwitcher).current = "explorer"
         self.refresh_bindings()
         pane = self.query_one(TreePane)
@@ -274,8 +308,16 @@ class ExplorerScreen(Screen[None]):
             self.show_table(keep)
         if first_load:
             pane.tree.focus()
-        else:
+        elif message.cached is None:
             self.notify(f"catalog reloaded in {message.seconds:.1f}s", timeout=2)
+
+    @on(CacheChecked)
+    def _cache_checked(self, message: CacheChecked) -> None:
+        self.query_one(ConnectionBar).status = f"{message.label}, current"
+
+    @on(CacheIgnored)
+    def _cache_ignored(self, message: CacheIgnored) -> None:
+        self.notify(message.reason, title="Catalog cache", severity="warning", timeout=6)
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:

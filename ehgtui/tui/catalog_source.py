@@ -1,0 +1,82 @@
+"""Where the explorer's catalog comes from: the cache on disk first, then the server.
+
+The explorer screen's load worker asks this module three things: is there a cached catalog
+to show at once (`read_start`), is it still current (`refresh`: one fingerprint query), and
+how to do a full load (`load`: saved to the cache afterwards unless caching is off). The
+decisions live here so the screen only posts what comes back; nothing here touches a widget.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+
+from ehgtui.catalog.cache import CachedCatalog, CacheRead, load_and_cache, read_cached
+from ehgtui.catalog.cache import refresh_if_changed as refresh_cached
+from ehgtui.catalog.loader import load_catalog
+from ehgtui.catalog.model import Catalog
+
+
+def age_words(seconds: float) -> str:
+    """A cache's age the way people say it: `just now`, `5 min ago`, `3 h ago`, `2 days ago`."""
+    if seconds < 60:
+        return "just now"
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes} min ago"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} h ago"
+    return f"{hours // 24} days ago"
+
+
+def cached_label(cached: CachedCatalog, stable: bool = False) -> str:
+    """The header's mark for a catalog shown from the cache: `cached, 5 min ago`.
+
+    Args:
+        cached: The cache entry shown.
+        stable: Leave the age out (it varies between runs; snapshots must not).
+
+    Returns:
+        The words for the connection bar.
+    """
+    return "cached" if stable else f"cached, {age_words(cached.age_seconds)}"
+
+
+@dataclass(frozen=True)
+class CatalogSource:
+    """The catalog of `schemas` on the server `identity`, through the cache unless it is off."""
+
+    identity: str
+    """`user@host:port/database` (no password): the cache file's key."""
+    schemas: tuple[str, ...]
+    use_cache: bool = True
+    """False (`--no-cache`) neither reads nor writes the cache."""
+    directory: Path | None = None
+    """The cache directory; None for the user's cache directory."""
+
+    async def read_start(self) -> CacheRead:
+        """The cached catalog to show before any query, read off the event loop.
+
+        A corrupt or foreign file comes back as `CacheRead(None, warning)`; the caller shows
+        the warning as a notification and does a full load.
+        """
+        if not self.use_cache:
+            return CacheRead(None)
+        return await asyncio.to_thread(read_cached, self.identity, self.schemas, self.directory)
+
+    async def load(self, pool: asyncpg.Pool) -> Catalog:
+        """A full load, saved to the cache (best effort) when caching is on."""
+        if not self.use_cache:
+            return await load_catalog(pool, self.schemas)
+        return await load_and_cache(pool, self.identity, self.schemas, self.directory)
+
+    async def refresh(self, pool: asyncpg.Pool, cached: CachedCatalog) -> Catalog | None:
+        """The server's catalog if it changed since `cached` was saved, else None.
+
+        One fingerprint query when nothing changed; a changed schema is loaded and saved.
+        """
+        return await refresh_cached(pool, cached, save=self.use_cache)
