@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from functools import cache
 from typing import Any
 
 from ehgtui.catalog.model import (
@@ -30,26 +31,27 @@ _TABLE_PARTS: dict[str, type[Any]] = {
 }
 
 
+@cache
+def _field_names(cls: type[Any]) -> tuple[str, ...]:
+    """The public field names of a model class (looked up once: this runs per object)."""
+    return tuple(f.name for f in dataclasses.fields(cls) if not f.name.startswith("_"))
+
+
 def to_data(value: Any) -> Any:
     """Turn a model object (or a tuple of them) into dicts, lists and scalars."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: to_data(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if not f.name.startswith("_")
-        }
     if isinstance(value, tuple | list):
         return [to_data(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {name: to_data(getattr(value, name)) for name in _field_names(type(value))}
     return value
 
 
 def _build(cls: type[Any], data: dict[str, Any]) -> Any:
     kwargs = {}
-    for f in dataclasses.fields(cls):
-        if f.name.startswith("_") or f.name not in data:
-            continue
-        value = data[f.name]
-        kwargs[f.name] = tuple(value) if isinstance(value, list) else value
+    for name in _field_names(cls):
+        if name in data:
+            value = data[name]
+            kwargs[name] = tuple(value) if isinstance(value, list) else value
     return cls(**kwargs)
 
 
