@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -27,6 +28,12 @@ class NotFoundError(LookupError):
 @connection_options
 @click.option("--no-rows", is_flag=True, help="TUI: switch the Rows tab (all row reads) off.")
 @click.option("--no-cache", is_flag=True, help="TUI: neither read nor write the catalog cache.")
+@click.option(
+    "--project-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="TUI: where the palette's tasks run (default: nearest ancestor of the current "
+    "directory with package.json or supabase/).",
+)
 @click.version_option(__version__, prog_name="ehgtui")
 @click.pass_context
 def cli(
@@ -36,13 +43,19 @@ def cli(
     schemas: tuple[str, ...],
     no_rows: bool,
     no_cache: bool,
+    project_dir: Path | None,
 ) -> None:
     """Explore the EHG_Engineer database: run with no command for the terminal UI."""
     if ctx.invoked_subcommand is not None:
         return
     from ehgtui.cli.tui_command import run_tui
 
-    run_tui(options_from(dsn, demo, schemas), rows_enabled=not no_rows, use_cache=not no_cache)
+    run_tui(
+        options_from(dsn, demo, schemas),
+        rows_enabled=not no_rows,
+        use_cache=not no_cache,
+        project_dir=project_dir,
+    )
 
 
 def _register() -> None:

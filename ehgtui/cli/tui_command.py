@@ -6,6 +6,7 @@ import asyncio
 import signal
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ehgtui.cli.config import config
@@ -43,11 +44,17 @@ def exit_app_on_signals(app: App[Any]) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def run_tui(conn: ConnectionOptions, *, rows_enabled: bool = True, use_cache: bool = True) -> None:
+def run_tui(
+    conn: ConnectionOptions,
+    *,
+    rows_enabled: bool = True,
+    use_cache: bool = True,
+    project_dir: Path | None = None,
+) -> None:
     """Open the app at once; the connection (and the demo server) come up in a worker.
 
     `rows_enabled=False` (`--no-rows`) switches row reads off; `use_cache=False` (`--no-cache`)
-    skips the catalog cache.
+    skips the catalog cache. `project_dir` (`--project-dir`) is where the palette's tasks run.
     """
     from ehgtui.tui.app import build_app
 
@@ -72,6 +79,7 @@ def run_tui(conn: ConnectionOptions, *, rows_enabled: bool = True, use_cache: bo
             config=config(),
             rows_enabled=rows_enabled,
             use_cache=use_cache,
+            project_dir=project_dir,
         )
         with exit_app_on_signals(app):
             app.run()

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import ClassVar
 
 from textual import work
@@ -17,8 +18,13 @@ from ehgtui.config import Config, remember_theme
 from ehgtui.db.settings import ConnectionTarget
 from ehgtui.rows.settings import RowSettings, RowSettingsError, settings_from_config
 from ehgtui.tui.commands import FindColumnProvider, GoToTableProvider
+from ehgtui.tui.screens.confirm import ConfirmScreen
+from ehgtui.tui.screens.findings import FindingsScreen
 from ehgtui.tui.screens.help import HelpScreen
 from ehgtui.tui.screens.main import ExplorerScreen
+from ehgtui.tui.screens.task_history import TaskHistory
+from ehgtui.tui.screens.task_run import TaskRunScreen
+from ehgtui.tui.tasks_commands import ChecksProvider, TasksProvider, default_project_dir
 from ehgtui.tui.widgets.detail.grid import DetailGrid
 from ehgtui.tui.widgets.tree.domain_tree import DomainTree
 from ehgtui.tui.widgets.tree.filter_input import TableFilter
@@ -49,6 +55,7 @@ class EhgApp(App[None]):
     """
 
     COMMANDS = App.COMMANDS | {GoToTableProvider, FindColumnProvider}
+    COMMANDS |= {TasksProvider, ChecksProvider}
 
     def __init__(
         self,
@@ -59,8 +66,15 @@ class EhgApp(App[None]):
         stable: bool = False,
         rows_enabled: bool = True,
         use_cache: bool = True,
+        project_dir: Path | None = None,
     ) -> None:
         super().__init__()
+        self.config = config
+        """The loaded configuration; the task palette reads its `[[tasks]]`."""
+        self.project_dir = project_dir
+        """Where the README's tasks run (npm and supabase look for their files there)."""
+        self.task_history = TaskHistory()
+        """Every task run of this session, so earlier output stays readable."""
         self._open_target = open_target
         self._schemas = schemas
         self._config = config
@@ -126,6 +140,9 @@ class EhgApp(App[None]):
                     ("Tree", list(DomainTree.BINDINGS)),
                     ("Filter", list(TableFilter.BINDINGS)),
                     ("Grids", list(DetailGrid.BINDINGS)),
+                    ("Task", list(TaskRunScreen.BINDINGS)),
+                    ("Check results", list(FindingsScreen.BINDINGS)),
+                    ("Confirm", list(ConfirmScreen.BINDINGS)),
                     ("Help", list(HelpScreen.BINDINGS)),
                 ]
             )
@@ -140,6 +157,7 @@ def build_app(
     stable: bool = False,
     rows_enabled: bool = True,
     use_cache: bool = True,
+    project_dir: Path | None = None,
 ) -> EhgApp:
     """Build the app; nothing connects until it runs (the target is opened in a worker).
 
@@ -150,10 +168,14 @@ def build_app(
         stable: Hide values that vary between runs, for snapshots and screenshots.
         rows_enabled: False (`--no-rows`) switches the Rows tab off, whatever the config says.
         use_cache: False (`--no-cache`) neither reads nor writes the catalog cache.
+        project_dir: Where tasks run; None: the nearest ancestor of the current directory
+            holding `package.json` or `supabase/` (or none).
 
     Returns:
         The app, ready for `run()` or `run_test()`.
     """
-    return EhgApp(
+    app = EhgApp(
         open_target, schemas, config, stable=stable, rows_enabled=rows_enabled, use_cache=use_cache
     )
+    app.project_dir = project_dir if project_dir is not None else default_project_dir()
+    return app

@@ -82,6 +82,7 @@ class DomainTree(Tree[NodeData]):
         "domain-tree--rls-off",
         "domain-tree--view",
         "domain-tree--missing",
+        "domain-tree--badge",
     }
     """
     | Class | Description |
@@ -93,6 +94,7 @@ class DomainTree(Tree[NodeData]):
     | `domain-tree--rls-off` | Marker (and count) of tables with RLS off. |
     | `domain-tree--view` | Marker of a view. |
     | `domain-tree--missing` | A key table the database lacks. |
+    | `domain-tree--badge` | A check's badge after a table's marker (`!` or `i`). |
     """
 
     DEFAULT_CSS = """
@@ -104,6 +106,7 @@ class DomainTree(Tree[NodeData]):
         & > .domain-tree--rls-off { color: $error; text-style: bold; }
         & > .domain-tree--view { color: $accent; }
         & > .domain-tree--missing { color: $text-disabled; text-style: italic; }
+        & > .domain-tree--badge { color: $warning; text-style: bold; }
     }
     """
 
@@ -138,6 +141,7 @@ class DomainTree(Tree[NodeData]):
         self._domain_map: DomainMap | None = None
         self._filter = ""
         self._pending_reveal: tuple[TreeNode[NodeData], TreeNode[NodeData]] | None = None
+        self._badges: dict[str, str] = {}
 
     # -- rendering -------------------------------------------------------------------------
 
@@ -181,6 +185,11 @@ class DomainTree(Tree[NodeData]):
         state = rls_state(table)
         marker = self.get_component_rich_style(f"domain-tree--{_STATE_CLASS[state]}", partial=True)
         name = table.name if table.schema == self._primary_schema else table.qualified_name
+        badge = self._badges.get(table.qualified_name)
+        if badge:
+            # a check found something here: a symbol, not colour alone
+            style = self.get_component_rich_style("domain-tree--badge", partial=True)
+            return Text.assemble((RLS_MARKS[state], marker), (badge, style), " ", name)
         return Text.assemble((RLS_MARKS[state], marker), " ", name)
 
     @property
@@ -191,6 +200,21 @@ class DomainTree(Tree[NodeData]):
         return "public"
 
     # -- public API (method calls down) ----------------------------------------------------
+
+    @property
+    def badges(self) -> dict[str, str]:
+        """Badges in force, by `schema.table` (set by the last check run)."""
+        return dict(self._badges)
+
+    def set_badges(self, badges: dict[str, str]) -> None:
+        """Mark tables a check found problems on: the badge follows the RLS marker.
+
+        Args:
+            badges: `schema.table` to a short badge (`!`, `i`); replaces earlier badges.
+        """
+        self._badges = dict(badges)
+        self._invalidate()
+        self.refresh()
 
     @property
     def filter_text(self) -> str:
