@@ -17,7 +17,8 @@ HelpSection = tuple[str, list[BindingType]]
 LEGEND = (
     "Tree markers: ● RLS on with policies · ○ RLS on, no policies · ✗ RLS off · ◇ view · "
     "? key table missing.  After a domain: its table count, ✗n tables with RLS off, "
-    "?n missing key tables."
+    "?n missing key tables.  After a table's marker: ! a check found errors or warnings, "
+    "i only info (Check: … in the palette)."
 )
 """What the tree's symbols mean (they never rely on colour alone)."""
 
