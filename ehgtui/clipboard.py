@@ -96,11 +96,16 @@ def safe_file_stem(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "copy"
 
 
-def write_fallback(text: str, name: str, directory: Path | None = None) -> Path:
-    """Write text to `<cache>/copies/<name>.sql` (private to the user) and return the path."""
+def write_fallback(
+    text: str, name: str, directory: Path | None = None, suffix: str = ".sql"
+) -> Path:
+    """Write text to `<cache>/copies/<name><suffix>` (private to the user) and return the path.
+
+    The suffix lets an editor opened on the file recognise what it holds (`.sql`, `.mmd`).
+    """
     directory = directory or fallback_dir()
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{safe_file_stem(name)}.sql"
+    path = directory / f"{safe_file_stem(name)}{suffix}"
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".copy-")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
