@@ -71,6 +71,7 @@ SHOTS: list[tuple[str, tuple[int, int], Step | None]] = [
     ("filter", (120, 36), keys("slash", *"handoff")),
     ("palette", (120, 36), keys("ctrl+p", *"sd_id")),
     ("main-view-80x24", (80, 24), None),
+    ("relations", (120, 36), keys("7", "tab", "tab", "down")),
 ]
 """File stem, terminal size, and what to do after the first load."""
 
