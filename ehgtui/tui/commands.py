@@ -6,13 +6,18 @@ Both read the catalog of the explorer screen and do nothing until it is loaded. 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ehgtui.catalog.model import Catalog
 from ehgtui.tui.fuzzy import fuzzy_score
 from ehgtui.tui.messages import OpenTable
+
+if TYPE_CHECKING:
+    from ehgtui.tui.screens.main import ExplorerScreen
 
 HIT_LIMIT = 60
 """At most this many hits per provider: the palette shows a screenful anyway."""
@@ -138,3 +143,63 @@ class FindColumnProvider(Provider):
     def _noop(self) -> None:
         """Discovery only tells the user the command exists; typing a name runs it."""
         self.app.notify("type part of a column name in the palette", timeout=3)
+
+
+def _explorer_screen(provider: Provider) -> ExplorerScreen | None:
+    """The explorer screen once it has a catalog, else None."""
+    from ehgtui.tui.screens.main import ExplorerScreen
+
+    for screen in provider.app.screen_stack:
+        if isinstance(screen, ExplorerScreen) and screen.catalog is not None:
+            return screen
+    return None
+
+
+def _view_rows_as(screen: ExplorerScreen) -> None:
+    """Show the Rows tab and open its view-as picker."""
+    from ehgtui.tui.widgets.detail.rows import RowsView
+    from ehgtui.tui.widgets.detail.table_detail import TableDetail
+
+    screen.query_one(TableDetail).show_tab("rows")
+    screen.query_one(RowsView).choose_viewer()
+
+
+def _compare_with_snapshot(screen: ExplorerScreen) -> None:
+    """Ask for a snapshot file; the explorer marks the differences it finds."""
+    from ehgtui.tui.screens.snapshot_compare import SnapshotCompareScreen
+
+    if screen.catalog is not None:
+        compare = SnapshotCompareScreen(screen.catalog, screen.domain_settings)
+        screen.app.push_screen(compare, screen.show_comparison)
+
+
+class RowsAndSnapshotProvider(Provider):
+    """`Rows: View rows as…` (the Rows tab's picker) and `Catalog: Compare with snapshot…`."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], None], str]]:
+        screen = _explorer_screen(self)
+        if screen is None:
+            return []
+        return [
+            (
+                "Rows: View rows as…",
+                partial(_view_rows_as, screen),
+                "see rows as anon, a signed-in user, service_role or another role",
+            ),
+            (
+                "Catalog: Compare with snapshot…",
+                partial(_compare_with_snapshot, screen),
+                "mark tables changed since a snapshot file; the Diff tab lists the changes",
+            ),
+        ]
+
+    async def discover(self) -> Hits:
+        for title, callback, help_text in self._commands():
+            yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, callback, help_text in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)

@@ -36,8 +36,16 @@ from ehgtui.tui.messages import (
     PoolOpened,
     TargetResolved,
 )
+from ehgtui.tui.screens.snapshot_compare import (
+    SnapshotComparison,
+    change_marks,
+    comparison_summary,
+)
 from ehgtui.tui.widgets.connection_bar import ConnectionBar
+from ehgtui.tui.widgets.detail.access import AccessView
 from ehgtui.tui.widgets.detail.columns import ColumnsGrid
+from ehgtui.tui.widgets.detail.diff import DiffView
+from ehgtui.tui.widgets.detail.rows import RowsView
 from ehgtui.tui.widgets.detail.table_detail import TAB_IDS, TAB_NAMES, TableDetail
 from ehgtui.tui.widgets.status_panel import StatusPanel
 from ehgtui.tui.widgets.tree.domain_tree import DomainTree
@@ -153,6 +161,8 @@ class ExplorerScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(RowsView).settings = self.row_settings
+        self.query_one(AccessView).settings = self.row_settings
         self.connect()
 
     async def on_unmount(self) -> None:
@@ -190,6 +200,18 @@ class ExplorerScreen(Screen[None]):
             await asyncio.wait_for(pool.close(), POOL_CLOSE_TIMEOUT_SECONDS)
         except (TimeoutError, asyncpg.PostgresError, OSError):
             pool.terminate()
+
+    def show_comparison(self, comparison: SnapshotComparison | None) -> None:
+        """Mark the tables that differ from a snapshot in the tree and fill the Diff tab.
+
+        Args:
+            comparison: The snapshot compared with the live catalog; None does nothing.
+        """
+        if comparison is None:
+            return
+        self.query_one(TreePane).tree.set_change_marks(change_marks(comparison.diff))
+        self.query_one(DiffView).show_diff(comparison.diff, comparison.snapshot)
+        self.notify(comparison_summary(comparison), title="Compared with snapshot", timeout=8)
 
     def show_table(self, qualified_name: str) -> bool:
         """Show a table in the detail pane (does not move the tree's cursor).
@@ -278,6 +300,8 @@ class ExplorerScreen(Screen[None]):
     @on(PoolOpened)
     def _pool_opened(self, message: PoolOpened) -> None:
         old, self.pool = self.pool, message.pool
+        self.query_one(RowsView).set_pool(message.pool)
+        self.query_one(AccessView).set_pool(message.pool)
         if old is not None and old is not message.pool:
             # a retry raced a slow first connect: keep the newest pool, close the other
             self.run_worker(

@@ -17,15 +17,28 @@ from textual.widgets import TabbedContent, TabPane
 
 from ehgtui.catalog.model import Catalog, Table
 from ehgtui.tui.formatting import RLS_MARKS, rls_state
+from ehgtui.tui.widgets.detail.access import AccessView
 from ehgtui.tui.widgets.detail.columns import ColumnsGrid
 from ehgtui.tui.widgets.detail.constraints import ConstraintsView
 from ehgtui.tui.widgets.detail.ddl import DdlView
+from ehgtui.tui.widgets.detail.diff import DiffView
 from ehgtui.tui.widgets.detail.indexes import IndexesGrid
 from ehgtui.tui.widgets.detail.policies import PoliciesView
+from ehgtui.tui.widgets.detail.rows import RowsView
 from ehgtui.tui.widgets.detail.summary import TableSummary, missing_content, summary_content
 from ehgtui.tui.widgets.detail.triggers import TriggersGrid
 
-TAB_IDS: tuple[str, ...] = ("columns", "constraints", "indexes", "policies", "triggers", "ddl")
+TAB_IDS: tuple[str, ...] = (
+    "columns",
+    "constraints",
+    "indexes",
+    "policies",
+    "triggers",
+    "ddl",
+    "rows",
+    "access",
+    "diff",
+)
 """The tabs, in order; more (rows, access, relations) are added by other parts later."""
 
 
@@ -42,6 +55,9 @@ TAB_NAMES: dict[str, tuple[str, str]] = {
     "policies": ("Policies", "Pol"),
     "triggers": ("Triggers", "Trg"),
     "ddl": ("DDL", "DDL"),
+    "rows": ("Rows", "Rows"),
+    "access": ("Access", "Acc"),
+    "diff": ("Diff", "Diff"),
 }
 """Full and compact name of each tab; compact ones keep every tab visible at 80 columns."""
 
@@ -72,6 +88,9 @@ def tab_titles(table: Table | None, compact: bool = False) -> dict[str, str]:
         "policies": policies if compact else f"{policies} {rls}",
         "triggers": f"{names['triggers']} {len(table.triggers)}",
         "ddl": names["ddl"],
+        "rows": names["rows"],
+        "access": names["access"],
+        "diff": names["diff"],
     }
 
 
@@ -108,6 +127,12 @@ class TableDetail(Vertical):
                 yield TriggersGrid(id="triggers-grid")
             with TabPane("DDL", id="ddl"):
                 yield DdlView(id="ddl-view")
+            with TabPane("Rows", id="rows"):
+                yield RowsView(id="rows-view")
+            with TabPane("Access", id="access"):
+                yield AccessView(id="access-view")
+            with TabPane("Diff", id="diff"):
+                yield DiffView(id="diff-view")
 
     @property
     def tabs(self) -> TabbedContent:

@@ -8,6 +8,7 @@ recolours them without rebuilding anything.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -77,6 +78,7 @@ class DomainTree(Tree[NodeData]):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "domain-tree--domain",
         "domain-tree--count",
+        "domain-tree--change",
         "domain-tree--rls-on",
         "domain-tree--rls-no-policies",
         "domain-tree--rls-off",
@@ -89,6 +91,7 @@ class DomainTree(Tree[NodeData]):
     | :- | :- |
     | `domain-tree--domain` | A domain's name. |
     | `domain-tree--count` | The table count after a domain's name. |
+    | `domain-tree--change` | A table's mark after comparing with a snapshot (`+`, `~`, `>`). |
     | `domain-tree--rls-on` | Marker of a table with RLS on and policies. |
     | `domain-tree--rls-no-policies` | Marker of a table with RLS on and no policy. |
     | `domain-tree--rls-off` | Marker (and count) of tables with RLS off. |
@@ -101,6 +104,7 @@ class DomainTree(Tree[NodeData]):
     DomainTree {
         & > .domain-tree--domain { text-style: bold; }
         & > .domain-tree--count { color: $text-muted; }
+        & > .domain-tree--change { color: $warning; text-style: bold; }
         & > .domain-tree--rls-on { color: $success; }
         & > .domain-tree--rls-no-policies { color: $warning; }
         & > .domain-tree--rls-off { color: $error; text-style: bold; }
@@ -140,6 +144,7 @@ class DomainTree(Tree[NodeData]):
         self.guide_depth = 2
         self._domain_map: DomainMap | None = None
         self._filter = ""
+        self._change_marks: dict[str, str] = {}
         self._pending_reveal: tuple[TreeNode[NodeData], TreeNode[NodeData]] | None = None
         self._badges: dict[str, str] = {}
 
@@ -151,7 +156,7 @@ class DomainTree(Tree[NodeData]):
         if isinstance(data, DomainEntry):
             label = self._domain_label(data.domain)
         elif isinstance(data, TableEntry):
-            label = self._table_label(data.table)
+            label = self._with_change_mark(data.table, self._table_label(data.table))
         elif isinstance(data, MissingEntry):
             missing = self.get_component_rich_style("domain-tree--missing", partial=True)
             label = Text.assemble((f"{MISSING_MARK} {data.name} (missing)", missing))
@@ -245,6 +250,24 @@ class DomainTree(Tree[NodeData]):
         self._rebuild(expanded)
         if keep:
             self.select_table(keep, post=False)
+
+    def set_change_marks(self, marks: Mapping[str, str]) -> None:
+        """Mark tables that differ from a compared snapshot (`+` added, `~` changed, `>`
+        renamed) in front of their RLS marker; an empty mapping clears the marks.
+
+        Args:
+            marks: `schema.table` to its one-character mark.
+        """
+        self._change_marks = dict(marks)
+        self.notify_style_update()  # labels are drawn at render time: redraw every line
+
+    def _with_change_mark(self, table: Table, label: Text) -> Text:
+        """Prefix a table's label with its snapshot-comparison mark, if it has one."""
+        mark = self._change_marks.get(table.qualified_name)
+        if not mark:
+            return label
+        style = self.get_component_rich_style("domain-tree--change", partial=True)
+        return Text.assemble((mark, style), label)
 
     def select_table(self, qualified_name: str, post: bool = True) -> bool:
         """Expand the table's domain and put the cursor on it.
