@@ -1,0 +1,110 @@
+"""The catalog cache at start: shown before any catalog query, checked with one fingerprint
+statement, replaced (selection kept) when the schema changed; a corrupt file is a warning."""
+
+from __future__ import annotations
+
+import re
+
+from textual.message import Message
+
+from ehgtui.catalog.cache import cache_path, read_cached
+from ehgtui.config import Config
+from ehgtui.db.settings import ConnectionTarget
+from ehgtui.tui.app import EhgApp, build_app
+from ehgtui.tui.messages import CacheChecked, CatalogLoaded
+from ehgtui.tui.widgets.connection_bar import ConnectionBar
+from ehgtui.tui.widgets.detail.columns import ColumnsGrid
+from tests.pg import TestServer
+from tests.tui.conftest import loaded, settle
+
+SD = "public.strategic_directives_v2"
+
+
+def _app(dsn: str, use_cache: bool = True) -> EhgApp:
+    target = ConnectionTarget(dsn, "test")
+    return build_app(lambda: target, ("public",), Config(), use_cache=use_cache)
+
+
+def _executed(pg: TestServer, database: str, after: int) -> list[str]:
+    """Statements the server executed for `database` (extended protocol), past log offset."""
+    log = (pg.server.data_dir / "server.log").read_text(errors="replace")[after:]
+    pattern = re.compile(rf"^.*\b{re.escape(database)} ehgtui: LOG:  execute [^\n]*\n(.*)$", re.M)
+    return [m.group(1) for m in pattern.finditer(log)]
+
+
+def _loads(seen: list[Message]) -> list[CatalogLoaded]:
+    """CatalogLoaded messages, once each (the hook sees a bubbling message at every node)."""
+    unique = {id(m): m for m in seen if isinstance(m, CatalogLoaded)}
+    return list(unique.values())
+
+
+def _log_size(pg: TestServer) -> int:
+    return len((pg.server.data_dir / "server.log").read_text(errors="replace"))
+
+
+async def test_second_start_shows_cache_then_one_fingerprint_query(pg18: TestServer) -> None:
+    database = pg18.demo_database()
+    dsn = pg18.dsn(database)
+    identity = ConnectionTarget(dsn, "test").identity
+
+    async with _app(dsn).run_test(size=(120, 36)) as pilot:  # first start: full load, saved
+        screen = await loaded(pilot)
+        assert screen.catalog is not None
+    assert read_cached(identity, ("public",)).cached is not None
+
+    offset = _log_size(pg18)
+    seen: list[Message] = []
+    app = _app(dsn)
+    async with app.run_test(size=(120, 36), message_hook=seen.append) as pilot:
+        screen = await loaded(pilot)
+        await settle(pilot)
+        loads = _loads(seen)
+        assert len(loads) == 1 and loads[0].cached is not None
+        assert loads[0].cached.startswith("cached, ")
+        assert any(isinstance(m, CacheChecked) for m in seen)
+        status = screen.query_one(ConnectionBar).status
+        assert status.startswith("cached, ") and status.endswith(", current")
+        assert screen.selected == SD
+    executed = _executed(pg18, database, offset)
+    assert len(executed) == 1, executed  # the fingerprint, and no catalog query at all
+
+    pg18.psql(database, "ALTER TABLE public.strategic_directives_v2 ADD COLUMN tui_probe text")
+    seen.clear()
+    async with _app(dsn).run_test(size=(120, 36), message_hook=seen.append) as pilot:
+        screen = await loaded(pilot)
+        await settle(pilot, lambda: len(_loads(seen)) == 2)
+        first, second = _loads(seen)
+        assert first.cached is not None and second.cached is None
+        assert first.catalog.table(SD).column("tui_probe") is None  # type: ignore[union-attr]
+        assert screen.catalog is not None
+        assert screen.catalog.table(SD).column("tui_probe") is not None  # type: ignore[union-attr]
+        assert screen.selected == SD
+        names = [row[0] for row in screen.query_one(ColumnsGrid).cell_texts()]
+        assert "tui_probe" in names
+        assert screen.query_one(ConnectionBar).status == ""
+    cached = read_cached(identity, ("public",)).cached
+    assert cached is not None and cached.catalog.table(SD).column("tui_probe") is not None  # type: ignore[union-attr]
+
+
+async def test_no_cache_neither_reads_nor_writes(pg18: TestServer) -> None:
+    database = pg18.demo_database()
+    dsn = pg18.dsn(database)
+    identity = ConnectionTarget(dsn, "test").identity
+    async with _app(dsn, use_cache=False).run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+    assert not cache_path(identity, ("public",)).exists()
+
+
+async def test_corrupt_cache_is_a_notification(pg18: TestServer) -> None:
+    database = pg18.demo_database()
+    dsn = pg18.dsn(database)
+    path = cache_path(ConnectionTarget(dsn, "test").identity, ("public",))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{ not json", encoding="utf-8")
+    app = _app(dsn)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await loaded(pilot)
+        assert screen.catalog is not None  # loaded from the server, no error screen
+        notes = [n.message for n in app._notifications]
+        assert any("ignored" in n and "corrupt" in n for n in notes), notes
+    assert read_cached(ConnectionTarget(dsn, "test").identity, ("public",)).cached is not None
