@@ -220,19 +220,21 @@ class LocalServer:
         if _is_zombie(pid):
             pid_file.unlink(missing_ok=True)
 
-    def start(self, extra_options: str = "") -> int:
+    def start(self, extra_options: str = "", port: int | None = None) -> int:
         """Start the server (initialising it first if needed) and return its port.
 
         Args:
             extra_options: more `postgres` command-line options, e.g. `-c log_statement=all`.
+            port: Listen on this port (e.g. the one used before a restart, so DSNs held by a
+                client stay valid); None picks a free one.
         """
         self.init()
-        port = self.running_port()
-        if port is not None:
-            return port
+        running = self.running_port()
+        if running is not None:
+            return running
         self._remove_zombie_pid_file()
         self._prepare_ownership()
-        port = _free_port()
+        port = port if port is not None else _free_port()
         socket_dir = self.data_dir
         options = (
             f"-p {port} -c listen_addresses=127.0.0.1 -k {socket_dir} -c fsync=off {extra_options}"

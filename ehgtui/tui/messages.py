@@ -75,3 +75,13 @@ class OpenTable(Message):
     """Tab id to activate, e.g. `columns`; None keeps the current tab."""
     column: str | None = None
     """Column to put the Columns grid's cursor on."""
+
+
+@dataclass
+class ConnectionLost(Message):
+    """A connection of `pool` ended under us (server killed it, stopped, or the network broke).
+
+    Posted by `connection_state.PoolWatch`; the screen ignores it unless `pool` is its own.
+    """
+
+    pool: asyncpg.Pool

@@ -16,6 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer
 
@@ -27,10 +28,12 @@ from ehgtui.db.settings import ConnectionTarget, DsnError
 from ehgtui.demo.server import ServerError
 from ehgtui.rows.settings import RowSettings
 from ehgtui.tui.catalog_source import CatalogSource, cached_label
+from ehgtui.tui.connection_state import PoolWatch, is_connection_loss, reason_without_target
 from ehgtui.tui.messages import (
     CacheChecked,
     CacheIgnored,
     CatalogLoaded,
+    ConnectionLost,
     LoadFailed,
     OpenTable,
     PoolOpened,
@@ -83,7 +86,11 @@ class ExplorerScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="explorer.filter"),
         Binding(
-            "r", "reload", "Reload", tooltip="Reload the catalog (or retry)", id="explorer.reload"
+            "r",
+            "reload",
+            "Reload",
+            tooltip="Reload the catalog (or retry; reconnect when disconnected)",
+            id="explorer.reload",
         ),
         Binding("escape", "back", "Back to tree", show=False, id="explorer.back"),
         Binding("right_square_bracket", "step_tab(1)", "Next tab", id="explorer.next_tab"),
@@ -108,7 +115,8 @@ class ExplorerScreen(Screen[None]):
     | Key(s) | Description |
     | :- | :- |
     | / | Filter the tree as you type. |
-    | r | Reload the catalog in the background, keeping the selection (retry after a failure). |
+    | r | Reload the catalog in the background, keeping the selection (retry after a failure; |
+    |   | when disconnected: drop the lost pool, open a new one and reload). |
     | escape | Close the filter, or go back to the tree. |
     | ], [ | Next / previous tab of the table detail. |
     | 1 … 6 | Jump to a tab: columns, constraints, indexes, policies, triggers, DDL. |
@@ -120,6 +128,9 @@ class ExplorerScreen(Screen[None]):
         (100, "-wide"),
     ]
     """Below 100 columns the tree narrows (see app.tcss)."""
+
+    disconnected: reactive[bool] = reactive(False, init=False)
+    """A connection of the pool was lost, until `r` opens a new pool: querying tabs watch it."""
 
     def __init__(
         self,
@@ -187,6 +198,8 @@ class ExplorerScreen(Screen[None]):
             self.connect()
             return
         loading = "refreshing…" if self.catalog is not None else "loading catalog…"
+        if self.disconnected:
+            loading = "reconnecting…"  # the lost pool is gone: _load opens a new one
         self.query_one(ConnectionBar).status = loading
         self.query_one(StatusPanel).message = loading
         self._load(self.target, self.pool)
@@ -272,7 +285,9 @@ class ExplorerScreen(Screen[None]):
                     domains = classify(cached.catalog, self.domain_settings)
                     self.post_message(CatalogLoaded(cached.catalog, domains, 0.0, cached=label))
             if pool is None:
-                pool = await create_pool(target)
+                watch = PoolWatch(self.post_message)
+                pool = await create_pool(target, on_connection_lost=watch)
+                watch.pool = pool
                 self.post_message(PoolOpened(pool))
             if cached is not None:
                 catalog = await source.refresh(pool, cached)
@@ -283,6 +298,8 @@ class ExplorerScreen(Screen[None]):
                 catalog = await source.load(pool)
             domain_map = classify(catalog, self.domain_settings)
         except Exception as exc:  # ConnectError, CatalogError, or a dropped connection
+            if pool is not None and is_connection_loss(exc):
+                self.post_message(ConnectionLost(pool))
             self.post_message(LoadFailed(one_line_reason(exc), "catalog"))
             return
         self.post_message(CatalogLoaded(catalog, domain_map, time.perf_counter() - started))
@@ -300,6 +317,7 @@ class ExplorerScreen(Screen[None]):
     @on(PoolOpened)
     def _pool_opened(self, message: PoolOpened) -> None:
         old, self.pool = self.pool, message.pool
+        self.disconnected = False
         self.query_one(RowsView).set_pool(message.pool)
         self.query_one(AccessView).set_pool(message.pool)
         if old is not None and old is not message.pool:
@@ -343,10 +361,45 @@ class ExplorerScreen(Screen[None]):
     def _cache_ignored(self, message: CacheIgnored) -> None:
         self.notify(message.reason, title="Catalog cache", severity="warning", timeout=6)
 
+    @on(ConnectionLost)
+    def _connection_lost(self, message: ConnectionLost) -> None:
+        if message.pool is not self.pool or self.disconnected:
+            return  # a pool we closed ourselves, or a loss already shown
+        self.disconnected = True
+        self._drop_lost_pool()
+        self.query_one(ConnectionBar).status = "press r to reconnect"
+        self.notify(
+            "connection lost: the catalog stays browsable; press r to reconnect",
+            title="Disconnected",
+            severity="warning",
+            timeout=6,
+        )
+
+    def watch_disconnected(self, disconnected: bool) -> None:
+        self.query_one(ConnectionBar).disconnected = disconnected
+
+    def _drop_lost_pool(self) -> None:
+        """Forget the pool at once (nothing may query it) and terminate its connections.
+
+        Terminate, not close: a clean close waits on a server that may be gone. The querying
+        tabs lose their pool too, and get the new one when `r` opens it.
+        """
+        pool, self.pool = self.pool, None
+        self.query_one(RowsView).set_pool(None)
+        self.query_one(AccessView).set_pool(None)
+        if pool is not None:
+            pool.terminate()
+
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
         bar = self.query_one(ConnectionBar)
         bar.status = "failed"
+        if self.disconnected and self.catalog is not None:
+            # the catalog stays; the header keeps "disconnected" and says why, in one line
+            reason = reason_without_target(message.reason, self.target)
+            bar.status = f"r to reconnect · {reason}"
+            self.notify(message.reason, title="Reconnect failed", severity="error", timeout=8)
+            return
         if self.catalog is not None:
             # a failed refresh keeps the catalog on screen; the user can press r again
             self.notify(message.reason, title="Reload failed", severity="error", timeout=8)

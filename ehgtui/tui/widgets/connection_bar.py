@@ -33,10 +33,14 @@ class ConnectionBar(Widget):
     """Relations in the catalog; None until loaded."""
     status: reactive[str] = reactive("starting…")
     """What is happening now: `connecting…`, `loading catalog…`, `refreshing…`, or ""."""
+    disconnected: reactive[bool] = reactive(False)
+    """The connection was lost: the word `disconnected` is shown (in words, not colour alone)."""
 
     def render(self) -> Content:
         # short facts first: on a narrow terminal the long DSN is what gets cut
         parts = [Content.styled("ehgtui", "bold $accent")]
+        if self.disconnected:  # first: the one fact that must never be cut off
+            parts.append(Content.styled("disconnected", "bold $text-error"))
         if self.server_version:
             parts.append(Content(self.server_version))
         if self.table_count is not None:
