@@ -17,11 +17,18 @@ from textual.theme import Theme
 from ehgtui.config import Config, remember_theme
 from ehgtui.db.settings import ConnectionTarget
 from ehgtui.rows.settings import RowSettings, RowSettingsError, settings_from_config
-from ehgtui.tui.commands import FindColumnProvider, GoToTableProvider, RowsAndSnapshotProvider
+from ehgtui.tui.commands import (
+    FindColumnProvider,
+    GoToTableProvider,
+    RowsAndSnapshotProvider,
+    TableActionsProvider,
+)
 from ehgtui.tui.screens.confirm import ConfirmScreen
+from ehgtui.tui.screens.copy_fallback import CopyFallbackScreen
 from ehgtui.tui.screens.findings import FindingsScreen
 from ehgtui.tui.screens.help import HelpScreen
 from ehgtui.tui.screens.main import ExplorerScreen
+from ehgtui.tui.screens.new_migration import NewMigrationScreen
 from ehgtui.tui.screens.snapshot_compare import SnapshotCompareScreen
 from ehgtui.tui.screens.task_history import TaskHistory
 from ehgtui.tui.screens.task_run import TaskRunScreen
@@ -29,6 +36,7 @@ from ehgtui.tui.screens.value_view import ValueScreen
 from ehgtui.tui.screens.view_as import ViewAsScreen
 from ehgtui.tui.tasks_commands import ChecksProvider, TasksProvider, default_project_dir
 from ehgtui.tui.widgets.detail.grid import DetailGrid
+from ehgtui.tui.widgets.detail.relations import RelationsView
 from ehgtui.tui.widgets.detail.rows import RowsView
 from ehgtui.tui.widgets.tree.domain_tree import DomainTree
 from ehgtui.tui.widgets.tree.filter_input import TableFilter
@@ -60,6 +68,7 @@ class EhgApp(App[None]):
 
     COMMANDS = App.COMMANDS | {GoToTableProvider, FindColumnProvider}
     COMMANDS |= {RowsAndSnapshotProvider}
+    COMMANDS |= {TableActionsProvider}
     COMMANDS |= {TasksProvider, ChecksProvider}
 
     def __init__(
@@ -145,6 +154,9 @@ class EhgApp(App[None]):
                     ("Tree", list(DomainTree.BINDINGS)),
                     ("Filter", list(TableFilter.BINDINGS)),
                     ("Grids", list(DetailGrid.BINDINGS)),
+                    ("Relations", list(RelationsView.BINDINGS)),
+                    ("New migration", list(NewMigrationScreen.BINDINGS)),
+                    ("Copy fallback", list(CopyFallbackScreen.BINDINGS)),
                     ("Task", list(TaskRunScreen.BINDINGS)),
                     ("Check results", list(FindingsScreen.BINDINGS)),
                     ("Confirm", list(ConfirmScreen.BINDINGS)),

@@ -1,6 +1,6 @@
-"""Command palette providers: "Go to table…" and "Find column…".
+"""Command palette providers: "Go to table…", "Find column…" and the selected table's actions.
 
-Both read the catalog of the explorer screen and do nothing until it is loaded. Titles read
+All read the catalog of the explorer screen and do nothing until it is loaded. Titles read
 `group: action` (Textual's palette shows them in one list with the built-in commands).
 """
 
@@ -143,6 +143,62 @@ class FindColumnProvider(Provider):
     def _noop(self) -> None:
         """Discovery only tells the user the command exists; typing a name runs it."""
         self.app.notify("type part of a column name in the palette", timeout=3)
+
+
+def _explorer_selected(provider: Provider) -> str | None:
+    """`schema.table` shown in the explorer's detail, or None before a table is selected."""
+    from ehgtui.tui.screens.main import ExplorerScreen
+
+    for screen in provider.app.screen_stack:
+        if isinstance(screen, ExplorerScreen):
+            return screen.selected if screen.catalog is not None else None
+    return None
+
+
+def _run_on_explorer(provider: Provider, action: str) -> None:
+    """Run one of the explorer screen's actions (`copy_ddl`, `new_migration`, ...)."""
+    from ehgtui.tui.screens.main import ExplorerScreen
+
+    for screen in provider.app.screen_stack:
+        if isinstance(screen, ExplorerScreen):
+            screen.call_next(screen.run_action, action)  # run_action is async
+            return
+
+
+TABLE_ACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("Copy: DDL of {table}", "copy_ddl", "the table's complete DDL to the clipboard"),
+    ("Copy: Mermaid of {table}", "copy_mermaid", "its FK neighbourhood as a Mermaid erDiagram"),
+    ("New migration from {table}…", "new_migration", "a new table with the README's elements"),
+)
+"""(title, explorer action, help) of the commands on the selected table."""
+
+
+class TableActionsProvider(Provider):
+    """`Copy: DDL of sd_phase_handoffs`, `Copy: Mermaid of …`, `New migration from …`."""
+
+    def _hits(self) -> list[tuple[str, str, str]]:
+        selected = _explorer_selected(self)
+        if selected is None:
+            return []
+        table = selected.partition(".")[2] or selected
+        return [(title.format(table=table), action, text) for title, action, text in TABLE_ACTIONS]
+
+    async def discover(self) -> Hits:
+        for title, action, help_text in self._hits():
+            yield DiscoveryHit(title, partial(_run_on_explorer, self, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, action, help_text in self._hits():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(title),
+                    partial(_run_on_explorer, self, action),
+                    text=title,
+                    help=help_text,
+                )
 
 
 def _explorer_screen(provider: Provider) -> ExplorerScreen | None:

@@ -22,12 +22,13 @@ from textual.widgets import ContentSwitcher, Footer
 
 from ehgtui.catalog.domains import DomainMap, DomainSettings, classify
 from ehgtui.catalog.loader import CatalogError
-from ehgtui.catalog.model import Catalog
+from ehgtui.catalog.model import Catalog, Table
 from ehgtui.db.pool import ConnectError, create_pool
 from ehgtui.db.settings import ConnectionTarget, DsnError
 from ehgtui.demo.server import ServerError
 from ehgtui.rows.settings import RowSettings
 from ehgtui.tui.catalog_source import CatalogSource, cached_label
+from ehgtui.tui.clipboard import MERMAID_SUFFIX, copy_text
 from ehgtui.tui.connection_state import PoolWatch, is_connection_loss, reason_without_target
 from ehgtui.tui.messages import (
     CacheChecked,
@@ -39,6 +40,7 @@ from ehgtui.tui.messages import (
     PoolOpened,
     TargetResolved,
 )
+from ehgtui.tui.screens.new_migration import NewMigrationScreen
 from ehgtui.tui.screens.snapshot_compare import (
     SnapshotComparison,
     change_marks,
@@ -47,12 +49,17 @@ from ehgtui.tui.screens.snapshot_compare import (
 from ehgtui.tui.widgets.connection_bar import ConnectionBar
 from ehgtui.tui.widgets.detail.access import AccessView
 from ehgtui.tui.widgets.detail.columns import ColumnsGrid
+from ehgtui.tui.widgets.detail.ddl import render_table_ddl
 from ehgtui.tui.widgets.detail.diff import DiffView
+from ehgtui.tui.widgets.detail.relations import RelationsView, mermaid_text
 from ehgtui.tui.widgets.detail.rows import RowsView
 from ehgtui.tui.widgets.detail.table_detail import TAB_IDS, TAB_NAMES, TableDetail
 from ehgtui.tui.widgets.status_panel import StatusPanel
 from ehgtui.tui.widgets.tree.domain_tree import DomainTree
 from ehgtui.tui.widgets.tree.pane import TreePane
+
+COPY_ACTIONS = ("copy", "copy_ddl", "copy_mermaid", "new_migration")
+"""Actions on the selected table, hidden until a catalog is loaded."""
 
 POOL_CLOSE_TIMEOUT_SECONDS = 3.0
 """How long a clean pool close may take on exit before connections are terminated."""
@@ -109,7 +116,13 @@ class ExplorerScreen(Screen[None]):
         Binding(
             "shift+tab", "app.focus_previous", "Prev pane", show=False, id="explorer.prev_pane"
         ),
-        # `y` (copy) is reserved for the clipboard feature: tui/clipboard.py will bind it here.
+        Binding(
+            "y",
+            "copy",
+            "Copy",
+            tooltip="Copy the DDL (on the Relations tab: the Mermaid) to the clipboard",
+            id="explorer.copy",
+        ),
     ]
     """
     | Key(s) | Description |
@@ -121,6 +134,7 @@ class ExplorerScreen(Screen[None]):
     | ], [ | Next / previous tab of the table detail. |
     | 1 … 6 | Jump to a tab: columns, constraints, indexes, policies, triggers, DDL. |
     | tab, shift+tab | Move between the panes. |
+    | y | Copy the DDL, or on the Relations tab the Mermaid of the picture. |
     """
 
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
@@ -479,6 +493,8 @@ class ExplorerScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide the explorer's keys (filter, tabs) until there is a catalog to explore."""
+        if action in COPY_ACTIONS and self.catalog is None:
+            return False
         if action in ("filter", "step_tab", "show_tab") and self.catalog is None:
             return False
         return True
@@ -510,3 +526,39 @@ class ExplorerScreen(Screen[None]):
             pane.close_filter()
         elif self.catalog is not None:
             pane.tree.focus()
+
+    # -- copy and new migration (the clipboard feature) ---------------------------------------
+
+    def action_copy(self) -> None:
+        """Copy what the detail shows: the Mermaid on the Relations tab, else the DDL."""
+        if self.query_one(TableDetail).tabs.active == "relations":
+            self.action_copy_mermaid()
+        else:
+            self.action_copy_ddl()
+
+    def action_copy_ddl(self) -> None:
+        """Copy the selected table's DDL."""
+        table = self._table_to_act_on()
+        if table is not None and self.catalog is not None:
+            copy_text(self.app, render_table_ddl(table, self.catalog), table.name)
+
+    def action_copy_mermaid(self) -> None:
+        """Copy the Mermaid of the selected table's neighbourhood, at the Relations tab's depth."""
+        table = self._table_to_act_on()
+        if table is not None and self.catalog is not None:
+            depth = self.query_one(RelationsView).depth
+            text = mermaid_text(self.catalog, table.qualified_name, depth, self.domain_map)
+            copy_text(self.app, text, table.name, MERMAID_SUFFIX)
+
+    def action_new_migration(self) -> None:
+        """Ask for a name and an RLS pattern, then write a migration modelled on the table."""
+        table = self._table_to_act_on()
+        if table is not None and self.catalog is not None:
+            self.app.push_screen(NewMigrationScreen(table, self.catalog))
+
+    def _table_to_act_on(self) -> Table | None:
+        """The selected table, or None after telling the user to select one."""
+        table = self.catalog.table(self.selected) if self.catalog and self.selected else None
+        if table is None:
+            self.notify("select a table first", severity="warning", timeout=3)
+        return table

@@ -24,6 +24,7 @@ from ehgtui.tui.widgets.detail.ddl import DdlView
 from ehgtui.tui.widgets.detail.diff import DiffView
 from ehgtui.tui.widgets.detail.indexes import IndexesGrid
 from ehgtui.tui.widgets.detail.policies import PoliciesView
+from ehgtui.tui.widgets.detail.relations import RelationsView
 from ehgtui.tui.widgets.detail.rows import RowsView
 from ehgtui.tui.widgets.detail.summary import TableSummary, missing_content, summary_content
 from ehgtui.tui.widgets.detail.triggers import TriggersGrid
@@ -35,6 +36,7 @@ TAB_IDS: tuple[str, ...] = (
     "policies",
     "triggers",
     "ddl",
+    "relations",
     "rows",
     "access",
     "diff",
@@ -58,6 +60,7 @@ TAB_NAMES: dict[str, tuple[str, str]] = {
     "rows": ("Rows", "Rows"),
     "access": ("Access", "Acc"),
     "diff": ("Diff", "Diff"),
+    "relations": ("Relations", "Rel"),
 }
 """Full and compact name of each tab; compact ones keep every tab visible at 80 columns."""
 
@@ -91,7 +94,13 @@ def tab_titles(table: Table | None, compact: bool = False) -> dict[str, str]:
         "rows": names["rows"],
         "access": names["access"],
         "diff": names["diff"],
+        "relations": names["relations"],
     }
+
+
+def titles_width(titles: dict[str, str]) -> int:
+    """Columns the tab bar needs for these titles (each tab pads its label by one each side)."""
+    return sum(len(title) + 2 for title in titles.values())
 
 
 class TableDetail(Vertical):
@@ -127,6 +136,8 @@ class TableDetail(Vertical):
                 yield TriggersGrid(id="triggers-grid")
             with TabPane("DDL", id="ddl"):
                 yield DdlView(id="ddl-view")
+            with TabPane("Relations", id="relations"):
+                yield RelationsView(id="relations-view")
             with TabPane("Rows", id="rows"):
                 yield RowsView(id="rows-view")
             with TabPane("Access", id="access"):
@@ -184,13 +195,17 @@ class TableDetail(Vertical):
 
     def on_resize(self, event: events.Resize) -> None:
         self.compact = event.size.width < COMPACT_WIDTH
+        self._set_titles(self.table)  # whether the full titles fit depends on the width too
 
     def watch_compact(self) -> None:
         self._set_titles(self.table)
 
     def _set_titles(self, table: Table | None) -> None:
         tabs = self.tabs
-        for tab_id, title in tab_titles(table, self.compact).items():
+        titles = tab_titles(table, self.compact)
+        if not self.compact and titles_width(titles) > self.size.width:
+            titles = tab_titles(table, compact=True)  # full titles would scroll the tab bar
+        for tab_id, title in titles.items():
             tabs.get_tab(tab_id).label = title
 
     def _fill(self, tab_id: str) -> None:
