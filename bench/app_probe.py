@@ -24,7 +24,9 @@ SWITCHES = 40
 
 async def probe(dsn: str, wide: str | None, other: str | None) -> dict[str, float]:
     started = time.perf_counter()
-    app = build_app(lambda: ConnectionTarget(dsn, "bench"), ("public",), Config(), stable=True)
+    app = build_app(
+        lambda: ConnectionTarget(dsn, "bench"), ("public",), Config(), stable=True, use_cache=False
+    )
     result: dict[str, float] = {}
     async with app.run_test(size=(120, 36)) as pilot:
         first_paint = None

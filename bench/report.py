@@ -117,6 +117,14 @@ def render_report(r: dict[str, Any], table_count: int, repeat: int) -> str:
         f"{_s(big['app']['first_screen_s'])} |",
         f"| app: start to interactive tree | {_s(demo['app']['start_to_tree_s'])} | "
         f"{_s(big['app']['start_to_tree_s'])} |",
+        f"| app start, 50 ms RTT, cold cache: first tree / settled / statements | "
+        f"{demo['cache_50ms']['cold']['first_tree_s']:.3f} s / "
+        f"{demo['cache_50ms']['cold']['settled_s']:.3f} s / "
+        f"{demo['cache_50ms']['cold']['statements']:.0f} | – |",
+        f"| app start, 50 ms RTT, warm cache: first tree / settled / statements | "
+        f"{demo['cache_50ms']['warm']['first_tree_s']:.3f} s / "
+        f"{demo['cache_50ms']['warm']['settled_s']:.3f} s / "
+        f"{demo['cache_50ms']['warm']['statements']:.0f} | – |",
         f"| app: peak RSS | {demo['app']['peak_rss_mb']:.0f} MB | "
         f"{big['app']['peak_rss_mb']:.0f} MB |",
         "",

@@ -108,3 +108,12 @@ class PoolWatch:
             return
         self.reported = True
         self._post(ConnectionLost(self.pool))
+
+
+def no_pool_words(screen: object) -> str:
+    """What a querying tab says while it has no pool: disconnected, or still connecting."""
+    return (
+        DISCONNECTED_HINT
+        if getattr(screen, "disconnected", False)
+        else "waiting for the connection…"
+    )

@@ -144,6 +144,16 @@ async def test_terminated_backends_show_disconnected_and_r_reconnects(
         await select(pilot, screen, "public.sd_items", "columns")
         assert_browsable(screen, "public.sd_items")
         assert screen.disconnected
+        # the tabs that would query say so instead of waiting for ever
+        detail.show_tab("rows")
+        await settle(pilot)
+        rows_header = str(screen.query_one("#rows-header").render())
+        assert DISCONNECTED_HINT in rows_header
+        detail.show_tab("access")
+        await settle(pilot)
+        assert DISCONNECTED_HINT in str(screen.query_one("#access-banner").render())
+        detail.show_tab("columns")
+        await settle(pilot)
 
         await pilot.press("r")
         await settle(

@@ -22,6 +22,7 @@ from ehgtui.rows.access import COMMANDS, AccessCell, AccessMatrix, AccessRow, ac
 from ehgtui.rows.access import format_count as access_count
 from ehgtui.rows.errors import RowsError
 from ehgtui.rows.settings import RowSettings
+from ehgtui.tui.connection_state import no_pool_words
 from ehgtui.tui.widgets.detail.grid import DetailGrid
 from ehgtui.tui.widgets.detail.rows import one_line_error
 
@@ -170,7 +171,9 @@ class AccessView(Vertical):
         """
         waiting = self.pool is None and self.table is not None and self.matrix is None
         self.pool = pool
-        if waiting:
+        if pool is None and self.table is not None:
+            self.query_one("#access-banner", Static).update(no_pool_words(self.screen))
+        elif waiting:
             self._start()
 
     def _start(self) -> None:
@@ -178,7 +181,7 @@ class AccessView(Vertical):
         if self.table is None:
             return
         if self.pool is None:
-            banner.update("waiting for the connection…")
+            banner.update(no_pool_words(self.screen))
             return
         banner.update("building the access matrix…")
         self._build(self.pool, self.table)

@@ -29,6 +29,7 @@ from ehgtui.rows.errors import RowsError
 from ehgtui.rows.query import KEYSET, RowKey, RowPage, RowRequest, fetch_page, fetch_value
 from ehgtui.rows.roles import ViewAs
 from ehgtui.rows.settings import RowSettings
+from ehgtui.tui.connection_state import no_pool_words
 from ehgtui.tui.screens.value_view import ValueScreen
 from ehgtui.tui.screens.view_as import ViewAsScreen, view_as_words
 
@@ -232,7 +233,13 @@ class RowsView(Vertical):
             pool: The explorer screen's pool.
         """
         self.pool = pool
-        if pool is not None and self._waiting_for_pool:
+        if pool is None and self.table is not None and self.settings.enabled:
+            # the connection was lost: say so instead of showing a page that can't be refreshed
+            self._waiting_for_pool = True
+            self.query_one("#rows-header", Static).update(
+                f"viewer: {view_as_words(self._request.view_as)} · {no_pool_words(self.screen)}"
+            )
+        elif pool is not None and self._waiting_for_pool:
             self.load(self._request, self.start)
 
     def load(self, request: RowRequest, start: int) -> None:
@@ -256,7 +263,9 @@ class RowsView(Vertical):
             return
         if self.pool is None:
             self._waiting_for_pool = True
-            header.update(f"viewer: {view_as_words(request.view_as)} · waiting for the connection…")
+            header.update(
+                f"viewer: {view_as_words(request.view_as)} · {no_pool_words(self.screen)}"
+            )
             return
         header.update(f"viewer: {view_as_words(request.view_as)} · reading rows…")
         self._fetch(self.pool, self.table, request, start)
