@@ -17,12 +17,12 @@ from typing import Any
 import asyncpg
 
 from ehgtui.catalog.model import Table
+from ehgtui.ddl.quote import qualified, quote_ident
 from ehgtui.rows.errors import QueryError, query_error
 from ehgtui.rows.masking import MASK, is_secret
 from ehgtui.rows.roles import ViewAs, Viewer
 from ehgtui.rows.session import RowSession, row_session
 from ehgtui.rows.settings import MAX_LIMIT, RowSettings
-from ehgtui.rows.sql import qualified, quote_ident
 
 RowKey = tuple[Any, ...]
 """The primary-key values of a row (as asyncpg decodes them), or `(ctid,)` without a key."""
@@ -108,6 +108,11 @@ class RowPage:
         return replace(request, offset=max(0, self.offset - self.limit))
 
 
+def _relation(table: Table) -> str:
+    """`schema.name` of the table, quoted exactly as PostgreSQL's quote_ident() would."""
+    return qualified(table.schema, table.name)
+
+
 def _condition(where: str | None) -> str:
     """The user's condition, on lines of its own so a trailing `--` comment ends there."""
     text = (where or "").strip()
@@ -178,7 +183,7 @@ def _page_sql(
         order = ("ctid",)
     order_sql = ", ".join(quote_ident(c) + direction for c in order)
     sql = (
-        f"SELECT {', '.join(select) or 'NULL'}\n  FROM {qualified(table)}\n WHERE "
+        f"SELECT {', '.join(select) or 'NULL'}\n  FROM {_relation(table)}\n WHERE "
         + "\n   AND ".join(conditions)
         + (f"\n ORDER BY {order_sql}" if order_sql else "")
         + "\n LIMIT $1"
@@ -267,7 +272,7 @@ async def fetch_value(
         raise QueryError(f"cannot find one row of {table.qualified_name}: it has no key")
     condition = _row_key_condition(_key_columns(table) or ("ctid",), 2, "=")
     sql = (
-        f"SELECT {_value_expression(column, masked)}\n  FROM {qualified(table)}\n"
+        f"SELECT {_value_expression(column, masked)}\n  FROM {_relation(table)}\n"
         f" WHERE {condition}\n LIMIT $1"
     )
     async with row_session(pool, view_as or ViewAs(), settings) as session:
@@ -279,7 +284,7 @@ async def fetch_value(
 
 async def count_visible(session: RowSession, table: Table, cap: int) -> int:
     """How many rows the session's viewer sees, counting no further than `cap + 1`."""
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM {qualified(table)} LIMIT $1) AS visible"
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {_relation(table)} LIMIT $1) AS visible"
     records = await _read(session, sql, [cap + 1], 1)
     return int(records[0][0])
 

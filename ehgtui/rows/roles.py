@@ -15,8 +15,8 @@ from typing import Any
 
 import asyncpg
 
+from ehgtui.ddl.quote import quote_ident
 from ehgtui.rows.errors import RoleError, first_line
-from ehgtui.rows.sql import quote_ident
 
 ANON = "anon"
 AUTHENTICATED = "authenticated"

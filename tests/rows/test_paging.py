@@ -27,6 +27,11 @@ INSERT INTO loose SELECT g, 'y' || g FROM generate_series(1, 7) g;
 CREATE TABLE "Mixed Case" ("select" integer PRIMARY KEY, "Odd ""Name""" text, big text);
 INSERT INTO "Mixed Case" VALUES (1, 'one', repeat('x', 100000)), (2, 'two', NULL);
 CREATE VIEW loose_view AS SELECT x, y FROM loose;
+CREATE TABLE keywords (
+    "left" integer, "between" text, "user" text, "a$b" text, "Weird""Col" text,
+    PRIMARY KEY ("left", "between")
+);
+INSERT INTO keywords SELECT g, 'b' || g, 'u' || g, 'd' || g, 'w' || g FROM generate_series(1, 5) g;
 '''
 
 SETTINGS = RowSettings()
@@ -127,3 +132,27 @@ async def test_a_bad_condition_is_the_servers_message_in_one_line(
     with pytest.raises(QueryError) as failure:
         await fetch_page(pool, table(catalog, "numbers"), RowRequest(where="nope = 1"), SETTINGS)
     assert str(failure.value) == 'column "nope" does not exist'
+
+
+async def test_keyword_and_odd_column_names_through_every_row_statement(
+    small: tuple[asyncpg.Pool, Catalog],
+) -> None:
+    """`left` and `between` are keywords quote_ident() quotes though they are not reserved."""
+    pool, catalog = small
+    keywords = table(catalog, "keywords")
+    request = RowRequest(limit=2, where="\"user\" <> 'u3'")
+    first = await fetch_page(pool, keywords, request, SETTINGS)
+    assert first.paging == KEYSET and first.order_by == ("left", "between")
+    assert first.column_names == ("left", "between", "user", "a$b", 'Weird"Col')
+    assert first.rows == (("1", "b1", "u1", "d1", "w1"), ("2", "b2", "u2", "d2", "w2"))
+    following = first.next_request(request)
+    assert following is not None
+    second = await fetch_page(pool, keywords, following, SETTINGS)
+    assert [r[0] for r in second.rows] == ["4", "5"] and not second.has_next
+    back = second.previous_request(following)
+    assert back is not None
+    assert (await fetch_page(pool, keywords, back, SETTINGS)).rows == first.rows
+    key = second.keys[0]
+    assert await fetch_value(pool, keywords, key, 'Weird"Col', SETTINGS) == "w4"
+    assert await fetch_value(pool, keywords, key, "a$b", SETTINGS) == "d4"
+    assert await fetch_value(pool, keywords, key, "left", SETTINGS) == "4"
