@@ -97,15 +97,30 @@ class ConnectionTarget:
 
 
 # Bounded repetitions keep matching linear on long lines (task output can be megabytes).
+# The password may itself hold `@`: like urlsplit, the user info ends at the netloc's last `@`.
 _PASSWORD_IN_URL = re.compile(
-    r"(?P<head>\b[a-z][a-z0-9+.-]{0,30}://[^:/@\s]{0,256}:)(?P<pw>[^@\s]{0,512})(?P<at>@)"
+    r"(?P<head>\b[a-z][a-z0-9+.-]{0,30}://[^:/@\s]{0,256}:)(?P<pw>[^\s/?#]{0,512})(?P<at>@)"
 )
 _PASSWORD_IN_KV = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<pw>'[^']*'|[^\s&]+)", re.IGNORECASE)
+_WHOLE_URL = re.compile(r"(?P<head>[a-z][a-z0-9+.-]{0,30}://)(?P<netloc>[^/?#]*)(?P<rest>.*)", re.S)
+
+
+def _mask_whole_url(dsn: str) -> str:
+    """Mask the password of a string that is one URL, even one with raw `@` or spaces in it."""
+    match = _WHOLE_URL.fullmatch(dsn)
+    if match is None:
+        return dsn
+    netloc = match["netloc"]
+    userinfo, at, hostport = netloc.rpartition("@")
+    if ":" in userinfo:
+        netloc = f"{userinfo.partition(':')[0]}:***{at}{hostport}"
+    rest = re.sub(r"([?&]password=)[^&#]*", r"\1***", match["rest"], flags=re.IGNORECASE)
+    return f"{match['head']}{netloc}{rest}"
 
 
 def mask_dsn(dsn: str) -> str:
     """Return dsn with any password (URL or key=value form, or query parameter) masked."""
-    masked = _PASSWORD_IN_URL.sub(r"\g<head>***\g<at>", dsn)
+    masked = _PASSWORD_IN_URL.sub(r"\g<head>***\g<at>", _mask_whole_url(dsn))
     masked = _PASSWORD_IN_KV.sub(r"\g<head>***", masked)
     return re.sub(r"([?&]password=)[^&\s]*", r"\1***", masked, flags=re.IGNORECASE)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from ehgtui.db.pool import describe_connect_error
 from ehgtui.db.settings import ConnectionTarget, DsnError, mask_dsn, resolve_target, scrub
 
 
@@ -58,11 +59,33 @@ def test_malformed_dsn(bad: str, tmp_path: Path) -> None:
         ),
         ("host=h user=u password=s3cr3t dbname=d", "host=h user=u password=*** dbname=d"),
         ("postgresql://u@h/db", "postgresql://u@h/db"),
+        (
+            "postgresql://postgres:my@s3cr3t@db.x.supabase.co/postgres",
+            "postgresql://postgres:***@db.x.supabase.co/postgres",
+        ),
+        ("postgresql://me:p@ss word@h:5432/db", "postgresql://me:***@h:5432/db"),
+        ("postgresql://me:pa s3cr3t@h/db", "postgresql://me:***@h/db"),
+        (
+            "postgresql://u@h/db?password=p@ss word&sslmode=require",
+            "postgresql://u@h/db?password=***&sslmode=require",
+        ),
+        ("see postgresql://u:my@s3cr3t@h/db here", "see postgresql://u:***@h/db here"),
     ],
 )
 def test_mask_dsn(dsn: str, masked: str) -> None:
     assert mask_dsn(dsn) == masked
-    assert "s3cr3t" not in masked
+    for secret in ("s3cr3t", "p@ss", "ss word"):
+        assert secret not in masked
+
+
+def test_target_with_raw_special_password_is_masked() -> None:
+    target = ConnectionTarget("postgresql://me:p@ss word@db.example:6543/ehg", "--dsn")
+    assert target.password == "p@ss word"
+    assert target.masked == "postgresql://me:***@db.example:6543/ehg"
+    message = describe_connect_error(ConnectionRefusedError(), target, 10.0)
+    assert message == (
+        "connection refused: is the server running? (postgresql://me:***@db.example:6543/ehg)"
+    )
 
 
 def test_scrub_removes_raw_and_url_encoded_secret() -> None:

@@ -28,6 +28,8 @@ from tests.reliability.conftest import SECRET_PASSWORD, PasswordServer, free_por
 from tests.tui.conftest import explorer, loaded
 
 WRONG_PASSWORD = "Wr0ng#Passw0rd?"
+RAW_PASSWORD = "p@ss word"
+"""A wrong password written raw (not percent-encoded) into the DSN, as users do."""
 
 
 def _needles(*passwords: str) -> list[str]:
@@ -40,7 +42,7 @@ def _needles(*passwords: str) -> list[str]:
 
 
 def _assert_clean(text: str, where: str) -> None:
-    for needle in _needles(SECRET_PASSWORD, WRONG_PASSWORD):
+    for needle in [*_needles(SECRET_PASSWORD, WRONG_PASSWORD, RAW_PASSWORD), "p@ss", "ss word"]:
         assert needle not in text, f"password found in {where}"
 
 
@@ -88,6 +90,7 @@ def test_failing_commands_never_print_the_password(
     wrong = password_server.dsn("app", password=WRONG_PASSWORD)
     right = password_server.dsn("app")
     closed = f"postgresql://u:{SECRET_PASSWORD}@127.0.0.1:{free_port()}/app"
+    raw = f"postgresql://app_user:{RAW_PASSWORD}@127.0.0.1:{password_server.port}/app"
     commands = [
         ["tables", "--dsn", wrong],
         ["describe", "notes", "--dsn", wrong],
@@ -102,6 +105,9 @@ def test_failing_commands_never_print_the_password(
         ["diff", closed, str(tmp_path / "missing.json")],
         ["erd", "notes", "--dsn", wrong],
         ["ping", "--dsn", closed],
+        ["ping", "--dsn", raw],
+        ["tables", "--dsn", raw],
+        ["diff", raw, right],
         ["migrations", "status", "--dsn", wrong],
         ["tables", "--dsn", right.replace("/app", "/app?sslmode=require")],
         ["tables", "--dsn", right.replace("127.0.0.1", "ehgtui-test.invalid")],
