@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 import asyncpg
@@ -86,9 +88,24 @@ async def fetch_raw(pool: asyncpg.Pool, schemas: Sequence[str]) -> dict[str, lis
 
 
 async def load_catalog(pool: asyncpg.Pool, schemas: Sequence[str] = ("public",)) -> Catalog:
-    """Load the catalog of `schemas` with `queries.QUERIES_PER_LOAD` statements, concurrently."""
-    raw = await fetch_raw(pool, schemas)
-    return build_catalog(raw, schemas, loaded_at=time.time())
+    """Load the catalog of `schemas` with `queries.QUERIES_PER_LOAD` statements, concurrently.
+
+    Each query's rows become model objects as soon as they arrive, so that Python work
+    overlaps the server's work on the slower queries instead of waiting for all of them.
+    """
+
+    async def fetch_one(name: str, sql: str, *args: Any) -> tuple[str, Any]:
+        return name, _prepare(name, await fetch_read_only(pool, sql, *args))
+
+    coros = [fetch_one("server", queries.SERVER_INFO)] + [
+        fetch_one(name, sql, list(schemas)) for name, sql in queries.BULK_QUERIES.items()
+    ]
+    try:
+        prepared = dict(await asyncio.gather(*coros))
+    except asyncpg.PostgresError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise CatalogError(f"catalog query failed: {first}") from None
+    return _assemble(prepared, schemas, time.time())
 
 
 def build_catalog(
@@ -97,22 +114,25 @@ def build_catalog(
     loaded_at: float = 0.0,
 ) -> Catalog:
     """Assemble the model from the bulk queries' rows (pure: no I/O)."""
-    server_row = raw["server"][0]
-    server = ServerInfo(
-        version=server_row["version"],
-        version_num=server_row["version_num"],
-        database=server_row["database"],
-        current_user=server_row["current_user"],
-        read_only=server_row["read_only"],
-    )
-    columns = _group(raw["columns"], _column)
-    indexes = _group(raw["indexes"], _index)
-    policies = _group(raw["policies"], _policy)
-    triggers = _group(raw["triggers"], _trigger)
+    prepared = {name: _prepare(name, rows) for name, rows in raw.items()}
+    return _assemble(prepared, schemas, loaded_at)
 
+
+def _prepare(name: str, rows: Any) -> Any:
+    """Turn one query's rows into what `_assemble` needs (model objects grouped by table)."""
+    if name in _GROUPED:
+        return _group(rows, _GROUPED[name])
+    if name == "constraints":
+        return _constraints(rows)
+    return rows
+
+
+def _constraints(
+    rows: Iterable[Any],
+) -> tuple[dict[int, list[Constraint]], dict[tuple[str, str], list[ForeignKeyRef]]]:
     constraints: dict[int, list[Constraint]] = defaultdict(list)
     referenced_by: dict[tuple[str, str], list[ForeignKeyRef]] = defaultdict(list)
-    for row in raw["constraints"]:
+    for row in rows:
         constraint = _constraint(row)
         if row["is_loaded"]:
             constraints[row["table_oid"]].append(constraint)
@@ -129,6 +149,24 @@ def build_catalog(
                     on_update=constraint.on_update or "NO ACTION",
                 )
             )
+    return constraints, referenced_by
+
+
+def _assemble(prepared: dict[str, Any], schemas: Sequence[str], loaded_at: float) -> Catalog:
+    raw = prepared
+    server_row = raw["server"][0]
+    server = ServerInfo(
+        version=server_row["version"],
+        version_num=server_row["version_num"],
+        database=server_row["database"],
+        current_user=server_row["current_user"],
+        read_only=server_row["read_only"],
+    )
+    columns = prepared["columns"]
+    indexes = prepared["indexes"]
+    policies = prepared["policies"]
+    triggers = prepared["triggers"]
+    constraints, referenced_by = prepared["constraints"]
 
     tables = []
     for row in raw["relations"]:
@@ -196,8 +234,9 @@ def _column(row: Any) -> Column:
     return Column(
         name=row["name"],
         position=row["position"],
-        data_type=row["data_type"],
-        type_schema=row["type_schema"],
+        # a handful of distinct values over thousands of columns: share one string each
+        data_type=sys.intern(row["data_type"]),
+        type_schema=sys.intern(row["type_schema"]),
         type_kind=TYPE_KINDS.get(row["type_kind"], row["type_kind"]),
         element_type=row["element_type"],
         enum_values=tuple(row["enum_values"] or ()),
@@ -318,9 +357,18 @@ def _acl_role(text: str) -> str:
 
 
 def parse_acl(items: Iterable[str] | None) -> tuple[Privilege, ...]:
-    """Parse aclitem texts such as `anon=arw/postgres` or `=r/postgres` (PUBLIC)."""
+    """Parse aclitem texts such as `anon=arw/postgres` or `=r/postgres` (PUBLIC).
+
+    Most tables of a Supabase schema carry the same grants, so equal ACLs share one parsed,
+    immutable tuple: on 10,000 tables that saves some 200,000 objects and their parsing.
+    """
+    return _parse_acl(tuple(items or ()))
+
+
+@lru_cache(maxsize=4096)
+def _parse_acl(items: tuple[str, ...]) -> tuple[Privilege, ...]:
     privileges: list[Privilege] = []
-    for item in items or ():
+    for item in items:
         match = _ACL_ITEM.match(item)
         if match is None:
             continue
@@ -353,3 +401,12 @@ def _sequence(row: Any) -> SequenceModel:
         unlogged=row.get("unlogged", False),
         acl=tuple(row.get("acl") or ()),
     )
+
+
+_GROUPED: dict[str, Any] = {
+    "columns": _column,
+    "indexes": _index,
+    "policies": _policy,
+    "triggers": _trigger,
+}
+"""Queries whose rows become one model object each, grouped by table oid."""
