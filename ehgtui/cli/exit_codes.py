@@ -12,7 +12,9 @@ class ExitCode(IntEnum):
     FINDINGS = 1
     """A check found problems at error level, a diff found drift, or a table does not exist."""
     CONNECTION = 2
-    """The database could not be reached, or the DSN is missing or malformed."""
+    """The database could not be reached, the connection was lost, or the DSN is malformed."""
     USAGE = 2
-    """A bad option or argument (click's own convention)."""
+    """A bad option or argument (click's own convention), or a file that cannot be written."""
     INTERRUPTED = 130
+    BROKEN_PIPE = 141
+    """stdout's reader went away (`ehgtui tables | head`): 128 + SIGPIPE, as a shell reports."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import click
 
 from ehgtui import __version__
@@ -16,7 +18,7 @@ from ehgtui.cli.connection import connection_options, options_from
 from ehgtui.cli.exit_codes import ExitCode
 from ehgtui.config import ConfigError
 from ehgtui.db.pool import ConnectError
-from ehgtui.db.settings import DsnError
+from ehgtui.db.settings import DsnError, mask_dsn
 from ehgtui.demo.server import ServerError
 
 
@@ -24,7 +26,24 @@ class NotFoundError(LookupError):
     """A table (or other named object) the user asked for does not exist."""
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _StdoutClosed(Exception):  # noqa: N818 - a signal to main(), not an error to report
+    """stdout's reader went away while a command wrote to it."""
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        # click would catch the BrokenPipeError itself and exit 1, meaning "not found"
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            raise _StdoutClosed from exc
+
+
+@click.group(
+    cls=_Group,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @connection_options
 @click.option("--no-rows", is_flag=True, help="TUI: switch the Rows tab (all row reads) off.")
 @click.option("--no-cache", is_flag=True, help="TUI: neither read nor write the catalog cache.")
@@ -110,10 +129,30 @@ _CONNECTION_ERRORS = (
 )
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _os_error_line(exc: OSError) -> str:
+    """One line for a file-system failure: the path and what the system said."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return f"{exc.filename}: {reason}" if exc.filename is not None else reason
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Run the CLI; turn every expected failure into one line on stderr and an exit status."""
     try:
         result = cli.main(args=argv, prog_name="ehgtui", standalone_mode=False)
+        sys.stdout.flush()
+    except (BrokenPipeError, _StdoutClosed):
+        # the reader went away (`ehgtui tables | head`): what it wanted it has; say nothing
+        _quiet_stdout()
+        sys.exit(ExitCode.BROKEN_PIPE)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
@@ -127,6 +166,13 @@ def main(argv: list[str] | None = None) -> Any:
     except _CONNECTION_ERRORS as exc:
         output.error(str(exc))
         sys.exit(ExitCode.CONNECTION)
+    except (asyncpg.InterfaceError, asyncpg.PostgresError) as exc:
+        # a connection lost in the middle of a query, or a server error nothing wrapped
+        output.error(mask_dsn(str(exc).strip() or type(exc).__name__))
+        sys.exit(ExitCode.CONNECTION)
+    except OSError as exc:
+        output.error(mask_dsn(_os_error_line(exc)))
+        sys.exit(ExitCode.USAGE)
     except KeyboardInterrupt:
         sys.exit(ExitCode.INTERRUPTED)
     if isinstance(result, int):

@@ -53,7 +53,9 @@ def new_migration_command(
         raise click.ClickException(str(exc)) from None
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / file_name
-    if path.exists():
-        raise click.ClickException(f"{path} already exists; not overwriting it")
-    path.write_text(sql, encoding="utf-8")
+    try:
+        with path.open("x", encoding="utf-8") as handle:  # "x": never replace a file
+            handle.write(sql)
+    except FileExistsError:
+        raise click.ClickException(f"{path} already exists; not overwriting it") from None
     output.emit_text(str(path))
