@@ -10,6 +10,7 @@ reason and overwritten by the next save.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import json
@@ -191,7 +192,8 @@ async def load_and_cache(
     fingerprint = await fetch_fingerprint(pool, schemas)
     catalog = await load_catalog(pool, schemas)
     with contextlib.suppress(CacheError):
-        save_cached(identity, schemas, catalog, fingerprint, directory)
+        # Serializing, writing and fsyncing a large catalog must not block the event loop.
+        await asyncio.to_thread(save_cached, identity, schemas, catalog, fingerprint, directory)
     return catalog
 
 
@@ -209,5 +211,12 @@ async def refresh_if_changed(
     catalog = await load_catalog(pool, cached.schemas)
     if save:
         with contextlib.suppress(CacheError):
-            save_cached(cached.identity, cached.schemas, catalog, fingerprint, cached.path.parent)
+            await asyncio.to_thread(
+                save_cached,
+                cached.identity,
+                cached.schemas,
+                catalog,
+                fingerprint,
+                cached.path.parent,
+            )
     return catalog

@@ -246,3 +246,36 @@ async def test_cache_path_and_clear_commands(pg18: TestServer, database: str) ->
     assert list(cache_dir().glob("*.catalog.json")) == []
     assert read_cached(target.identity, ("public",)).cached is None
     assert clear_cache() == 0
+
+
+async def test_saving_runs_off_the_event_loop(
+    pg18: TestServer, database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Serializing and fsyncing a big catalog must not block the loop: it runs in a thread."""
+    import threading
+
+    from ehgtui.catalog import cache
+
+    saved_on: list[threading.Thread] = []
+
+    def recording_save(*args: object) -> Path:
+        saved_on.append(threading.current_thread())
+        return save_cached(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache, "save_cached", recording_save)
+    target = ConnectionTarget(pg18.dsn(database), "test")
+    pool = await create_pool(target)
+    try:
+        await load_and_cache(pool, target.identity, ("public",), tmp_path)
+        cached = read_cached(target.identity, ("public",), tmp_path).cached
+        assert cached is not None
+        pg18.psql(database, "ALTER TABLE ventures ADD COLUMN off_loop text")
+        assert await refresh_if_changed(pool, cached) is not None
+    finally:
+        await pool.close()
+    assert len(saved_on) == 2
+    assert threading.main_thread() not in saved_on
+    resaved = read_cached(target.identity, ("public",), tmp_path).cached
+    assert resaved is not None
+    ventures = resaved.catalog.table("ventures")
+    assert ventures is not None and ventures.column("off_loop") is not None

@@ -4,7 +4,9 @@ statement, replaced (selection kept) when the schema changed; a corrupt file is 
 from __future__ import annotations
 
 import re
+from typing import Any
 
+import pytest
 from textual.message import Message
 
 from ehgtui.catalog.cache import cache_path, read_cached
@@ -108,3 +110,33 @@ async def test_corrupt_cache_is_a_notification(pg18: TestServer) -> None:
         notes = [n.message for n in app._notifications]
         assert any("ignored" in n and "corrupt" in n for n in notes), notes
     assert read_cached(ConnectionTarget(dsn, "test").identity, ("public",)).cached is not None
+
+
+async def test_classifying_runs_off_the_event_loop(
+    pg18: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Domain classification of the cached and of the loaded catalog runs in a thread."""
+    import threading
+
+    from ehgtui.catalog.domains import classify
+    from ehgtui.tui.screens import main
+
+    classified_on: list[threading.Thread] = []
+
+    def recording_classify(*args: Any) -> Any:
+        classified_on.append(threading.current_thread())
+        return classify(*args)
+
+    monkeypatch.setattr(main, "classify", recording_classify)
+    database = pg18.demo_database()
+    dsn = pg18.dsn(database)
+    async with _app(dsn).run_test(size=(120, 36)) as pilot:  # full load, saved to the cache
+        screen = await loaded(pilot)
+        assert screen.catalog is not None and screen.catalog.table(SD) is not None
+    assert len(classified_on) == 1
+    async with _app(dsn).run_test(size=(120, 36)) as pilot:  # the cached catalog first
+        screen = await loaded(pilot)
+        await settle(pilot)
+        assert screen.domain_map is not None and screen.selected == SD
+    assert len(classified_on) == 2
+    assert threading.main_thread() not in classified_on

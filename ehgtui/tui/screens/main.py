@@ -296,7 +296,9 @@ class ExplorerScreen(Screen[None]):
                 cached = found.cached
                 if cached is not None:
                     label = cached_label(cached, self.stable)
-                    domains = classify(cached.catalog, self.domain_settings)
+                    domains = await asyncio.to_thread(
+                        classify, cached.catalog, self.domain_settings
+                    )
                     self.post_message(CatalogLoaded(cached.catalog, domains, 0.0, cached=label))
             if pool is None:
                 watch = PoolWatch(self.post_message)
@@ -310,7 +312,7 @@ class ExplorerScreen(Screen[None]):
                     return
             else:
                 catalog = await source.load(pool)
-            domain_map = classify(catalog, self.domain_settings)
+            domain_map = await asyncio.to_thread(classify, catalog, self.domain_settings)
         except Exception as exc:  # ConnectError, CatalogError, or a dropped connection
             if pool is not None and is_connection_loss(exc):
                 self.post_message(ConnectionLost(pool))
