@@ -2,7 +2,7 @@
 
 The cache (`cache.py`) shows a saved catalog at once and runs this query to decide whether a full
 load is needed. The hash covers every catalog row ehgtui shows (relations, columns, defaults,
-constraints, indexes, policies, triggers, comments, RLS flags, grants, enum labels, sequences,
+constraints, indexes, policies, triggers, comments, RLS flags, table and column grants, enum labels, sequences,
 inheritance) and nothing that moves with the data: no reltuples, relpages, relallvisible,
 relfrozenxid, relfilenode, sizes or statistics, so inserts, VACUUM and ANALYZE leave it alone.
 Expression trees (`pg_node_tree`) are hashed as their text, which is stable for one definition.
@@ -36,7 +36,7 @@ parts(ord, part) AS (
     SELECT 2, md5(coalesce(string_agg(
                ROW(a.attrelid, a.attnum, a.attname, a.atttypid, a.atttypmod, a.attnotnull,
                    a.attidentity, a.attgenerated, a.attisdropped, a.attcollation,
-                   a.attstorage, a.attislocal, a.attinhcount)::text,
+                   a.attstorage, a.attislocal, a.attinhcount, a.attacl)::text,
                '|' ORDER BY a.attrelid, a.attnum), ''))
       FROM pg_attribute a
      WHERE a.attrelid IN (SELECT oid FROM rels) AND a.attnum > 0

@@ -32,6 +32,7 @@ CREATE TRIGGER child_touch BEFORE UPDATE ON child FOR EACH ROW EXECUTE FUNCTION 
 ALTER TABLE child ENABLE ROW LEVEL SECURITY;
 CREATE POLICY child_read ON child FOR SELECT TO public USING (amount > 0);
 COMMENT ON TABLE child IS 'children';
+GRANT SELECT (note) ON child TO fp_reader;
 COMMENT ON COLUMN child.note IS 'a note';
 CREATE VIEW child_view AS SELECT id, note FROM child;
 CREATE SCHEMA other;
@@ -86,6 +87,8 @@ SCHEMA_CHANGES = {
     "disable_rls": "ALTER TABLE child DISABLE ROW LEVEL SECURITY",
     "force_rls": "ALTER TABLE child FORCE ROW LEVEL SECURITY",
     "grant": "GRANT SELECT ON parent TO fp_reader",
+    "grant_column": "GRANT UPDATE (name) ON parent TO fp_reader",
+    "revoke_column": "REVOKE SELECT (note) ON child FROM fp_reader",
     "add_enum_value": "ALTER TYPE mood ADD VALUE 'meh'",
     "replace_view": "CREATE OR REPLACE VIEW child_view AS SELECT id, note, amount FROM child",
     "replica_identity": "ALTER TABLE child REPLICA IDENTITY FULL",
