@@ -24,9 +24,10 @@ from ehgtui.rows.query import RowPage, RowRequest, fetch_page
 from ehgtui.rows.roles import ANON, AUTHENTICATED, ViewAs
 from ehgtui.rows.settings import RowSettings
 from ehgtui.tui.app import EhgApp, build_app
+from ehgtui.tui.connection_state import DISCONNECTED_HINT
 from ehgtui.tui.screens.main import ExplorerScreen
 from ehgtui.tui.screens.value_view import ValueScreen, pretty_value
-from ehgtui.tui.screens.view_as import ViewAsScreen
+from ehgtui.tui.screens.view_as import ViewAsScreen, view_as_words
 from ehgtui.tui.widgets.detail.access import AccessView, matrix_rows
 from ehgtui.tui.widgets.detail.rows import ROWS_OFF, RowsView, grid_cell, page_header
 from tests.tui.conftest import STABLE_LABEL, StableLabelTarget, loaded, settle
@@ -247,3 +248,46 @@ async def _rows_snapshot(pilot: Pilot[None]) -> None:
 def test_rows_tab_snapshot(snap_compare: Any, demo_dsn: str, size: tuple[int, int]) -> None:
     make: Callable[[], EhgApp] = lambda: rows_app(demo_dsn, page=10, stable=True)  # noqa: E731
     assert snap_compare(make(), terminal_size=size, run_before=_rows_snapshot)
+
+
+async def closed_unwatched_pool(screen: ExplorerScreen, dsn: str) -> asyncpg.Pool:
+    """Make the screen's pool one that is closed but has no loss watch on it, as when the
+    server dropped the connection and only the next query finds out; return the real pool."""
+    real = screen.pool
+    assert real is not None
+    unwatched = await asyncpg.create_pool(dsn, min_size=1, max_size=1)
+    await unwatched.close()
+    screen.pool = unwatched
+    screen.query_one(RowsView).set_pool(unwatched)
+    screen.query_one(AccessView).set_pool(unwatched)
+    return real
+
+
+async def test_rows_read_on_a_dropped_connection_says_disconnected(demo_dsn: str) -> None:
+    app = rows_app(demo_dsn)
+    async with app.run_test(size=(140, 40)) as pilot:
+        view = await open_rows(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExplorerScreen)
+        real = await closed_unwatched_pool(screen, demo_dsn)
+        view.turn_page(1)
+        await settle(pilot)
+        assert screen.disconnected and screen.pool is None
+        header = str(view.query_one("#rows-header").render())
+        assert header == f"viewer: {view_as_words(ViewAs())} · {DISCONNECTED_HINT}"
+        assert "reading rows" not in header and not view.has_class("-error")
+        await real.close()
+
+
+async def test_access_matrix_on_a_dropped_connection_says_disconnected(demo_dsn: str) -> None:
+    app = rows_app(demo_dsn)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await loaded(pilot)
+        real = await closed_unwatched_pool(screen, demo_dsn)
+        screen.show_table(SD)
+        screen.query_one("#detail-tabs").active = "access"  # type: ignore[attr-defined]
+        view = screen.query_one(AccessView)
+        await settle(pilot, lambda: screen.disconnected)
+        assert screen.pool is None and view.matrix is None
+        assert str(view.query_one("#access-banner").render()) == DISCONNECTED_HINT
+        await real.close()

@@ -20,9 +20,9 @@ from textual.widgets import DataTable, Static
 from ehgtui.catalog.model import Catalog, Table
 from ehgtui.rows.access import COMMANDS, AccessCell, AccessMatrix, AccessRow, access_matrix
 from ehgtui.rows.access import format_count as access_count
-from ehgtui.rows.errors import RowsError
 from ehgtui.rows.settings import RowSettings
-from ehgtui.tui.connection_state import no_pool_words
+from ehgtui.tui.connection_state import DISCONNECTED_HINT, is_connection_loss, no_pool_words
+from ehgtui.tui.messages import ConnectionLost
 from ehgtui.tui.widgets.detail.grid import DetailGrid
 from ehgtui.tui.widgets.detail.rows import one_line_error
 
@@ -196,8 +196,11 @@ class AccessView(Vertical):
     async def _build(self, pool: asyncpg.Pool, table: Table) -> None:
         try:
             matrix = await access_matrix(pool, table, self.settings)
-        except (RowsError, asyncpg.PostgresError, OSError) as exc:
-            self.post_message(self.MatrixFailed(table.qualified_name, one_line_error(exc)))
+        except Exception as exc:  # typed, the server's, a dropped connection, or a bug
+            if is_connection_loss(exc):
+                self.post_message(ConnectionLost(pool))
+            else:
+                self.post_message(self.MatrixFailed(table.qualified_name, one_line_error(exc)))
             return
         self.post_message(self.MatrixLoaded(matrix))
 
@@ -216,6 +219,12 @@ class AccessView(Vertical):
         message.stop()
         if self.table is not None and message.table == self.table.qualified_name:
             self.query_one("#access-banner", Static).update(f"no matrix: {message.reason}")
+
+    @on(ConnectionLost)
+    def _connection_lost(self, message: ConnectionLost) -> None:
+        # not stopped: the explorer screen decides whether the pool is its own and lost
+        if message.pool is self.pool and self.table is not None:
+            self.query_one("#access-banner", Static).update(DISCONNECTED_HINT)
 
     def _show_detail(self, index: int) -> None:
         matrix = self.matrix

@@ -29,7 +29,8 @@ from ehgtui.rows.errors import RowsError
 from ehgtui.rows.query import KEYSET, RowKey, RowPage, RowRequest, fetch_page, fetch_value
 from ehgtui.rows.roles import ViewAs
 from ehgtui.rows.settings import RowSettings
-from ehgtui.tui.connection_state import no_pool_words
+from ehgtui.tui.connection_state import DISCONNECTED_HINT, is_connection_loss, no_pool_words
+from ehgtui.tui.messages import ConnectionLost
 from ehgtui.tui.screens.value_view import ValueScreen
 from ehgtui.tui.screens.view_as import ViewAsScreen, view_as_words
 
@@ -297,8 +298,11 @@ class RowsView(Vertical):
     ) -> None:
         try:
             page = await fetch_page(pool, table, request, self.settings)
-        except (RowsError, asyncpg.PostgresError, OSError) as exc:
-            self.post_message(self.PageFailed(one_line_error(exc), request))
+        except Exception as exc:  # typed, the server's, a dropped connection, or a bug
+            if is_connection_loss(exc):
+                self.post_message(ConnectionLost(pool))
+            else:
+                self.post_message(self.PageFailed(one_line_error(exc), request))
             return
         self.post_message(self.PageLoaded(page, request, start))
 
@@ -315,8 +319,11 @@ class RowsView(Vertical):
         data_type = next((c.data_type for c in table.columns if c.name == column), "")
         try:
             value = await fetch_value(pool, table, key, column, self.settings, view_as)
-        except (RowsError, asyncpg.PostgresError, OSError) as exc:
-            self.post_message(self.PageFailed(one_line_error(exc), self._request))
+        except Exception as exc:  # typed, the server's, a dropped connection, or a bug
+            if is_connection_loss(exc):
+                self.post_message(ConnectionLost(pool))
+            else:
+                self.post_message(self.PageFailed(one_line_error(exc), self._request))
             return
         title = f"{table.name}.{column}"
         self.post_message(self.ValueLoaded(title, value, data_type))
@@ -352,6 +359,16 @@ class RowsView(Vertical):
         self.page = None  # rows of another viewer or condition would read as these ones
         self.grid.clear(columns=True)
         self._show_error(message.reason)
+
+    @on(ConnectionLost)
+    def _connection_lost(self, message: ConnectionLost) -> None:
+        # not stopped: the explorer screen decides whether the pool is its own and lost
+        if message.pool is not self.pool:
+            return
+        self._waiting_for_pool = True  # the screen's next pool re-reads this request
+        self.query_one("#rows-header", Static).update(
+            f"viewer: {view_as_words(self._request.view_as)} · {DISCONNECTED_HINT}"
+        )
 
     @on(ValueLoaded)
     def _value_loaded(self, message: ValueLoaded) -> None:
