@@ -2,9 +2,10 @@
 
 The cache (`cache.py`) shows a saved catalog at once and runs this query to decide whether a full
 load is needed. The hash covers every catalog row ehgtui shows (relations, columns, defaults,
-constraints, indexes, policies, triggers, comments, RLS flags, table and column grants, enum labels, sequences,
-inheritance) and nothing that moves with the data: no reltuples, relpages, relallvisible,
-relfrozenxid, relfilenode, sizes or statistics, so inserts, VACUUM and ANALYZE leave it alone.
+constraints, indexes, policies, triggers, comments, RLS flags, table and column grants, enum
+labels, sequences, inheritance) and nothing that moves with the data: no reltuples, relpages,
+relallvisible, relfrozenxid, relfilenode, sizes or statistics, so inserts, VACUUM and ANALYZE
+leave it alone.
 Expression trees (`pg_node_tree`) are hashed as their text, which is stable for one definition.
 """
 
