@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import asyncpg
 import click
 
 from ehgtui.catalog.loader import load_catalog
-from ehgtui.catalog.model import Catalog
+from ehgtui.catalog.model import Catalog, Table
 from ehgtui.cli import output
+from ehgtui.cli.errors import NotFoundError
 from ehgtui.db.pool import create_pool
 from ehgtui.db.settings import ConnectionTarget, resolve_target
 
@@ -119,3 +120,26 @@ def load(conn: ConnectionOptions) -> Catalog:
         return await load_catalog(pool, conn.schemas)
 
     return run_with_pool(conn, work)
+
+
+def schemas_for(conn: ConnectionOptions, names: Iterable[str]) -> tuple[str, ...]:
+    """The requested schemas plus the schema of every qualified name (`auth.users`)."""
+    schemas = list(conn.schemas)
+    for name in names:
+        schema = name.split(".", 1)[0] if "." in name else None
+        if schema and schema not in schemas:
+            schemas.append(schema)
+    return tuple(schemas)
+
+
+def load_for(conn: ConnectionOptions, names: Iterable[str]) -> Catalog:
+    """Load the catalog of the requested schemas and of the schemas names qualify."""
+    return load(replace(conn, schemas=schemas_for(conn, names)))
+
+
+def require_table(catalog: Catalog, name: str) -> Table:
+    """The table called name (`schema.table` or bare); NotFoundError when there is none."""
+    table = catalog.table(name)
+    if table is None:
+        raise NotFoundError(f"no table named {name!r} in schema(s) {', '.join(catalog.schemas)}")
+    return table

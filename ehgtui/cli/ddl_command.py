@@ -8,7 +8,7 @@ import click
 
 from ehgtui import clipboard
 from ehgtui.cli import output
-from ehgtui.cli.connection import connection_options, load, options_from
+from ehgtui.cli.connection import connection_options, load_for, options_from, require_table
 from ehgtui.ddl import DdlOptions, schema_ddl, table_ddl
 
 
@@ -49,24 +49,15 @@ def ddl(
     output_file: Path | None,
 ) -> None:
     """Print the DDL of TABLE(s) in pg_dump's order (or of the whole schema with --all)."""
-    from ehgtui.cli.main import NotFoundError
-
     if not tables and not all_tables:
         raise click.UsageError("name at least one TABLE, or use --all")
-    catalog = load(options_from(dsn, demo, schemas))
+    catalog = load_for(options_from(dsn, demo, schemas), () if all_tables else tables)
     options = DdlOptions(owner=owner, grants=grants, if_not_exists=if_not_exists)
     if all_tables:
         text = schema_ddl(catalog, options)
         name = "schema"
     else:
-        chosen = []
-        for table_name in tables:
-            table = catalog.table(table_name)
-            if table is None:
-                raise NotFoundError(
-                    f"no table named {table_name!r} in {', '.join(catalog.schemas)}"
-                )
-            chosen.append(table)
+        chosen = [require_table(catalog, table_name) for table_name in tables]
         text = (
             table_ddl(chosen[0], catalog, options)
             if len(chosen) == 1

@@ -9,7 +9,7 @@ from ehgtui.catalog.model import Table
 from ehgtui.catalog.serialize import to_data
 from ehgtui.cli import output
 from ehgtui.cli.config import domain_settings
-from ehgtui.cli.connection import connection_options, load, options_from
+from ehgtui.cli.connection import connection_options, load_for, options_from, require_table
 
 
 def _text(table: Table, domain: str) -> str:
@@ -70,14 +70,8 @@ def describe(
     table_name: str, dsn: str | None, demo: bool, schemas: tuple[str, ...], as_json: bool
 ) -> None:
     """Show one table: columns, constraints, indexes, policies, triggers, referenced by."""
-    from ehgtui.cli.main import NotFoundError
-
-    catalog = load(options_from(dsn, demo, schemas))
-    table = catalog.table(table_name)
-    if table is None:
-        raise NotFoundError(
-            f"no table named {table_name!r} in schema(s) {', '.join(catalog.schemas)}"
-        )
+    catalog = load_for(options_from(dsn, demo, schemas), [table_name])
+    table = require_table(catalog, table_name)
     domain = classify(catalog, domain_settings()).domain_of(table)
     if as_json:
         data = to_data(table)

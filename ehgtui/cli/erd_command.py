@@ -15,7 +15,8 @@ import click
 from ehgtui.catalog.domains import classify
 from ehgtui.cli import output
 from ehgtui.cli.config import domain_settings
-from ehgtui.cli.connection import connection_options, load, options_from
+from ehgtui.cli.connection import connection_options, load_for, options_from, require_table
+from ehgtui.cli.errors import NotFoundError
 from ehgtui.cli.exit_codes import ExitCode
 from ehgtui.relations.diagram import (
     Diagram,
@@ -101,8 +102,6 @@ def erd(
     output_path: Path | None,
 ) -> int:
     """Export the FK diagram of TABLEs (with neighbours) or of a domain: Mermaid, DOT, SVG, PNG."""
-    from ehgtui.cli.main import NotFoundError
-
     if not table_names and domain_name is None:
         raise click.UsageError("give at least one TABLE or --domain NAME")
     dot_program = shutil.which("dot")
@@ -115,7 +114,9 @@ def erd(
     if fmt == "png" and output_path is None:
         raise click.UsageError("--format png writes binary data: give -o FILE")
 
-    catalog = load(options_from(dsn, demo, schemas))
+    catalog = load_for(options_from(dsn, demo, schemas), table_names)
+    for name in table_names:
+        require_table(catalog, name)
     domains = classify(catalog, domain_settings())
     parts: list[Diagram] = []
     try:

@@ -15,15 +15,12 @@ from ehgtui.catalog.domains import DomainConfigError
 from ehgtui.catalog.loader import CatalogError
 from ehgtui.cli import output
 from ehgtui.cli.connection import connection_options, options_from
+from ehgtui.cli.errors import NotFoundError
 from ehgtui.cli.exit_codes import ExitCode
 from ehgtui.config import ConfigError
 from ehgtui.db.pool import ConnectError
 from ehgtui.db.settings import DsnError, mask_dsn
 from ehgtui.demo.server import ServerError
-
-
-class NotFoundError(LookupError):
-    """A table (or other named object) the user asked for does not exist."""
 
 
 class _StdoutClosed(Exception):  # noqa: N818 - a signal to main(), not an error to report

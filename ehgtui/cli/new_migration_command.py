@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ehgtui.cli import output
-from ehgtui.cli.connection import connection_options, load, options_from
+from ehgtui.cli.connection import connection_options, load_for, options_from, require_table
 from ehgtui.ddl import RLS_PATTERNS, MigrationError, new_migration
 
 
@@ -41,12 +41,8 @@ def new_migration_command(
 ) -> None:
     """Write YYYYMMDD_create_NAME.sql modelled on TABLE: uuid id, timestamps, RLS, policies,
     a created_at index and the updated_at trigger this database uses."""
-    from ehgtui.cli.main import NotFoundError
-
-    catalog = load(options_from(dsn, demo, schemas))
-    like = catalog.table(like_name)
-    if like is None:
-        raise NotFoundError(f"no table named {like_name!r} in {', '.join(catalog.schemas)}")
+    catalog = load_for(options_from(dsn, demo, schemas), [like_name])
+    like = require_table(catalog, like_name)
     try:
         file_name, sql = new_migration(name, like, catalog, pattern)
     except MigrationError as exc:

@@ -18,7 +18,14 @@ from ehgtui.catalog.loader import load_catalog
 from ehgtui.catalog.model import Table
 from ehgtui.cli import output
 from ehgtui.cli.config import config
-from ehgtui.cli.connection import ConnectionOptions, connection_options, options_from, run_with_pool
+from ehgtui.cli.connection import (
+    ConnectionOptions,
+    connection_options,
+    options_from,
+    require_table,
+    run_with_pool,
+    schemas_for,
+)
 from ehgtui.cli.exit_codes import ExitCode
 from ehgtui.config import ConfigError
 from ehgtui.db.settings import ConnectionTarget
@@ -49,17 +56,11 @@ def with_table(
 ) -> T:
     """Load the catalog (plus the table's own schema when it is qualified), find the table,
     run work on it with the same pool; NotFoundError when there is no such table."""
-    from ehgtui.cli.main import NotFoundError
-
-    schema = table_name.split(".", 1)[0] if "." in table_name else None
-    schemas = conn.schemas + ((schema,) if schema and schema not in conn.schemas else ())
+    schemas = schemas_for(conn, [table_name])
 
     async def run(pool: asyncpg.Pool, _target: ConnectionTarget) -> T:
         catalog = await load_catalog(pool, schemas)
-        table = catalog.table(table_name)
-        if table is None:
-            raise NotFoundError(f"no table named {table_name!r} in schema(s) {', '.join(schemas)}")
-        return await work(pool, table)
+        return await work(pool, require_table(catalog, table_name))
 
     return run_with_pool(conn, run)
 

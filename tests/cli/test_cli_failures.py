@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -89,3 +90,42 @@ def test_connection_closed_under_a_command(
     assert exited.value.code == 2
     err = capsys.readouterr().err
     assert err == "ehgtui: connection is closed\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("describe", "nope"),
+        ("ddl", "ventures", "nope"),
+        ("new-migration", "widgets", "--like", "nope"),
+        ("rows", "nope"),
+        ("access", "nope"),
+        ("erd", "nope"),
+    ],
+    ids=lambda args: args[0],
+)
+def test_unknown_table_is_the_same_line_everywhere(
+    demo_dsn: str, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    extra = ("--dir", str(tmp_path)) if args[0] == "new-migration" else ()
+    result = run_cli(*args, *extra, "--dsn", demo_dsn)
+    line = _one_line_failure(result, 1)
+    assert line == "ehgtui: no table named 'nope' in schema(s) public\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_qualified_table_outside_the_schemas_is_found(demo_dsn: str) -> None:
+    described = run_cli("describe", "auth.users", "--json", "--dsn", demo_dsn)
+    assert described.returncode == 0, described.stderr
+    data = json.loads(described.stdout)
+    assert (data["schema"], data["name"]) == ("auth", "users")
+    assert "email" in [c["name"] for c in data["columns"]]
+    ddl = run_cli("ddl", "auth.users", "--dsn", demo_dsn)
+    assert ddl.returncode == 0, ddl.stderr
+    assert "CREATE TABLE auth.users (" in ddl.stdout
+    erd = run_cli("erd", "auth.users", "--depth", "1", "--dsn", demo_dsn)
+    assert erd.returncode == 0, erd.stderr
+    assert "users" in erd.stdout
+    rows = run_cli("rows", "auth.users", "--json", "--dsn", demo_dsn)
+    assert rows.returncode == 0, rows.stderr
+    assert json.loads(rows.stdout)["table"] == "auth.users"
