@@ -12,7 +12,8 @@ Codes and levels: `rls_not_enabled` error (the README says all tables must have 
 
 from __future__ import annotations
 
-from ehgtui.catalog.model import Catalog, Column, Table, Trigger
+from ehgtui.catalog.model import Catalog, Column, Table
+from ehgtui.catalog.triggers import maintains_updated_at, updated_at_functions
 from ehgtui.checks.findings import Finding, Level, sort_findings
 from ehgtui.checks.indexes import covering_index, duplicate_index_groups
 from ehgtui.checks.scope import checked_tables
@@ -24,9 +25,6 @@ TIMESTAMP_TYPE = "timestamp with time zone"
 TIMESTAMP_COLUMNS = ("created_at", "updated_at")
 NOW_DEFAULTS = ("now()", "current_timestamp", "transaction_timestamp()", "statement_timestamp()")
 """Default expressions (lower-cased, as PostgreSQL prints them) that mean "the current time"."""
-
-UPDATED_AT_MARK = "updated_at"
-"""What names a trigger, its function or its arguments as maintaining updated_at."""
 
 
 def check_conventions(catalog: Catalog) -> list[Finding]:
@@ -137,40 +135,11 @@ def _created_at_index(table: Table) -> list[Finding]:
     ]
 
 
-def _is_row_before_update(trigger: Trigger) -> bool:
-    return trigger.timing == "BEFORE" and "UPDATE" in trigger.events and trigger.for_each == "ROW"
-
-
-def _names_updated_at(trigger: Trigger) -> bool:
-    function_name = trigger.function.rsplit(".", 1)[-1]
-    return any(
-        UPDATED_AT_MARK in text for text in (trigger.name, function_name, *trigger.arguments)
-    )
-
-
-def updated_at_functions(catalog: Catalog) -> frozenset[str]:
-    """Trigger functions that maintain updated_at, whatever they are called.
-
-    A function counts when its name, or the name or arguments of a BEFORE UPDATE FOR EACH
-    ROW trigger calling it anywhere in the catalog, mention updated_at: so `touch_row()`
-    used by a trigger `set_updated_at` on one table is recognised on every other table.
-    """
-    return frozenset(
-        trigger.function
-        for table in catalog.tables
-        for trigger in table.triggers
-        if _is_row_before_update(trigger) and _names_updated_at(trigger)
-    )
-
-
 def _updated_at_trigger(table: Table, functions: frozenset[str]) -> list[Finding]:
     if table.column("updated_at") is None:
         return []
     maintained = any(
-        _is_row_before_update(t)
-        and t.enabled != "DISABLED"
-        and (t.function in functions or _names_updated_at(t))
-        for t in table.triggers
+        t.enabled != "DISABLED" and maintains_updated_at(t, functions) for t in table.triggers
     )
     if maintained:
         return []

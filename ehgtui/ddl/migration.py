@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ehgtui.catalog.model import Catalog, Column, Table, Trigger
+from ehgtui.catalog.triggers import is_row_before_update, updated_at_functions
 from ehgtui.ddl.create_table import relation_name
 from ehgtui.ddl.quote import qualified, quote_ident, quote_literal
 
@@ -65,12 +66,12 @@ class UpdatedAtTrigger:
         return self.name_pattern.replace(_TABLE_PLACEHOLDER, table)
 
 
-def _is_updated_at_trigger(table: Table, trigger: Trigger) -> bool:
-    """A BEFORE UPDATE row trigger without arguments on a table that has `updated_at`."""
+def _is_updated_at_trigger(table: Table, trigger: Trigger, functions: frozenset[str]) -> bool:
+    """A BEFORE UPDATE row trigger without arguments, calling an updated_at function (see
+    `catalog.triggers`), on a table that has `updated_at` (the template calls it without any)."""
     return (
-        trigger.timing == "BEFORE"
-        and "UPDATE" in trigger.events
-        and trigger.for_each == "ROW"
+        is_row_before_update(trigger)
+        and trigger.function in functions
         and not trigger.arguments
         and not trigger.is_inherited
         and table.column("updated_at") is not None
@@ -95,14 +96,17 @@ def _name_pattern(trigger_name: str, table_name: str) -> str:
 def updated_at_trigger(catalog: Catalog) -> UpdatedAtTrigger:
     """Find the `updated_at` trigger function (and trigger name) the most tables use.
 
-    Recognised by shape, not name. Ties go to the alphabetically first function; the README's
-    `fn_set_updated_at` and `set_updated_at` are the fallback when there is none at all.
+    Only functions that `catalog.triggers.updated_at_functions` recognises count, so another
+    BEFORE UPDATE trigger (a status check, an audit) is never chosen. Ties go to the
+    alphabetically first function; the README's `fn_set_updated_at` and `set_updated_at` are
+    the fallback when there is none at all.
     """
+    known = updated_at_functions(catalog)
     functions: Counter[str] = Counter()
     names: Counter[str] = Counter()
     for table in catalog.tables:
         for trigger in table.triggers:
-            if _is_updated_at_trigger(table, trigger):
+            if _is_updated_at_trigger(table, trigger, known):
                 functions[trigger.function] += 1
                 names[_name_pattern(trigger.name, table.name)] += 1
     if not functions:

@@ -194,3 +194,60 @@ async def test_readme_order_and_wording(pg18: TestServer) -> None:
     assert positions == sorted(positions)
     assert "parent_sd_id uuid REFERENCES public.venture_hazards (id) ON DELETE SET NULL" in sql
     assert "venture_id uuid REFERENCES public.ventures (id) ON DELETE SET NULL" in sql
+
+
+STATUS_TRIGGER_DB = """
+CREATE FUNCTION public.check_status() RETURNS trigger LANGUAGE plpgsql
+    AS $$BEGIN IF NEW.status = 'bad' THEN RAISE 'bad status'; END IF; RETURN NEW; END$$;
+CREATE FUNCTION public.touch_row() RETURNS trigger LANGUAGE plpgsql
+    AS $$BEGIN NEW.updated_at = now(); RETURN NEW; END$$;
+CREATE TABLE public.orders (id int PRIMARY KEY, status text, updated_at timestamptz);
+CREATE TABLE public.invoices (id int PRIMARY KEY, status text, updated_at timestamptz);
+CREATE TABLE public.tickets (id int PRIMARY KEY, status text, updated_at timestamptz);
+CREATE TRIGGER orders_status BEFORE UPDATE ON public.orders
+    FOR EACH ROW EXECUTE FUNCTION public.check_status();
+CREATE TRIGGER invoices_status BEFORE UPDATE ON public.invoices
+    FOR EACH ROW EXECUTE FUNCTION public.check_status();
+CREATE TRIGGER tickets_status BEFORE UPDATE ON public.tickets
+    FOR EACH ROW EXECUTE FUNCTION public.check_status();
+CREATE TRIGGER set_updated_at BEFORE UPDATE ON public.tickets
+    FOR EACH ROW EXECUTE FUNCTION public.touch_row();
+"""
+"""A status trigger on three tables, the updated_at one (touch_row, named by its trigger) on one."""
+
+
+async def test_a_status_trigger_is_not_the_updated_at_function(pg18: TestServer) -> None:
+    from ehgtui.checks.conventions import check_conventions
+
+    database = pg18.create_database("ddl_mig", STATUS_TRIGGER_DB)
+    catalog = await roundtrip.load(pg18, database)
+    tickets = catalog.table("tickets")
+    assert tickets is not None
+    _, sql = new_migration("public.tickets_v2", tickets, catalog, today=TODAY)
+    assert "EXECUTE FUNCTION public.touch_row();" in sql
+    assert "check_status" not in sql
+    missing = {
+        f.table for f in check_conventions(catalog) if f.code == "missing_updated_at_trigger"
+    }
+    assert missing == {"public.orders", "public.invoices"}
+
+
+async def test_conventions_and_new_migration_agree_on_the_demo(pg18: TestServer) -> None:
+    from ehgtui.catalog.triggers import updated_at_functions
+    from ehgtui.checks.conventions import check_conventions
+    from ehgtui.ddl.migration import updated_at_trigger
+
+    database = pg18.demo_database()
+    catalog = await roundtrip.load(pg18, database)
+    chosen = updated_at_trigger(catalog)
+    assert chosen.exists
+    assert chosen.function.replace('"', "") in updated_at_functions(catalog)
+    missing = {
+        f.table for f in check_conventions(catalog) if f.code == "missing_updated_at_trigger"
+    }
+    using_chosen = {
+        table.qualified_name
+        for table in catalog.tables
+        if any(t.function == chosen.function.replace('"', "") for t in table.triggers)
+    }
+    assert using_chosen and not using_chosen & missing
