@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import asyncpg
@@ -291,3 +292,24 @@ async def test_access_matrix_on_a_dropped_connection_says_disconnected(demo_dsn:
         assert screen.pool is None and view.matrix is None
         assert str(view.query_one("#access-banner").render()) == DISCONNECTED_HINT
         await real.close()
+
+
+async def test_a_failed_whole_value_keeps_the_page_and_says_why(demo_dsn: str) -> None:
+    app = rows_app(demo_dsn)
+    async with app.run_test(size=(140, 40)) as pilot:
+        view = await open_rows(pilot)
+        page = view.page
+        assert page is not None and view.table is not None and view.pool is not None
+        shown = grid_texts(view.grid)
+        # the first row vanished since the page was read: its key finds nothing now
+        gone = replace(page, keys=(("00000000-0000-0000-0000-000000000000",), *page.keys[1:]))
+        view.page = gone
+        view.grid.move_cursor(row=0, column=1)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ExplorerScreen)  # no value modal
+        assert view.page is gone and grid_texts(view.grid) == shown
+        assert not view.has_class("-error")
+        assert str(view.query_one("#rows-header").render()) == page_header(page, 0)
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert [n.message for n in errors] == [f"that row of {SD} is not visible (or is gone)"]

@@ -186,6 +186,15 @@ class RowsView(Vertical):
         value: str | None
         data_type: str
 
+    @dataclass
+    class ValueFailed(Message):
+        """One cell's whole value could not be read (row gone, timeout); `reason` is one line.
+
+        The page on screen stays: only that one value is missing.
+        """
+
+        reason: str
+
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's own name)
         super().__init__(id=id)
         self.pool: asyncpg.Pool | None = None
@@ -323,7 +332,7 @@ class RowsView(Vertical):
             if is_connection_loss(exc):
                 self.post_message(ConnectionLost(pool))
             else:
-                self.post_message(self.PageFailed(one_line_error(exc), self._request))
+                self.post_message(self.ValueFailed(one_line_error(exc)))
             return
         title = f"{table.name}.{column}"
         self.post_message(self.ValueLoaded(title, value, data_type))
@@ -374,6 +383,11 @@ class RowsView(Vertical):
     def _value_loaded(self, message: ValueLoaded) -> None:
         message.stop()
         self.app.push_screen(ValueScreen(message.title, message.value, message.data_type))
+
+    @on(ValueFailed)
+    def _value_failed(self, message: ValueFailed) -> None:
+        message.stop()
+        self.app.notify(message.reason, title="Value not read", severity="error")
 
     @on(Input.Submitted, "#rows-where")
     def _where_submitted(self, event: Input.Submitted) -> None:
