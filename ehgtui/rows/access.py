@@ -14,14 +14,13 @@ from dataclasses import dataclass, replace
 import asyncpg
 
 from ehgtui.catalog.model import Policy, Table
+from ehgtui.checks.policy_expr import is_constant_true
+from ehgtui.checks.scope import COMMANDS, applies_to, policy_commands
 from ehgtui.db.pool import read_only
 from ehgtui.rows.errors import RowsError
 from ehgtui.rows.query import count_rows
 from ehgtui.rows.roles import ANON, AUTHENTICATED, SERVICE_ROLE, ViewAs
 from ehgtui.rows.settings import RowSettings
-
-COMMANDS = ("SELECT", "INSERT", "UPDATE", "DELETE")
-"""The matrix's columns, in the order PostgreSQL's docs list them."""
 
 RLS_DISABLED_NOTE = "RLS is disabled: every role with the privilege sees every row"
 
@@ -133,10 +132,10 @@ def has_privilege(table: Table, facts: RoleFacts, privilege: str) -> bool:
 
 
 def _applies(policy: Policy, command: str, facts: RoleFacts) -> bool:
-    if policy.command not in (command, "ALL"):
+    """The policy covers the command and names the role, `public`, or a role it inherits."""
+    if command not in policy_commands(policy):
         return False
-    roles = set(policy.roles)
-    return "public" in roles or facts.name in roles or bool(roles & set(facts.member_of))
+    return any(applies_to(policy, role) for role in (facts.name, *facts.member_of))
 
 
 def bypass_reason(table: Table, facts: RoleFacts) -> str | None:
@@ -152,7 +151,7 @@ def bypass_reason(table: Table, facts: RoleFacts) -> str | None:
 
 def _opens_everything(policy: Policy, command: str) -> bool:
     expression = policy.with_check or policy.using if command == "INSERT" else policy.using
-    return (expression or "").strip().lower() == "true"
+    return is_constant_true(expression)
 
 
 def analyse_cell(table: Table, facts: RoleFacts, command: str) -> AccessCell:

@@ -5,9 +5,17 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from ehgtui.catalog.model import Catalog
+from ehgtui.catalog.model import Catalog, Policy, Privilege, Table
+from ehgtui.checks.policy_expr import is_constant_true
 from ehgtui.demo.schema_rows import USER_A_EMAIL, USER_A_ID
-from ehgtui.rows.access import COMMANDS, RLS_DISABLED_NOTE, access_matrix, format_count
+from ehgtui.rows.access import (
+    COMMANDS,
+    RLS_DISABLED_NOTE,
+    RoleFacts,
+    access_matrix,
+    analyse_cell,
+    format_count,
+)
 from ehgtui.rows.settings import RowSettings
 
 PATTERN_TABLES = [
@@ -112,3 +120,43 @@ async def test_counts_are_capped_and_can_be_switched_off(
     assert not off.counted
     assert all(row.cell("SELECT").visible_rows is None for row in off.rows)
     assert off.row("anon").cell("SELECT").has_privilege
+
+
+def _policy_table(*policies: Policy) -> Table:
+    return Table(
+        oid=1, schema="public", name="notes", kind="table", owner="postgres", comment=None,
+        rls_enabled=True, rls_forced=False, row_estimate=0, size_bytes=0,
+        persistence="permanent", replica_identity="DEFAULT", options=(), partition_key=None,
+        partition_of=None, partition_bound=None, inherits=(), view_definition=None,
+        policies=policies,
+        privileges=tuple(Privilege("authenticated", c, False, "postgres") for c in COMMANDS),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("expression", ["true", "(true)", "((true))", "1 = 1", " TRUE "])
+def test_a_constant_true_policy_opens_every_row_as_check_rls_says(expression: str) -> None:
+    """The matrix and `check rls` share one idea of "always true" (is_constant_true)."""
+    assert is_constant_true(expression)
+    table = _policy_table(Policy("open", "ALL", ("public",), True, expression, None))
+    facts = RoleFacts("authenticated", exists=True)
+    for command in COMMANDS:
+        cell = analyse_cell(table, facts, command)
+        assert (cell.permissive, cell.verdict) == (
+            ("open",),
+            "all rows (a policy allows every row)",
+        )
+
+
+def test_policies_reach_a_role_through_its_memberships_and_their_commands_only() -> None:
+    table = _policy_table(
+        Policy("members_read", "SELECT", ("staff",), True, "owner_id = auth.uid()", None),
+        Policy("all_public", "ALL", ("public",), False, "not archived", None),
+    )
+    staff_member = RoleFacts("authenticated", exists=True, member_of=("staff",))
+    outsider = RoleFacts("authenticated", exists=True)
+    read = analyse_cell(table, staff_member, "SELECT")
+    assert (read.permissive, read.restrictive) == (("members_read",), ("all_public",))
+    assert read.verdict == "rows the policies allow"
+    assert analyse_cell(table, staff_member, "UPDATE").permissive == ()
+    assert analyse_cell(table, outsider, "SELECT").permissive == ()
+    assert analyse_cell(table, outsider, "DELETE").restrictive == ("all_public",)
