@@ -32,6 +32,8 @@ class CopyResult:
     osc52: bool
     local: bool
     file: Path | None
+    file_error: str | None = None
+    """Why the fallback file could not be written, when it could not."""
 
     def describe(self) -> str:
         """One line saying where the text went."""
@@ -40,14 +42,15 @@ class CopyResult:
             ways.append("terminal clipboard (OSC 52)")
         if self.local:
             ways.append("local clipboard")
-        said = " and ".join(ways) if ways else "no clipboard was reachable"
+        if not ways:
+            if self.file is not None:
+                return f"no clipboard was reachable: saved to {self.file}"
+            failed = f": {self.file_error}" if self.file_error else ""
+            return f"no clipboard was reachable and the file copy failed{failed}"
+        said = f"copied to the {' and '.join(ways)}"
         if self.file is not None:
-            return (
-                f"copied to the {said}; also saved to {self.file}"
-                if ways
-                else (f"{said}: saved to {self.file}")
-            )
-        return f"copied to the {said}"
+            return f"{said}; also saved to {self.file}"
+        return f"{said}; the file copy failed: {self.file_error}" if self.file_error else said
 
 
 def in_tmux(env: Mapping[str, str] | None = None) -> bool:
@@ -112,3 +115,34 @@ def write_fallback(
     os.chmod(tmp, 0o600)
     os.replace(tmp, path)
     return path
+
+
+def copy_via_tty(
+    text: str,
+    name: str,
+    *,
+    env: Mapping[str, str] | None = None,
+    tty_path: str = "/dev/tty",
+    directory: Path | None = None,
+    suffix: str = ".sql",
+) -> CopyResult:
+    """Copy text the way a command-line program can: pyperclip (unless over SSH), else OSC 52
+    written to the controlling terminal, and always the fallback file.
+
+    Never raises for an unreachable clipboard or an unwritable file: the result says so.
+    """
+    local = False if over_ssh(env) else copy_local(text)
+    osc52 = False
+    if not local and osc52_fits(text):
+        try:
+            with open(tty_path, "w", encoding="utf-8") as tty:
+                tty.write(osc52_sequence(text, tmux=in_tmux(env)))
+            osc52 = True
+        except OSError:
+            osc52 = False
+    try:
+        path = write_fallback(text, name, directory, suffix)
+    except OSError as exc:
+        reason = f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc)
+        return CopyResult(osc52=osc52, local=local, file=None, file_error=reason)
+    return CopyResult(osc52=osc52, local=local, file=path)

@@ -12,21 +12,6 @@ from ehgtui.cli.connection import connection_options, load_for, options_from, re
 from ehgtui.ddl import DdlOptions, schema_ddl, table_ddl
 
 
-def copy_text(text: str, name: str) -> clipboard.CopyResult:
-    """OSC 52 to the controlling terminal (over SSH, or when no local clipboard), pyperclip,
-    and always a file: the CLI's side of the clipboard layers."""
-    local = False if clipboard.over_ssh() else clipboard.copy_local(text)
-    osc52 = False
-    if not local and clipboard.osc52_fits(text):
-        try:
-            with open("/dev/tty", "w") as tty:
-                tty.write(clipboard.osc52_sequence(text, tmux=clipboard.in_tmux()))
-            osc52 = True
-        except OSError:
-            osc52 = False
-    return clipboard.CopyResult(osc52=osc52, local=local, file=clipboard.write_fallback(text, name))
-
-
 @click.command()
 @click.argument("tables", nargs=-1, metavar="TABLE...")
 @connection_options
@@ -70,4 +55,4 @@ def ddl(
     else:
         output.emit_text(text)
     if copy:
-        output.status(copy_text(text, name).describe())
+        output.status(clipboard.copy_via_tty(text, name).describe())

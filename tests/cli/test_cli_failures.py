@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -129,3 +130,26 @@ def test_qualified_table_outside_the_schemas_is_found(demo_dsn: str) -> None:
     rows = run_cli("rows", "auth.users", "--json", "--dsn", demo_dsn)
     assert rows.returncode == 0, rows.stderr
     assert json.loads(rows.stdout)["table"] == "auth.users"
+
+
+def test_ddl_copy_without_clipboard_or_cache_dir_still_prints(
+    demo_dsn: str, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "cache"
+    blocker.write_text("")
+    env = {**os.environ, "XDG_CACHE_HOME": str(blocker), "SSH_TTY": "/dev/pts/99"}
+    result = subprocess.run(
+        [sys.executable, "-m", "ehgtui", "ddl", "ventures", "--copy", "--dsn", demo_dsn],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,  # no controlling terminal: OSC 52 has nowhere to go
+    )
+    assert result.returncode == 0, result.stderr
+    assert "CREATE TABLE public.ventures (" in result.stdout
+    assert result.stderr == (
+        "no clipboard was reachable and the file copy failed: "
+        f"{blocker}/ehgtui/copies: Not a directory\n"
+    )

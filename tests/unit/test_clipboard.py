@@ -45,3 +45,37 @@ def test_describe_names_every_way() -> None:
     assert "local clipboard" in clipboard.CopyResult(False, True, None).describe()
     only_file = clipboard.CopyResult(False, False, path).describe()
     assert "no clipboard" in only_file and str(path) in only_file
+    assert clipboard.CopyResult(False, False, None).describe() == (
+        "no clipboard was reachable and the file copy failed"
+    )
+
+
+SSH = {"SSH_TTY": "/dev/pts/1"}
+"""Over SSH the local clipboard is skipped, so these tests never touch the machine's own."""
+
+
+def test_copy_via_tty_writes_osc52_to_the_terminal_and_the_file(tmp_path: Path) -> None:
+    tty = tmp_path / "tty"
+    tty.write_text("")
+    result = clipboard.copy_via_tty(
+        "CREATE TABLE t ();", "public.t", env=SSH, tty_path=str(tty), directory=tmp_path / "c"
+    )
+    assert result == clipboard.CopyResult(True, False, tmp_path / "c" / "public.t.sql")
+    assert tty.read_text() == clipboard.osc52_sequence("CREATE TABLE t ();", tmux=False)
+    assert (tmp_path / "c" / "public.t.sql").read_text() == "CREATE TABLE t ();"
+    assert result.describe() == (
+        f"copied to the terminal clipboard (OSC 52); also saved to {tmp_path}/c/public.t.sql"
+    )
+
+
+def test_copy_via_tty_survives_no_terminal_and_no_file(tmp_path: Path) -> None:
+    blocker = tmp_path / "not_a_dir"
+    blocker.write_text("")
+    result = clipboard.copy_via_tty(
+        "x", "t", env=SSH, tty_path=str(tmp_path / "no" / "tty"), directory=blocker / "copies"
+    )
+    assert (result.osc52, result.local, result.file) == (False, False, None)
+    assert result.describe() == (
+        f"no clipboard was reachable and the file copy failed: {blocker}/copies: Not a directory"
+    )
+    assert blocker.read_text() == ""
