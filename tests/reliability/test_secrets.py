@@ -167,7 +167,8 @@ async def test_tui_never_renders_the_password(
     password_server: PasswordServer, tmp_path: Path, password: str
 ) -> None:
     target = ConnectionTarget(password_server.dsn("app", password=password), "--dsn")
-    app = build_app(lambda: target, ("public",), Config())
+    # no cache: the wrong-password run must not be shown the right run's cached catalog
+    app = build_app(lambda: target, ("public",), Config(), use_cache=False)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await loaded(pilot)
         bar = explorer(app).query_one(ConnectionBar)
