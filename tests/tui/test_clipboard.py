@@ -238,6 +238,27 @@ async def test_new_migration_goes_to_database_migrations(
         assert any(str(written) in n for n in _notes(app))
 
 
+async def test_new_migration_honours_the_project_dir(
+    make_app: Callable[..., EhgApp], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--project-dir` wins over the current directory, as it does for tasks."""
+    project = tmp_path / "project"
+    (project / "database" / "migrations").mkdir(parents=True)
+    (project / "package.json").write_text("{}")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    app = make_app()
+    app.project_dir = project  # what build_app(project_dir=...) sets from --project-dir
+    async with app.run_test(size=SIZE) as pilot:
+        await _new_migration(app, pilot, "sd_elsewhere")
+        assert isinstance(app.screen, ExplorerScreen)
+        screen = await loaded(pilot)
+        file_name, sql = new_migration("sd_elsewhere", _sd(screen), screen.catalog)  # type: ignore[arg-type]
+    assert (project / "database" / "migrations" / file_name).read_text() == sql
+    assert list(elsewhere.iterdir()) == []
+
+
 async def test_new_migration_never_overwrites(
     make_app: Callable[..., EhgApp], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -46,6 +46,7 @@ from ehgtui.tui.screens.snapshot_compare import (
     change_marks,
     comparison_summary,
 )
+from ehgtui.tui.tasks_commands import project_dir_of
 from ehgtui.tui.widgets.connection_bar import ConnectionBar
 from ehgtui.tui.widgets.detail.access import AccessView
 from ehgtui.tui.widgets.detail.columns import ColumnsGrid
@@ -556,7 +557,8 @@ class ExplorerScreen(Screen[None]):
         """Ask for a name and an RLS pattern, then write a migration modelled on the table."""
         table = self._table_to_act_on()
         if table is not None and self.catalog is not None:
-            self.app.push_screen(NewMigrationScreen(table, self.catalog))
+            cwd = project_dir_of(self.app)  # the app's --project-dir, or the one found at start
+            self.app.push_screen(NewMigrationScreen(table, self.catalog, cwd))
 
     def _table_to_act_on(self) -> Table | None:
         """The selected table, or None after telling the user to select one."""

@@ -1,8 +1,9 @@
 """The "New migration from <table>…" modal: a name and an RLS pattern, then a file.
 
 The SQL comes from `ehgtui.ddl.new_migration` (the README's five required elements). The file
-goes to `database/migrations/` of the project (nearest ancestor with `package.json` or
-`supabase/`) when that directory exists, else to the current directory, and is never
+goes to `database/migrations/` of the app's project directory (`--project-dir`, else the
+nearest ancestor of the current directory with `package.json` or `supabase/`) when that
+directory exists, else to the current directory, and is never
 overwritten: a name clash is reported in the modal, which stays open to pick another name.
 """
 
@@ -96,7 +97,8 @@ class NewMigrationScreen(ModalScreen[Path | None]):
         """The table the new one is modelled on."""
         self.catalog = catalog
         self.cwd = cwd
-        """Where the project search starts; None means the current directory when writing."""
+        """Where the project search starts (the explorer passes the app's project directory);
+        None means the current directory when writing."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
