@@ -11,7 +11,6 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -21,6 +20,7 @@ from ehgtui.cli.config import domain_settings
 from ehgtui.cli.connection import ConnectionOptions, connection_options, load
 from ehgtui.cli.exit_codes import ExitCode
 from ehgtui.db.settings import mask_dsn, resolve_target
+from ehgtui.ddl import table_ddl
 from ehgtui.diff.compare import diff_catalogs
 from ehgtui.diff.model import CatalogDiff, diff_to_data
 from ehgtui.diff.render import render_text, unified_ddl_diff
@@ -95,19 +95,7 @@ def _load_side(side: Side) -> Catalog:
     return load(side.connection)
 
 
-def _table_ddl_function() -> Any | None:
-    """`ehgtui.ddl.table_ddl`, or None while that package cannot provide it."""
-    try:
-        from ehgtui.ddl import table_ddl
-    except ImportError:
-        return None
-    return table_ddl
-
-
-def _ddl_text(diff: CatalogDiff, a: Catalog, b: Catalog) -> str | None:
-    render = _table_ddl_function()
-    if render is None:
-        return None
+def _ddl_text(diff: CatalogDiff, a: Catalog, b: Catalog) -> str:
     chunks = []
     for table in diff.tables:
         old = a.table(table.old_name or table.qualified_name) if table.kind != "added" else None
@@ -115,8 +103,8 @@ def _ddl_text(diff: CatalogDiff, a: Catalog, b: Catalog) -> str | None:
         chunks.append(
             unified_ddl_diff(
                 table,
-                render(old, a) if old is not None else None,
-                render(new, b) if new is not None else None,
+                table_ddl(old, a) if old is not None else None,
+                table_ddl(new, b) if new is not None else None,
             )
         )
     return "".join(chunks)
@@ -177,9 +165,6 @@ def diff(
         output.emit_json(diff_to_data(result) | {"a": side_a.label, "b": side_b.label})
     elif as_ddl:
         text = _ddl_text(result, catalog_a, catalog_b)
-        if text is None:
-            output.error("--ddl is not available yet: this version has no table DDL renderer")
-            return ExitCode.USAGE
         if text:
             output.emit_text(text)
     else:

@@ -133,7 +133,8 @@ class ExplorerScreen(Screen[None]):
     |   | when disconnected: drop the lost pool, open a new one and reload). |
     | escape | Close the filter, or go back to the tree. |
     | ], [ | Next / previous tab of the table detail. |
-    | 1 … 6 | Jump to a tab: columns, constraints, indexes, policies, triggers, DDL. |
+    | 1 … 9 | Jump to a tab: columns, constraints, indexes, policies, triggers, DDL, |
+    |   | relations, rows, access (the last tab, diff: ] or [). |
     | tab, shift+tab | Move between the panes. |
     | y | Copy the DDL, or on the Relations tab the Mermaid of the picture. |
     """

@@ -1,7 +1,6 @@
 """The DDL tab: the table's DDL, read-only and highlighted when tree-sitter SQL is installed.
 
-The DDL renderer lives in `ehgtui.ddl` (another part of the project); `render_table_ddl` is the
-one place that connects to it, so the tab keeps working (with a placeholder) until it exists.
+`render_table_ddl` is the one place the TUI renders a table's DDL (`ehgtui.ddl.table_ddl`).
 """
 
 from __future__ import annotations
@@ -9,13 +8,11 @@ from __future__ import annotations
 from textual.widgets import TextArea
 
 from ehgtui.catalog.model import Catalog, Table
-
-DDL_PLACEHOLDER = "-- DDL for {name} will appear here once ehgtui.ddl provides table_ddl().\n"
-"""Shown while `ehgtui.ddl` has no `table_ddl` function."""
+from ehgtui.ddl import table_ddl
 
 
 def render_table_ddl(table: Table, catalog: Catalog) -> str:
-    """Return the table's DDL from `ehgtui.ddl.table_ddl`, or a placeholder when it is missing.
+    """Return the table's DDL, or a one-line SQL comment saying why it could not be rendered.
 
     Args:
         table: The table.
@@ -25,12 +22,8 @@ def render_table_ddl(table: Table, catalog: Catalog) -> str:
         The DDL text, ending with a newline.
     """
     try:
-        from ehgtui.ddl import table_ddl
-    except ImportError:
-        return DDL_PLACEHOLDER.format(name=table.qualified_name)
-    try:
         text = table_ddl(table, catalog)
-    except Exception as exc:  # the renderer is young; a failure must not take the UI down
+    except Exception as exc:  # one table the renderer cannot handle must not take the UI down
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return f"-- could not render the DDL of {table.qualified_name}: {first}\n"
     return text if text.endswith("\n") else text + "\n"

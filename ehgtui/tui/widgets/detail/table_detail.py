@@ -1,7 +1,7 @@
 """The right pane: the selected table's summary over its tabs.
 
 Only the active tab is filled when the table changes; the others are filled when they are
-activated. Switching tables therefore costs one summary update, six tab titles and one grid.
+activated. Switching tables therefore costs one summary update, the tab titles and one tab.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ TAB_IDS: tuple[str, ...] = (
     "access",
     "diff",
 )
-"""The tabs, in order; more (rows, access, relations) are added by other parts later."""
+"""The tabs, in order."""
 
 
 class TabBody(Protocol):
