@@ -6,6 +6,10 @@ user config directory. The first one found is used whole.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
+import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,12 +66,46 @@ def load_config(cwd: Path | None = None) -> Config:
     return Config()
 
 
+def toml_string(value: str) -> str:
+    """`value` as a TOML basic string, quotes, backslashes and control characters escaped."""
+    escaped = []
+    for char in value:
+        if char in ('"', "\\"):
+            escaped.append("\\" + char)
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            escaped.append(f"\\u{ord(char):04x}")
+        else:
+            escaped.append(char)
+    return '"' + "".join(escaped) + '"'
+
+
+_TOP_LEVEL_THEME = re.compile(r"^\s*theme\s*=")
+
+
 def remember_theme(theme: str) -> Path:
-    """Store the chosen theme in the user config file, keeping its other lines."""
+    """Store the chosen theme in the user config file, keeping its other lines.
+
+    Only a top-level `theme = ...` line (before the first `[table]` header) is replaced; the
+    file is rewritten atomically (temporary file + rename), so a crash never truncates it.
+    """
     path = user_config_file()
     lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
-    kept = [line for line in lines if not line.strip().startswith("theme")]
+    first_table = next(
+        (i for i, line in enumerate(lines) if line.lstrip().startswith("[")), len(lines)
+    )
+    top = [line for line in lines[:first_table] if not _TOP_LEVEL_THEME.match(line)]
     # top-level keys must come before any [table] header
+    text = "\n".join([f"theme = {toml_string(theme)}", *top, *lines[first_table:]]) + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join([f'theme = "{theme}"', *kept]) + "\n", encoding="utf-8")
+    fd, temp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".toml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
     return path

@@ -1,0 +1,38 @@
+"""`remember_theme` edits only the top-level theme line, escapes the value, keeps the rest."""
+
+from __future__ import annotations
+
+import tomllib
+
+from ehgtui.config import remember_theme, user_config_file
+
+USER_CONFIG = """\
+# my settings
+theme = "nord"
+other = 1
+
+[[tasks]]
+name = "Themes"
+argv = ["echo", "x"]
+theme = "kept"
+
+[domains]
+themed = ["a_"]
+"""
+
+
+def test_remember_theme_keeps_tables_and_escapes() -> None:
+    path = user_config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(USER_CONFIG, encoding="utf-8")
+    chosen = 'odd "name" \\ with\ttab'
+    assert remember_theme(chosen) == path
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert data["theme"] == chosen
+    assert data["other"] == 1
+    assert data["tasks"] == [{"name": "Themes", "argv": ["echo", "x"], "theme": "kept"}]
+    assert data["domains"] == {"themed": ["a_"]}
+    assert "# my settings" in path.read_text(encoding="utf-8")
+    remember_theme("nord")
+    assert tomllib.loads(path.read_text(encoding="utf-8"))["theme"] == "nord"
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
