@@ -22,13 +22,12 @@ from textual.widgets import ContentSwitcher, Footer
 
 from ehgtui.catalog.domains import DomainMap, DomainSettings, classify
 from ehgtui.catalog.loader import CatalogError
-from ehgtui.catalog.model import Catalog, Table
+from ehgtui.catalog.model import Catalog
 from ehgtui.db.pool import ConnectError, create_pool
 from ehgtui.db.settings import ConnectionTarget, DsnError
 from ehgtui.demo.server import ServerError
 from ehgtui.rows.settings import RowSettings
 from ehgtui.tui.catalog_source import CatalogSource, cached_label
-from ehgtui.tui.clipboard import MERMAID_SUFFIX, copy_text
 from ehgtui.tui.connection_state import PoolWatch, is_connection_loss, reason_without_target
 from ehgtui.tui.messages import (
     CacheChecked,
@@ -40,19 +39,16 @@ from ehgtui.tui.messages import (
     PoolOpened,
     TargetResolved,
 )
-from ehgtui.tui.screens.new_migration import NewMigrationScreen
+from ehgtui.tui.screens.explorer_actions import TableActions
 from ehgtui.tui.screens.snapshot_compare import (
     SnapshotComparison,
     change_marks,
     comparison_summary,
 )
-from ehgtui.tui.tasks_commands import project_dir_of
 from ehgtui.tui.widgets.connection_bar import ConnectionBar
 from ehgtui.tui.widgets.detail.access import AccessView
 from ehgtui.tui.widgets.detail.columns import ColumnsGrid
-from ehgtui.tui.widgets.detail.ddl import render_table_ddl
 from ehgtui.tui.widgets.detail.diff import DiffView
-from ehgtui.tui.widgets.detail.relations import RelationsView, mermaid_text
 from ehgtui.tui.widgets.detail.rows import RowsView
 from ehgtui.tui.widgets.detail.table_detail import TAB_IDS, TAB_NAMES, TableDetail
 from ehgtui.tui.widgets.status_panel import StatusPanel
@@ -88,7 +84,7 @@ def one_line_reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
-class ExplorerScreen(Screen[None]):
+class ExplorerScreen(TableActions, Screen[None]):
     """The screen people live in: browse domains on the left, read a table on the right."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -530,40 +526,3 @@ class ExplorerScreen(Screen[None]):
             pane.close_filter()
         elif self.catalog is not None:
             pane.tree.focus()
-
-    # -- copy and new migration (the clipboard feature) ---------------------------------------
-
-    def action_copy(self) -> None:
-        """Copy what the detail shows: the Mermaid on the Relations tab, else the DDL."""
-        if self.query_one(TableDetail).tabs.active == "relations":
-            self.action_copy_mermaid()
-        else:
-            self.action_copy_ddl()
-
-    def action_copy_ddl(self) -> None:
-        """Copy the selected table's DDL."""
-        table = self._table_to_act_on()
-        if table is not None and self.catalog is not None:
-            copy_text(self.app, render_table_ddl(table, self.catalog), table.name)
-
-    def action_copy_mermaid(self) -> None:
-        """Copy the Mermaid of the selected table's neighbourhood, at the Relations tab's depth."""
-        table = self._table_to_act_on()
-        if table is not None and self.catalog is not None:
-            depth = self.query_one(RelationsView).depth
-            text = mermaid_text(self.catalog, table.qualified_name, depth, self.domain_map)
-            copy_text(self.app, text, table.name, MERMAID_SUFFIX)
-
-    def action_new_migration(self) -> None:
-        """Ask for a name and an RLS pattern, then write a migration modelled on the table."""
-        table = self._table_to_act_on()
-        if table is not None and self.catalog is not None:
-            cwd = project_dir_of(self.app)  # the app's --project-dir, or the one found at start
-            self.app.push_screen(NewMigrationScreen(table, self.catalog, cwd))
-
-    def _table_to_act_on(self) -> Table | None:
-        """The selected table, or None after telling the user to select one."""
-        table = self.catalog.table(self.selected) if self.catalog and self.selected else None
-        if table is None:
-            self.notify("select a table first", severity="warning", timeout=3)
-        return table
