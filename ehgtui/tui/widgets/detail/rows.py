@@ -29,6 +29,7 @@ from ehgtui.rows.errors import RowsError
 from ehgtui.rows.query import KEYSET, RowKey, RowPage, RowRequest, fetch_page, fetch_value
 from ehgtui.rows.roles import ViewAs
 from ehgtui.rows.settings import RowSettings
+from ehgtui.tui.clipboard import copy_text
 from ehgtui.tui.connection_state import DISCONNECTED_HINT, is_connection_loss, no_pool_words
 from ehgtui.tui.messages import ConnectionLost
 from ehgtui.tui.screens.value_view import ValueScreen
@@ -494,11 +495,4 @@ class RowsView(Vertical):
         self.action_show_value()
 
     def _copy(self, text: str, suffix: str) -> None:
-        name = self.table.name if self.table else "rows"
-        try:
-            from ehgtui.tui.clipboard import copy_text
-        except ImportError:  # the clipboard module is another part's; until then OSC 52 only
-            self.app.copy_to_clipboard(text)
-            self.app.notify("copied (OSC 52)", timeout=3)
-            return
-        copy_text(self.app, text, name, suffix)
+        copy_text(self.app, text, self.table.name if self.table else "rows", suffix)
