@@ -259,3 +259,16 @@ def classify(catalog: Catalog, settings: DomainSettings | None = None) -> Domain
 
     by_table = {t.qualified_name: d.name for d in domains for t in d.tables}
     return DomainMap(tuple(domains), by_table)
+
+
+def first_table(catalog: Catalog, settings: DomainSettings, domain_map: DomainMap) -> str | None:
+    """The table to show first: the README's first key table that exists, else any table."""
+    for rule in settings.rules:
+        for name in rule.key_tables:
+            table = catalog.table(name)
+            if table is not None:
+                return table.qualified_name
+    for domain in domain_map.domains:
+        if domain.tables:
+            return min(domain.tables, key=lambda t: t.name).qualified_name
+    return None

@@ -22,8 +22,10 @@ from collections.abc import Callable
 import asyncpg
 from textual.message import Message
 
+from ehgtui.catalog.loader import CatalogError
 from ehgtui.db.pool import ConnectError
-from ehgtui.db.settings import ConnectionTarget
+from ehgtui.db.settings import ConnectionTarget, DsnError
+from ehgtui.demo.server import ServerError
 from ehgtui.tui.messages import ConnectionLost
 
 DISCONNECTED_HINT = "disconnected: press r to reconnect"
@@ -117,3 +119,25 @@ def no_pool_words(screen: object) -> str:
         if getattr(screen, "disconnected", False)
         else "waiting for the connection…"
     )
+
+
+EXPECTED_FAILURES: tuple[type[BaseException], ...] = (
+    ConnectError,
+    CatalogError,
+    DsnError,
+    ServerError,
+)
+"""Errors whose message is already one line written for the user."""
+
+
+def one_line_reason(exc: BaseException) -> str:
+    """One line about a failure: the message of our typed errors as is, else `Type: first line`.
+
+    Unexpected errors keep their type name, because `'privileges'` alone (a KeyError) says
+    nothing; no traceback is ever shown.
+    """
+    text = str(exc).strip()
+    first = text.splitlines()[0] if text else ""
+    if isinstance(exc, EXPECTED_FAILURES) and first:
+        return first
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__

@@ -20,15 +20,18 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer
 
-from ehgtui.catalog.domains import DomainMap, DomainSettings, classify
-from ehgtui.catalog.loader import CatalogError
+from ehgtui.catalog.domains import DomainMap, DomainSettings, classify, first_table
 from ehgtui.catalog.model import Catalog
-from ehgtui.db.pool import ConnectError, create_pool
-from ehgtui.db.settings import ConnectionTarget, DsnError
-from ehgtui.demo.server import ServerError
+from ehgtui.db.pool import create_pool
+from ehgtui.db.settings import ConnectionTarget
 from ehgtui.rows.settings import RowSettings
 from ehgtui.tui.catalog_source import CatalogSource, cached_label
-from ehgtui.tui.connection_state import PoolWatch, is_connection_loss, reason_without_target
+from ehgtui.tui.connection_state import (
+    PoolWatch,
+    is_connection_loss,
+    one_line_reason,
+    reason_without_target,
+)
 from ehgtui.tui.messages import (
     CacheChecked,
     CacheIgnored,
@@ -60,28 +63,6 @@ COPY_ACTIONS = ("copy", "copy_ddl", "copy_mermaid", "new_migration")
 
 POOL_CLOSE_TIMEOUT_SECONDS = 3.0
 """How long a clean pool close may take on exit before connections are terminated."""
-
-
-EXPECTED_FAILURES: tuple[type[BaseException], ...] = (
-    ConnectError,
-    CatalogError,
-    DsnError,
-    ServerError,
-)
-"""Errors whose message is already one line written for the user."""
-
-
-def one_line_reason(exc: BaseException) -> str:
-    """One line about a failure: the message of our typed errors as is, else `Type: first line`.
-
-    Unexpected errors keep their type name, because `'privileges'` alone (a KeyError) says
-    nothing; no traceback is ever shown.
-    """
-    text = str(exc).strip()
-    first = text.splitlines()[0] if text else ""
-    if isinstance(exc, EXPECTED_FAILURES) and first:
-        return first
-    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
 class ExplorerScreen(TableActions, Screen[None]):
@@ -358,7 +339,7 @@ class ExplorerScreen(TableActions, Screen[None]):
         pane = self.query_one(TreePane)
         keep = self.selected if self.selected and message.catalog.table(self.selected) else None
         if keep is None:
-            keep = self._first_table(message.domain_map)
+            keep = first_table(message.catalog, self.domain_settings, message.domain_map)
         pane.show_domains(message.domain_map, keep)
         if keep:
             self.show_table(keep)
@@ -475,19 +456,6 @@ class ExplorerScreen(TableActions, Screen[None]):
             if widget.focusable:
                 widget.focus()
                 return
-
-    def _first_table(self, domain_map: DomainMap) -> str | None:
-        """The table to show first: the README's first key table that exists, else any."""
-        if self.catalog is not None:
-            for rule in self.domain_settings.rules:
-                for name in rule.key_tables:
-                    table = self.catalog.table(name)
-                    if table is not None:
-                        return table.qualified_name
-        for domain in domain_map.domains:
-            if domain.tables:
-                return min(domain.tables, key=lambda t: t.name).qualified_name
-        return None
 
     # -- actions (bindings) ------------------------------------------------------------------
 
