@@ -3,12 +3,18 @@
 It models a database across the internet: each direction adds `one_way_ms`, so a round trip
 costs twice that, while bandwidth stays unlimited. Order within a connection is kept. Used by
 the benchmarks (and usable by tests) to show what a design costs in round trips.
+
+`latency_proxy()` runs it in a process of its own (`python -m bench.latency_proxy PORT MS`):
+a proxy thread inside the measured process would compete with the client for the GIL, and
+the network it stands for costs the client no CPU.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -92,10 +98,29 @@ class LatencyProxy:
 
 @contextlib.contextmanager
 def latency_proxy(target_port: int, one_way_ms: float = 25.0) -> Iterator[int]:
-    """Run a LatencyProxy for the duration of a with block; yield its port."""
-    proxy = LatencyProxy(target_port, one_way_ms)
-    port = proxy.start()
+    """Run a LatencyProxy in a child process for the duration of a with block; yield its port."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "bench.latency_proxy", str(target_port), str(one_way_ms)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
-        yield port
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        if not line.strip().isdigit():
+            raise RuntimeError("the latency proxy did not start")
+        yield int(line)
     finally:
-        proxy.stop()
+        child.terminate()
+        child.wait(10)
+
+
+def main() -> None:
+    """`python -m bench.latency_proxy TARGET_PORT [ONE_WAY_MS]`: print the port, then serve."""
+    proxy = LatencyProxy(int(sys.argv[1]), float(sys.argv[2]) if len(sys.argv) > 2 else 25.0)
+    print(proxy.start(), flush=True)
+    threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()

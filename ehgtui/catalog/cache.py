@@ -27,12 +27,15 @@ import platformdirs
 
 from ehgtui import __version__
 from ehgtui.catalog.fingerprint import fetch_fingerprint
-from ehgtui.catalog.loader import load_catalog
+from ehgtui.catalog.loader import gc_paused, load_catalog
 from ehgtui.catalog.model import Catalog
-from ehgtui.catalog.serialize import catalog_from_data, to_data
+from ehgtui.catalog.serialize import catalog_from_rows, to_rows
 
-CACHE_FORMAT = 1
-"""Bumped whenever the file layout or the catalog's JSON shape changes incompatibly."""
+CACHE_FORMAT = 2
+"""Bumped whenever the file layout or the catalog's JSON shape changes incompatibly.
+
+2: the catalog in `serialize.to_rows`'s compact layout (1 held `to_data`'s objects).
+"""
 
 _SUFFIX = ".catalog.json"
 
@@ -107,7 +110,7 @@ def save_cached(
         "identity": identity,
         "schemas": list(schemas),
         "saved_at": time.time(),
-        "catalog": to_data(catalog),
+        "catalog": to_rows(catalog),
     }
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -132,7 +135,8 @@ def save_cached(
 def _parse(path: Path, identity: str, schemas: Sequence[str]) -> CachedCatalog:
     """Read and check one cache file; raise ValueError with a short reason when unusable."""
     try:
-        document: Any = json.loads(path.read_text(encoding="utf-8"))
+        with gc_paused():
+            document: Any = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"corrupt or truncated ({exc.__class__.__name__})") from None
     if not isinstance(document, dict):
@@ -142,10 +146,11 @@ def _parse(path: Path, identity: str, schemas: Sequence[str]) -> CachedCatalog:
     if document.get("identity") != identity or document.get("schemas") != list(schemas):
         raise ValueError("written for another server or schema set")
     try:
-        catalog = catalog_from_data(document["catalog"])
+        with gc_paused():
+            catalog = catalog_from_rows(document["catalog"])
         fingerprint = str(document["fingerprint"])
         saved_at = float(document["saved_at"])
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
         raise ValueError(f"malformed catalog ({exc.__class__.__name__}: {exc})") from None
     return CachedCatalog(catalog, fingerprint, identity, tuple(schemas), saved_at, path)
 
@@ -180,21 +185,56 @@ def clear_cache(directory: Path | None = None) -> int:
     return deleted
 
 
-async def load_and_cache(
-    pool: asyncpg.Pool, identity: str, schemas: Sequence[str], directory: Path | None = None
-) -> Catalog:
-    """Load the catalog and save it to the cache (best effort: a cache that cannot be written
-    only costs the next start its speed-up, so CacheError is swallowed).
+@dataclass(frozen=True)
+class FreshCatalog:
+    """A catalog just loaded, with the fingerprint taken before its load: what a save needs."""
+
+    catalog: Catalog
+    fingerprint: str
+
+
+async def load_fresh(pool: asyncpg.Pool, schemas: Sequence[str]) -> FreshCatalog:
+    """Take the fingerprint, then load the catalog.
 
     The fingerprint is taken before the load: if DDL lands in between, the cache holds a newer
     catalog under an older fingerprint, which only causes one needless reload.
     """
     fingerprint = await fetch_fingerprint(pool, schemas)
-    catalog = await load_catalog(pool, schemas)
+    return FreshCatalog(await load_catalog(pool, schemas), fingerprint)
+
+
+async def fresh_if_changed(pool: asyncpg.Pool, cached: CachedCatalog) -> FreshCatalog | None:
+    """The server's catalog if its fingerprint moved since `cached` was saved, else None.
+
+    One fingerprint query when nothing changed; a full load only when something did.
+    """
+    fingerprint = await fetch_fingerprint(pool, cached.schemas)
+    if fingerprint == cached.fingerprint:
+        return None
+    return FreshCatalog(await load_catalog(pool, cached.schemas), fingerprint)
+
+
+async def save_fresh(
+    fresh: FreshCatalog, identity: str, schemas: Sequence[str], directory: Path | None = None
+) -> None:
+    """Save a fresh catalog, best effort and off the event loop.
+
+    A cache that cannot be written only costs the next start its speed-up, so CacheError is
+    swallowed; serializing, writing and fsyncing a large catalog must not block the loop.
+    """
     with contextlib.suppress(CacheError):
-        # Serializing, writing and fsyncing a large catalog must not block the event loop.
-        await asyncio.to_thread(save_cached, identity, schemas, catalog, fingerprint, directory)
-    return catalog
+        await asyncio.to_thread(
+            save_cached, identity, schemas, fresh.catalog, fresh.fingerprint, directory
+        )
+
+
+async def load_and_cache(
+    pool: asyncpg.Pool, identity: str, schemas: Sequence[str], directory: Path | None = None
+) -> Catalog:
+    """Load the catalog and save it to the cache (best effort) before returning it."""
+    fresh = await load_fresh(pool, schemas)
+    await save_fresh(fresh, identity, schemas, directory)
+    return fresh.catalog
 
 
 async def refresh_if_changed(
@@ -202,21 +242,11 @@ async def refresh_if_changed(
 ) -> Catalog | None:
     """Return a freshly loaded catalog if the server's fingerprint differs, else None.
 
-    One fingerprint query when nothing changed; a full load (and, with `save`, a new cache
-    file, best effort) only when something did.
+    With `save`, a changed catalog is saved over the old file (best effort) before returning.
     """
-    fingerprint = await fetch_fingerprint(pool, cached.schemas)
-    if fingerprint == cached.fingerprint:
+    fresh = await fresh_if_changed(pool, cached)
+    if fresh is None:
         return None
-    catalog = await load_catalog(pool, cached.schemas)
     if save:
-        with contextlib.suppress(CacheError):
-            await asyncio.to_thread(
-                save_cached,
-                cached.identity,
-                cached.schemas,
-                catalog,
-                fingerprint,
-                cached.path.parent,
-            )
-    return catalog
+        await save_fresh(fresh, cached.identity, cached.schemas, cached.path.parent)
+    return fresh.catalog

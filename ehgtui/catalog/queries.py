@@ -66,6 +66,12 @@ times slower on 900 tables. Grants come as raw aclitem text, parsed in Python fo
 """
 
 COLUMNS = f"""
+WITH not_null AS MATERIALIZED (
+    SELECT conrelid, conkey[1] AS attnum, conname FROM pg_constraint WHERE contype = 'n'
+), column_comment AS MATERIALIZED (
+    SELECT objoid, objsubid, description FROM pg_description
+     WHERE classoid = 'pg_class'::regclass AND objsubid > 0
+)
 SELECT a.attrelid::bigint AS table_oid,
        a.attname::text AS name,
        a.attnum::int AS position,
@@ -99,10 +105,8 @@ SELECT a.attrelid::bigint AS table_oid,
   LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
   LEFT JOIN pg_collation co ON co.oid = a.attcollation
   LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
-  LEFT JOIN pg_constraint nn
-         ON nn.conrelid = a.attrelid AND nn.contype = 'n' AND nn.conkey[1] = a.attnum
-  LEFT JOIN pg_description d
-         ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum
+  LEFT JOIN not_null nn ON nn.conrelid = a.attrelid AND nn.attnum = a.attnum
+  LEFT JOIN column_comment d ON d.objoid = a.attrelid AND d.objsubid = a.attnum
  WHERE n.nspname = ANY($1::text[])
    AND c.relkind IN {RELATION_KINDS}
    AND a.attnum > 0
@@ -112,6 +116,8 @@ SELECT a.attrelid::bigint AS table_oid,
 """One row per column, with its full type, enum labels, default, identity and comment.
 
 The NOT NULL constraint's name (contype `n`, PostgreSQL 18+) is joined in: it is NULL before 18.
+It and the comments come from materialized CTEs so that they are hash-joined: the planner
+underestimates the columns of a schema and probed an index once per column instead.
 Column-level grants come as aclitem text, which the DDL renderer reads back.
 """
 
@@ -122,10 +128,13 @@ SELECT con.conrelid::bigint AS table_oid,
        con.conname::text AS name,
        con.contype::text AS contype,
        pg_get_constraintdef(con.oid) AS definition,
-       ARRAY(SELECT a.attname::text
-               FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
-               JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
-              ORDER BY k.ord) AS columns,
+       array_to_string(con.conkey, ' ') AS keys,
+       CASE WHEN NOT sn.nspname = ANY($1::text[]) THEN
+            ARRAY(SELECT a.attname::text
+                    FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
+                    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+                   ORDER BY k.ord)
+       END AS columns,
        con.condeferrable AS deferrable,
        con.condeferred AS deferred,
        con.convalidated AS validated,
@@ -133,10 +142,14 @@ SELECT con.conrelid::bigint AS table_oid,
        ic.relname::text AS index_name,
        rn.nspname::text AS ref_schema,
        rc.relname::text AS ref_table,
-       ARRAY(SELECT a.attname::text
-               FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
-               JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
-              ORDER BY k.ord) AS ref_columns,
+       con.confrelid::bigint AS ref_oid,
+       array_to_string(con.confkey, ' ') AS ref_keys,
+       CASE WHEN con.contype = 'f' AND NOT rn.nspname = ANY($1::text[]) THEN
+            ARRAY(SELECT a.attname::text
+                    FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
+                    JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
+                   ORDER BY k.ord)
+       END AS ref_columns,
        con.confupdtype::text AS on_update,
        con.confdeltype::text AS on_delete,
        con.confmatchtype::text AS match_type,
@@ -156,6 +169,10 @@ SELECT con.conrelid::bigint AS table_oid,
 """
 """Every constraint of the loaded tables, plus FKs from elsewhere that point at them.
 
+Column lists come as attnums (`keys`, `ref_keys`, space-separated text) and are named in
+Python from the loaded tables' columns; the server names them (`columns`, `ref_columns`) only
+for tables outside the loaded schemas, whose columns we do not have.
+
 PostgreSQL 18 also stores NOT NULL as constraints (contype `n`); they are left out so that the
 model is the same on every version: `Column.not_null` carries that fact.
 """
@@ -164,12 +181,12 @@ INDEXES = f"""
 SELECT i.indrelid::bigint AS table_oid,
        ic.relname::text AS name,
        pg_get_indexdef(i.indexrelid) AS definition,
-       ARRAY(SELECT CASE WHEN i.indkey[k - 1] <> 0 THEN a.attname::text
-                         ELSE pg_get_indexdef(i.indexrelid, k, true) END
-               FROM generate_series(1, i.indnkeyatts) k
-               LEFT JOIN pg_attribute a
-                      ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]
-              ORDER BY k) AS columns,
+       i.indkey::text AS keys,
+       i.indnkeyatts::int AS key_count,
+       CASE WHEN i.indexprs IS NOT NULL THEN
+            ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
+                    FROM generate_series(1, i.indnkeyatts) k ORDER BY k)
+       END AS key_texts,
        i.indisunique AS is_unique,
        i.indisprimary AS is_primary,
        con.conname::text AS constraint_name,
@@ -177,7 +194,7 @@ SELECT i.indrelid::bigint AS table_oid,
        am.amname::text AS method,
        (ic.relpages::bigint * current_setting('block_size')::bigint) AS size_bytes,
        i.indisvalid AS is_valid,
-       EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid) AS is_inherited,
+       i.indexrelid IN (SELECT h.inhrelid FROM pg_inherits h) AS is_inherited,
        i.indisreplident AS is_replica_identity
   FROM pg_index i
   JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -191,7 +208,13 @@ SELECT i.indrelid::bigint AS table_oid,
    AND c.relkind IN {RELATION_KINDS}
  ORDER BY i.indrelid, ic.relname
 """
-"""Every index of the loaded tables, with its definition, predicate and size."""
+"""Every index of the loaded tables, with its definition, predicate and size.
+
+Key columns come as attnums (`keys`, space-separated text: an integer array would make asyncpg
+introspect its type, one more statement), named in Python from the table's own columns: a
+per-index subquery joining pg_attribute cost more than the rest of the query. Only
+expression indexes get their key texts from the server (`key_texts`, one per key column).
+"""
 
 POLICIES = """
 SELECT p.polrelid::bigint AS table_oid,

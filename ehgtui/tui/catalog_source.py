@@ -2,7 +2,7 @@
 
 The explorer screen's load worker asks this module three things: is there a cached catalog
 to show at once (`read_start`), is it still current (`refresh`: one fingerprint query), and
-how to do a full load (`load`: saved to the cache afterwards unless caching is off). The
+how to do a full load (`load`), and to save what was loaded (`save`, after it is shown). The
 decisions live here so the screen only posts what comes back; nothing here touches a widget.
 """
 
@@ -14,10 +14,16 @@ from pathlib import Path
 
 import asyncpg
 
-from ehgtui.catalog.cache import CachedCatalog, CacheRead, load_and_cache, read_cached
-from ehgtui.catalog.cache import refresh_if_changed as refresh_cached
+from ehgtui.catalog.cache import (
+    CachedCatalog,
+    CacheRead,
+    FreshCatalog,
+    fresh_if_changed,
+    load_fresh,
+    read_cached,
+    save_fresh,
+)
 from ehgtui.catalog.loader import load_catalog
-from ehgtui.catalog.model import Catalog
 
 
 def age_words(seconds: float) -> str:
@@ -68,15 +74,23 @@ class CatalogSource:
             return CacheRead(None)
         return await asyncio.to_thread(read_cached, self.identity, self.schemas, self.directory)
 
-    async def load(self, pool: asyncpg.Pool) -> Catalog:
-        """A full load, saved to the cache (best effort) when caching is on."""
+    async def load(self, pool: asyncpg.Pool) -> FreshCatalog:
+        """A full load (with the fingerprint to save it under, when caching is on)."""
         if not self.use_cache:
-            return await load_catalog(pool, self.schemas)
-        return await load_and_cache(pool, self.identity, self.schemas, self.directory)
+            return FreshCatalog(await load_catalog(pool, self.schemas), "")
+        return await load_fresh(pool, self.schemas)
 
-    async def refresh(self, pool: asyncpg.Pool, cached: CachedCatalog) -> Catalog | None:
+    async def refresh(self, pool: asyncpg.Pool, cached: CachedCatalog) -> FreshCatalog | None:
         """The server's catalog if it changed since `cached` was saved, else None.
 
-        One fingerprint query when nothing changed; a changed schema is loaded and saved.
+        One fingerprint query when nothing changed; a changed schema is loaded in full.
         """
-        return await refresh_cached(pool, cached, save=self.use_cache)
+        return await fresh_if_changed(pool, cached)
+
+    async def save(self, fresh: FreshCatalog) -> None:
+        """Save a loaded catalog to the cache (best effort; nothing when caching is off).
+
+        Called after the catalog is on screen: writing a large file must not delay it.
+        """
+        if self.use_cache:
+            await save_fresh(fresh, self.identity, self.schemas, self.directory)

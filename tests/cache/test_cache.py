@@ -26,6 +26,7 @@ from ehgtui.catalog.fingerprint import fetch_fingerprint
 from ehgtui.catalog.serialize import to_data
 from ehgtui.db.pool import create_pool
 from ehgtui.db.settings import ConnectionTarget
+from ehgtui.diff.snapshot import read_snapshot
 from tests.pg import TestServer
 
 PASSWORD = "S3cr3t-pw"
@@ -99,6 +100,8 @@ async def test_saved_catalog_reads_back_whole(
     assert items is not None and items.comment == "items" and items.rls_enabled
     assert [p.name for p in items.policies] == ["items_read"]
     assert cached.catalog.server.current_user == "tester"
+    # `ehgtui diff` takes a cache file as a side, as it is
+    assert to_data(read_snapshot(path)) == to_data(catalog)
 
 
 async def test_cache_file_holds_no_password_and_is_private(
@@ -162,6 +165,12 @@ async def test_other_format_version_is_ignored(
     path.write_text(json.dumps(document | {"catalog": {"tables": "nonsense"}}))
     malformed = read_cached(target.identity, ("public",), tmp_path)
     assert malformed.cached is None and "malformed" in (malformed.warning or "")
+    # a model whose fields moved (another version, same format number) is refused too
+    fields = document["catalog"]["fields"]
+    renamed = fields | {"Column": ["name", "data_type", *fields["Column"][2:]]}
+    path.write_text(json.dumps(document | {"catalog": document["catalog"] | {"fields": renamed}}))
+    moved = read_cached(target.identity, ("public",), tmp_path)
+    assert moved.cached is None and "Column fields differ" in (moved.warning or "")
 
 
 def test_missing_cache_is_no_warning(tmp_path: Path) -> None:

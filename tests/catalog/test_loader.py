@@ -102,3 +102,40 @@ async def test_other_schemas_and_referenced_by_across_schemas(pg: TestServer) ->
         ("id",),
         "CASCADE",
     )
+
+
+async def test_key_columns_are_named_by_attnum_in_every_case(pg: TestServer) -> None:
+    """Index and constraint keys come as attnums, named from the loaded columns, or by the
+    server for tables outside the loaded schemas: both paths, with a dropped column's gap, key
+    order unlike column order, an expression key and INCLUDE columns."""
+    database = pg.create_database(
+        "keys",
+        """
+        CREATE SCHEMA other;
+        CREATE TABLE other.target (a int, b int, PRIMARY KEY (b, a));
+        CREATE TABLE public.u (p int, q int, UNIQUE (q, p));
+        CREATE TABLE public.t (x int, dropped int, y int, z text, w int);
+        ALTER TABLE public.t DROP COLUMN dropped;
+        ALTER TABLE public.t ADD CONSTRAINT t_other FOREIGN KEY (y, x)
+            REFERENCES other.target (b, a);
+        ALTER TABLE public.t ADD CONSTRAINT t_u FOREIGN KEY (w, y) REFERENCES public.u (q, p);
+        CREATE UNIQUE INDEX t_expr ON public.t (y, lower(z), x) INCLUDE (w);
+        CREATE TABLE other.src (m int, n int, FOREIGN KEY (n, m) REFERENCES public.u (q, p));
+        """,
+    )
+    for schemas in (("public",), ("public", "other")):
+        catalog = await _load(pg, database, schemas)
+        t, u = catalog.table("public.t"), catalog.table("public.u")
+        assert t is not None and u is not None
+        index = next(i for i in t.indexes if i.name == "t_expr")
+        assert index.columns == ("y", "lower(z)", "x")
+        assert "INCLUDE (w)" in index.definition
+        keys = {c.name: (c.columns, c.ref_columns) for c in t.constraints}
+        assert keys["t_other"] == (("y", "x"), ("b", "a"))
+        assert keys["t_u"] == (("w", "y"), ("q", "p"))
+        assert [c.columns for c in u.constraints if c.kind == "UNIQUE"] == [("q", "p")]
+        refs = {(r.schema, r.table): (r.columns, r.ref_columns) for r in u.referenced_by}
+        assert refs == {
+            ("other", "src"): (("n", "m"), ("q", "p")),
+            ("public", "t"): (("w", "y"), ("q", "p")),
+        }

@@ -285,19 +285,21 @@ class ExplorerScreen(TableActions, Screen[None]):
                 watch.pool = pool
                 self.post_message(PoolOpened(pool))
             if cached is not None:
-                catalog = await source.refresh(pool, cached)
-                if catalog is None:
+                fresh = await source.refresh(pool, cached)
+                if fresh is None:
                     self.post_message(CacheChecked(cached_label(cached, self.stable)))
                     return
             else:
-                catalog = await source.load(pool)
-            domain_map = await asyncio.to_thread(classify, catalog, self.domain_settings)
+                fresh = await source.load(pool)
+            domain_map = await asyncio.to_thread(classify, fresh.catalog, self.domain_settings)
         except Exception as exc:  # ConnectError, CatalogError, or a dropped connection
             if pool is not None and is_connection_loss(exc):
                 self.post_message(ConnectionLost(pool))
             self.post_message(LoadFailed(one_line_reason(exc), "catalog"))
             return
-        self.post_message(CatalogLoaded(catalog, domain_map, time.perf_counter() - started))
+        seconds = time.perf_counter() - started
+        self.post_message(CatalogLoaded(fresh.catalog, domain_map, seconds))
+        await source.save(fresh)
 
     # -- handlers: own the state -------------------------------------------------------------
 
