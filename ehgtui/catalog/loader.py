@@ -92,22 +92,34 @@ async def fetch_raw(pool: asyncpg.Pool, schemas: Sequence[str]) -> dict[str, lis
 async def load_catalog(pool: asyncpg.Pool, schemas: Sequence[str] = ("public",)) -> Catalog:
     """Load the catalog of `schemas` with `queries.QUERIES_PER_LOAD` statements, concurrently.
 
-    Each query's rows are turned into model objects (or grouped by table) as soon as they
-    arrive, so that Python work overlaps the server's work on the slower queries.
+    Each query's rows are turned into model objects as soon as they arrive, so that Python
+    work overlaps the server's work on the slower queries. Indexes and constraints name their
+    key columns from the relations query's `attnames`, so they wait for that (fast) one.
     """
+    names = list(schemas)
+    relations = asyncio.ensure_future(fetch_read_only(pool, queries.RELATIONS, names))
 
     async def fetch_one(name: str, sql: str, *args: Any) -> tuple[str, Any]:
-        return name, _prepare(name, await fetch_read_only(pool, sql, *args))
+        rows = await fetch_read_only(pool, sql, *args)
+        if name in _KEYED:
+            return name, _KEYED[name](rows, column_names(await relations))
+        return name, _prepare(name, rows)
 
     coros = [fetch_one("server", queries.SERVER_INFO)] + [
-        fetch_one(name, sql, list(schemas)) for name, sql in queries.BULK_QUERIES.items()
+        fetch_one(name, sql, names)
+        for name, sql in queries.BULK_QUERIES.items()
+        if name != "relations"
     ]
     with gc_paused():
         try:
             prepared = dict(await asyncio.gather(*coros))
+            prepared["relations"] = await relations
         except asyncpg.PostgresError as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise CatalogError(f"catalog query failed: {first}") from None
+        finally:
+            if not relations.done():
+                relations.cancel()
         return _assemble(prepared, schemas, time.time())
 
 
@@ -117,7 +129,11 @@ def gc_paused() -> Iterator[None]:
 
     A load makes hundreds of thousands of objects, none in a reference cycle, and every
     collection their allocation triggers walks all of them again: a third of the Python time
-    of a 10,000-table load. Nested uses are fine: the outermost one turns it back on.
+    of a 10,000-table load. Afterwards everything alive is moved out of the collector's
+    generations (`gc.freeze`): otherwise the first collection after the pause walks the whole
+    catalog at once, a pause the user sees. Frozen objects are still freed by reference
+    counting when a reload replaces the catalog; only a reference cycle made during the pause
+    would outlive its use. Nested uses are fine: the outermost one turns collection back on.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -125,23 +141,24 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
             gc.enable()
 
 
 def _prepare(name: str, rows: Any) -> Any:
-    """Turn one query's rows into what `_assemble` needs, as soon as they arrive.
-
-    Columns, policies and triggers become model objects grouped by table oid. Indexes and
-    constraints name their columns by attnum, so they are built in `_assemble`, once every
-    table's columns are known.
-    """
+    """Turn one query's rows into model objects grouped by table oid, when it has any."""
     if name in _GROUPED:
         return _group(rows, _GROUPED[name])
     return rows
 
 
-ColumnNames = dict[int, dict[int, str]]
-"""Table oid to {attnum: column name}, for naming index and constraint keys."""
+ColumnNames = dict[int, list[str]]
+"""Table oid to its column names by attnum - 1 (dropped columns hold a placeholder name)."""
+
+
+def column_names(relations: Iterable[Any]) -> ColumnNames:
+    """Every loaded relation's column names by position, from the relations query."""
+    return {row["oid"]: row["attnames"] for row in relations}
 
 
 def _attnums(text: str | None) -> list[int]:
@@ -149,10 +166,10 @@ def _attnums(text: str | None) -> list[int]:
     return [int(k) for k in text.split()] if text else []
 
 
-def _names(keys: str | None, names: dict[int, str] | None) -> tuple[str, ...]:
+def _names(keys: str | None, names: list[str] | None) -> tuple[str, ...]:
     if names is None:
         return ()
-    return tuple(names[k] for k in _attnums(keys))
+    return tuple(names[k - 1] for k in _attnums(keys))
 
 
 def _constraints(
@@ -191,14 +208,10 @@ def _assemble(prepared: dict[str, Any], schemas: Sequence[str], loaded_at: float
         read_only=server_row["read_only"],
     )
     columns = prepared["columns"]
-    column_names: ColumnNames = {
-        oid: {column.position: column.name for column in table_columns}
-        for oid, table_columns in columns.items()
-    }
-    indexes = _group(prepared["indexes"], lambda row: _index(row, column_names))
+    indexes = prepared["indexes"]
     policies = prepared["policies"]
     triggers = prepared["triggers"]
-    constraints, referenced_by = _constraints(prepared["constraints"], column_names)
+    constraints, referenced_by = prepared["constraints"]
 
     tables = []
     for row in raw["relations"]:
@@ -319,11 +332,11 @@ def _constraint(row: Any, column_names: ColumnNames) -> Constraint:
 def _index(row: Any, column_names: ColumnNames) -> Index:
     keys = _attnums(row["keys"])[: row["key_count"]]  # INCLUDE columns follow the key ones
     texts = row["key_texts"]  # expression indexes only: attnum 0 marks an expression
-    names = column_names.get(row["table_oid"], {})
+    names = column_names[row["table_oid"]]
     return Index(
         name=row["name"],
         definition=row["definition"],
-        columns=tuple(names[k] if k else texts[i] for i, k in enumerate(keys)),
+        columns=tuple(names[k - 1] if k else texts[i] for i, k in enumerate(keys)),
         is_unique=row["is_unique"],
         is_primary=row["is_primary"],
         constraint_name=row["constraint_name"],
@@ -445,6 +458,13 @@ def _sequence(row: Any) -> SequenceModel:
         acl=tuple(row.get("acl") or ()),
     )
 
+
+def _indexes(rows: Iterable[Any], column_names: ColumnNames) -> dict[int, list[Index]]:
+    return _group(rows, lambda row: _index(row, column_names))
+
+
+_KEYED: dict[str, Any] = {"indexes": _indexes, "constraints": _constraints}
+"""Queries whose rows need the column names (by attnum) to become model objects."""
 
 _GROUPED: dict[str, Any] = {
     "columns": _column,
