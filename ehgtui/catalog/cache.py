@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import json
 import os
 import tempfile
 import time
@@ -23,19 +22,35 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import msgspec
 import platformdirs
 
 from ehgtui import __version__
 from ehgtui.catalog.fingerprint import fetch_fingerprint
 from ehgtui.catalog.loader import gc_paused, load_catalog
 from ehgtui.catalog.model import Catalog
-from ehgtui.catalog.serialize import catalog_from_rows, to_rows
 
-CACHE_FORMAT = 2
-"""Bumped whenever the file layout or the catalog's JSON shape changes incompatibly.
+CACHE_FORMAT = 1
+"""Bumped whenever the file layout or the catalog's JSON shape changes incompatibly."""
 
-2: the catalog in `serialize.to_rows`'s compact layout (1 held `to_data`'s objects).
-"""
+
+class _CacheFile(msgspec.Struct):
+    """A cache file's envelope; the catalog is decoded only once the envelope is checked."""
+
+    format: Any = None
+    ehgtui: str = ""
+    fingerprint: str = ""
+    identity: str = ""
+    schemas: list[str] = msgspec.field(default_factory=list)
+    saved_at: float = 0.0
+    catalog: msgspec.Raw = msgspec.Raw(b"null")
+
+
+_ENVELOPE = msgspec.json.Decoder(_CacheFile)
+_CATALOG = msgspec.json.Decoder(Catalog)
+"""The catalog's JSON is the shape `serialize.to_data` gives (and snapshots use), decoded
+by msgspec straight into the frozen model classes, type-checked on the way: about five times
+faster than `json.loads` and rebuilding from dicts, which matters on every start."""
 
 _SUFFIX = ".catalog.json"
 
@@ -110,7 +125,7 @@ def save_cached(
         "identity": identity,
         "schemas": list(schemas),
         "saved_at": time.time(),
-        "catalog": to_rows(catalog),
+        "catalog": catalog,
     }
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -120,8 +135,8 @@ def save_cached(
     try:
         # mkstemp already creates the file 0600; chmod again in case of an unusual umask/ACL.
         os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(document, handle, separators=(",", ":"))
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(msgspec.json.encode(document))
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp_name, path)
@@ -134,25 +149,25 @@ def save_cached(
 
 def _parse(path: Path, identity: str, schemas: Sequence[str]) -> CachedCatalog:
     """Read and check one cache file; raise ValueError with a short reason when unusable."""
+    data = path.read_bytes()
     try:
-        with gc_paused():
-            document: Any = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"corrupt or truncated ({exc.__class__.__name__})") from None
-    if not isinstance(document, dict):
-        raise ValueError("not a cache document")
-    if document.get("format") != CACHE_FORMAT:
-        raise ValueError(f"format {document.get('format')!r}, expected {CACHE_FORMAT}")
-    if document.get("identity") != identity or document.get("schemas") != list(schemas):
+        envelope = _ENVELOPE.decode(data)
+    except msgspec.ValidationError as exc:  # JSON, but not shaped like our envelope
+        raise ValueError(f"not a cache document ({exc})") from None
+    except msgspec.DecodeError as exc:
+        raise ValueError(f"corrupt or truncated ({exc})") from None
+    if envelope.format != CACHE_FORMAT:
+        raise ValueError(f"format {envelope.format!r}, expected {CACHE_FORMAT}")
+    if envelope.identity != identity or envelope.schemas != list(schemas):
         raise ValueError("written for another server or schema set")
     try:
         with gc_paused():
-            catalog = catalog_from_rows(document["catalog"])
-        fingerprint = str(document["fingerprint"])
-        saved_at = float(document["saved_at"])
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
-        raise ValueError(f"malformed catalog ({exc.__class__.__name__}: {exc})") from None
-    return CachedCatalog(catalog, fingerprint, identity, tuple(schemas), saved_at, path)
+            catalog = _CATALOG.decode(envelope.catalog)
+    except msgspec.DecodeError as exc:
+        raise ValueError(f"malformed catalog ({exc})") from None
+    return CachedCatalog(
+        catalog, envelope.fingerprint, identity, tuple(schemas), envelope.saved_at, path
+    )
 
 
 def read_cached(identity: str, schemas: Sequence[str], directory: Path | None = None) -> CacheRead:

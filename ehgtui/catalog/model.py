@@ -7,8 +7,9 @@ schemas is here, loaded once in bulk (see `loader.py`). Names are unquoted; SQL 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 TableKind = str
 """One of: `table`, `partitioned table`, `view`, `materialized view`, `foreign table`."""
@@ -292,10 +293,14 @@ class Catalog:
     """Unix time of the load."""
     query_count: int = 0
     """How many SQL statements the load sent (a constant: see `queries.py`)."""
-    _by_name: dict[str, Table] = field(default_factory=dict, repr=False, compare=False)
+
+    if TYPE_CHECKING:  # declared for type checkers only, so that it is not a dataclass field
+        _by_name: dict[str, Table]
 
     def __post_init__(self) -> None:
-        self._by_name.update({t.qualified_name: t for t in self.tables})
+        # an index, not a field: never serialized, compared or shown
+        by_name: dict[str, Table] = {t.qualified_name: t for t in self.tables}
+        object.__setattr__(self, "_by_name", by_name)
 
     def table(self, name: str) -> Table | None:
         """Find a table by `schema.name` or, within the loaded schemas in order, by bare name."""

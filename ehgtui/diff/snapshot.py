@@ -1,11 +1,10 @@
 """Snapshots: a catalog as deterministic, sorted JSON, fit to commit and to diff against.
 
-The `catalog` object is the model as `ehgtui.catalog.serialize.to_data` writes it, minus what
-differs between two loads of an unchanged schema: the load time, the query count, row
-estimates and sizes. OIDs stay (they let `diff` tell a rename from a drop plus an add) but
+The `catalog` object has the same shape as the cache's (`ehgtui.catalog.serialize.to_data`),
+minus what differs between two loads of an unchanged schema: the load time, the query count,
+row estimates and sizes. OIDs stay (they let `diff` tell a rename from a drop plus an add) but
 are never compared. Everything is sorted by name, so that two snapshots of the same schema are
 byte-identical and a changed one reads well in `git diff`. See `docs/snapshot-format.md`.
-A cache file, also accepted as a side, holds the same fields in `to_rows`'s compact layout.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ehgtui.catalog.model import Catalog
-from ehgtui.catalog.serialize import catalog_from_data, catalog_from_rows, to_data
+from ehgtui.catalog.serialize import catalog_from_data, to_data
 
 SNAPSHOT_FORMAT = 1
 """The `snapshot_format` this version writes and reads."""
@@ -108,7 +107,7 @@ def _catalog_part(document: Any, source: str) -> dict[str, Any]:
             )
         catalog = document.get("catalog")
     elif "catalog" in document and "fingerprint" in document:
-        catalog = document["catalog"]  # a cache file: the same model, stored as rows
+        catalog = document["catalog"]  # a cache file: the same catalog shape
     elif "tables" in document and "server" in document:
         catalog = document
     else:
@@ -131,13 +130,6 @@ def loads_snapshot(text: str, source: str = "snapshot") -> Catalog:
             f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
     data = _catalog_part(document, source)
-    if "fields" in data:  # a cache file: the compact layout of the same model
-        try:
-            return catalog_from_rows(data)
-        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
-            raise SnapshotError(
-                f"{source}: malformed catalog cache ({exc.__class__.__name__}: {exc})"
-            ) from None
     try:
         for table in data["tables"]:
             for name, value in _TABLE_DEFAULTS.items():

@@ -1,14 +1,14 @@
 """Where the explorer's catalog comes from: the cache on disk first, then the server.
 
-The explorer screen's load worker asks this module three things: is there a cached catalog
-to show at once (`read_start`), is it still current (`refresh`: one fingerprint query), and
-how to do a full load (`load`), and to save what was loaded (`save`, after it is shown). The
-decisions live here so the screen only posts what comes back; nothing here touches a widget.
+The explorer screen's workers ask this module: is there a cached catalog to show at once
+(`read_start`, in the thread that resolves the target), is it still current (`refresh`: one
+fingerprint query), how to do a full load (`load`), and to save what was loaded (`save`, after
+it is shown). The decisions live here so the screen only posts what comes back; nothing here
+touches a widget.
 """
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,15 +64,15 @@ class CatalogSource:
     directory: Path | None = None
     """The cache directory; None for the user's cache directory."""
 
-    async def read_start(self) -> CacheRead:
-        """The cached catalog to show before any query, read off the event loop.
+    def read_start(self) -> CacheRead:
+        """The cached catalog to show before any query (blocking: call it from a thread).
 
         A corrupt or foreign file comes back as `CacheRead(None, warning)`; the caller shows
         the warning as a notification and does a full load.
         """
         if not self.use_cache:
             return CacheRead(None)
-        return await asyncio.to_thread(read_cached, self.identity, self.schemas, self.directory)
+        return read_cached(self.identity, self.schemas, self.directory)
 
     async def load(self, pool: asyncpg.Pool) -> FreshCatalog:
         """A full load (with the fingerprint to save it under, when caching is on)."""

@@ -165,12 +165,12 @@ async def test_other_format_version_is_ignored(
     path.write_text(json.dumps(document | {"catalog": {"tables": "nonsense"}}))
     malformed = read_cached(target.identity, ("public",), tmp_path)
     assert malformed.cached is None and "malformed" in (malformed.warning or "")
-    # a model whose fields moved (another version, same format number) is refused too
-    fields = document["catalog"]["fields"]
-    renamed = fields | {"Column": ["name", "data_type", *fields["Column"][2:]]}
-    path.write_text(json.dumps(document | {"catalog": document["catalog"] | {"fields": renamed}}))
-    moved = read_cached(target.identity, ("public",), tmp_path)
-    assert moved.cached is None and "Column fields differ" in (moved.warning or "")
+    # a value of the wrong type deep in the model (another version's layout) is refused too
+    table = document["catalog"]["tables"][0]
+    wrong = document["catalog"] | {"tables": [table | {"columns": [{"name": 1}]}]}
+    path.write_text(json.dumps(document | {"catalog": wrong}))
+    mistyped = read_cached(target.identity, ("public",), tmp_path)
+    assert mistyped.cached is None and "malformed" in (mistyped.warning or "")
 
 
 def test_missing_cache_is_no_warning(tmp_path: Path) -> None:

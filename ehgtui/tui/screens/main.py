@@ -20,6 +20,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer
 
+from ehgtui.catalog.cache import CachedCatalog
 from ehgtui.catalog.domains import DomainMap, DomainSettings, classify, first_table
 from ehgtui.catalog.model import Catalog
 from ehgtui.db.pool import create_pool
@@ -185,17 +186,22 @@ class ExplorerScreen(TableActions, Screen[None]):
         else:
             self.reload()
 
-    def reload(self) -> None:
-        """Reload the catalog in the background; the current view stays until it arrives."""
+    def reload(self, cached: CachedCatalog | None = None) -> None:
+        """Reload the catalog in the background; the current view stays until it arrives.
+
+        Args:
+            cached: The cached catalog on screen: only check that it is current (one query).
+        """
         if self.target is None:
             self.connect()
             return
         loading = "refreshing…" if self.catalog is not None else "loading catalog…"
         if self.disconnected:
             loading = "reconnecting…"  # the lost pool is gone: _load opens a new one
-        self.query_one(ConnectionBar).status = loading
+        if cached is None:
+            self.query_one(ConnectionBar).status = loading
         self.query_one(StatusPanel).message = loading
-        self._load(self.target, self.pool)
+        self._load(self.target, self.pool, cached)
 
     async def close_pool(self) -> None:
         """Close the pool (terminating it if a clean close takes too long)."""
@@ -254,7 +260,15 @@ class ExplorerScreen(TableActions, Screen[None]):
         except Exception as exc:  # DsnError, ServerError, or anything the opener raises
             self.post_message(LoadFailed(one_line_reason(exc), "connect"))
             return
-        self.post_message(TargetResolved(target))
+        if self.catalog is not None:
+            self.post_message(TargetResolved(target))
+            return
+        # First start: read the cache right here, while the first frame is being drawn.
+        start = CatalogSource(target.identity, self.schemas, self.use_cache).read_start()
+        domains = None
+        if start.cached is not None:
+            domains = classify(start.cached.catalog, self.domain_settings)
+        self.post_message(TargetResolved(target, start, domains))
 
     @work(
         exclusive=True,
@@ -263,22 +277,12 @@ class ExplorerScreen(TableActions, Screen[None]):
         name="load-catalog",
         description="Open the pool if needed and load the catalog in bulk",
     )
-    async def _load(self, target: ConnectionTarget, pool: asyncpg.Pool | None) -> None:
+    async def _load(
+        self, target: ConnectionTarget, pool: asyncpg.Pool | None, cached: CachedCatalog | None
+    ) -> None:
         started = time.perf_counter()
         source = CatalogSource(target.identity, self.schemas, self.use_cache)
-        cached = None
         try:
-            if self.catalog is None:  # first load: show the cached catalog before any query
-                found = await source.read_start()
-                if found.warning:
-                    self.post_message(CacheIgnored(found.warning))
-                cached = found.cached
-                if cached is not None:
-                    label = cached_label(cached, self.stable)
-                    domains = await asyncio.to_thread(
-                        classify, cached.catalog, self.domain_settings
-                    )
-                    self.post_message(CatalogLoaded(cached.catalog, domains, 0.0, cached=label))
             if pool is None:
                 watch = PoolWatch(self.post_message)
                 pool = await create_pool(target, on_connection_lost=watch)
@@ -309,7 +313,16 @@ class ExplorerScreen(TableActions, Screen[None]):
         self.query_one(
             ConnectionBar
         ).target_label = f"{message.target.masked} ({message.target.source})"
-        self.reload()
+        start = message.start
+        cached = start.cached if start is not None else None
+        if start is not None and start.warning:
+            self.post_message(CacheIgnored(start.warning))
+        if cached is not None and message.start_domains is not None:
+            label = cached_label(cached, self.stable)
+            self.post_message(
+                CatalogLoaded(cached.catalog, message.start_domains, 0.0, cached=label)
+            )
+        self.reload(cached)
 
     @on(PoolOpened)
     def _pool_opened(self, message: PoolOpened) -> None:
