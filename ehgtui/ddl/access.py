@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ehgtui.catalog.acl import parse_aclitem
 from ehgtui.catalog.model import Catalog, Column, Policy, Sequence, Table
 from ehgtui.ddl.quote import qualified, quote_ident
 
@@ -90,10 +91,9 @@ def grant_statements(table: Table, catalog: Catalog, *, with_owner: bool) -> lis
 def sequence_grant_statements(seq: Sequence, *, with_owner: bool) -> list[str]:
     """`GRANT`s reproducing a sequence's ACL (Supabase grants USAGE on serials' sequences)."""
     granted: Grants = defaultdict(set)
-    for item in seq.acl:
-        grantee, pairs = parse_aclitem(item)
-        for privilege, grantable in pairs:
-            granted[(grantee, grantable)].add(privilege)
+    for acl in filter(None, map(parse_aclitem, seq.acl)):
+        for privilege, grantable in acl.privileges:
+            granted[(acl.grantee, grantable)].add(privilege)
     name = f"SEQUENCE {qualified(seq.schema, seq.name)}"
     return acl_statements(name, granted, seq.owner, SEQUENCE_PRIVILEGES, with_owner=with_owner)
 
@@ -121,43 +121,6 @@ def acl_statements(
     return statements
 
 
-ACL_LETTERS = {
-    "r": "SELECT",
-    "a": "INSERT",
-    "w": "UPDATE",
-    "d": "DELETE",
-    "D": "TRUNCATE",
-    "x": "REFERENCES",
-    "t": "TRIGGER",
-    "m": "MAINTAIN",
-    "U": "USAGE",
-}
-"""aclitem privilege letters (src/include/utils/acl.h) for the privileges relations have."""
-
-
-def parse_aclitem(item: str) -> tuple[str, list[tuple[str, bool]]]:
-    """Read `grantee=privileges/grantor` into the grantee (`PUBLIC` when empty) and
-    (privilege, grant option) pairs; the grantee may be double-quoted with `""` inside."""
-    if item.startswith('"'):
-        end = 1
-        while True:
-            end = item.index('"', end)
-            if item[end + 1 : end + 2] == '"':
-                end += 2
-                continue
-            break
-        grantee, rest = item[1:end].replace('""', '"'), item[end + 1 :]
-    else:
-        grantee, _, rest = item.partition("=")
-        rest = "=" + rest
-    letters = rest[1:].split("/", 1)[0]
-    pairs = []
-    for i, letter in enumerate(letters):
-        if letter in ACL_LETTERS:
-            pairs.append((ACL_LETTERS[letter], letters[i + 1 : i + 2] == "*"))
-    return grantee or "PUBLIC", pairs
-
-
 def column_grant_statements(table: Table) -> list[str]:
     """`GRANT priv (column) ON TABLE ...` for column-level grants, column by column."""
     name = qualified(table.schema, table.name)
@@ -170,10 +133,9 @@ def column_grant_statements(table: Table) -> list[str]:
 def _column_grants(name: str, column: Column) -> list[str]:
     """One GRANT per grantee and grant option, listing each privilege with the column."""
     by_grantee: dict[tuple[str, bool], list[str]] = defaultdict(list)
-    for item in column.acl:
-        grantee, pairs = parse_aclitem(item)
-        for privilege, grantable in pairs:
-            by_grantee[(grantee, grantable)].append(privilege)
+    for acl in filter(None, map(parse_aclitem, column.acl)):
+        for privilege, grantable in acl.privileges:
+            by_grantee[(acl.grantee, grantable)].append(privilege)
     col = quote_ident(column.name)
     statements = []
     for (grantee, grantable), privileges in by_grantee.items():
