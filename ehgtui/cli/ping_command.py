@@ -8,11 +8,7 @@ import click
 from ehgtui.cli import output
 from ehgtui.cli.connection import connection_options, options_from, run_with_pool
 from ehgtui.db.settings import ConnectionTarget
-from ehgtui.tasks.ping import PingResult, ping
-
-
-def _on_off(value: bool) -> str:
-    return "on" if value else "off"
+from ehgtui.tasks.ping import PingResult, ping, ping_facts
 
 
 @click.command(name="ping")
@@ -41,14 +37,6 @@ def ping_command(dsn: str | None, demo: bool, schemas: tuple[str, ...], as_json:
             }
         )
         return
-    facts = [
-        ("target", where),
-        ("round trip", f"{result.round_trip_ms:.2f} ms (best of {len(result.samples_ms)})"),
-        ("server", f"PostgreSQL {result.server_version}"),
-        ("database", result.database),
-        ("role", f"{result.current_user} (session {result.session_user})"),
-        ("default_transaction_read_only", _on_off(result.default_transaction_read_only)),
-        ("transaction_read_only", f"{_on_off(result.transaction_read_only)} (ehgtui's reads)"),
-    ]
+    facts = ping_facts(result, where)
     width = max(len(label) for label, _ in facts)
     output.emit_text("\n".join(f"{label.ljust(width)}  {value}" for label, value in facts))

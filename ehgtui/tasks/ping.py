@@ -66,3 +66,26 @@ async def ping(pool: asyncpg.Pool, samples: int = PING_SAMPLES) -> PingResult:
         default_transaction_read_only=row["default_read_only"],
         transaction_read_only=row["transaction_read_only"],
     )
+
+
+def ping_facts(result: PingResult, target: str) -> list[tuple[str, str]]:
+    """The ping as label/value lines, the same for `ehgtui ping` and the palette's Ping.
+
+    Args:
+        result: What `ping` measured.
+        target: The DSN with its password masked.
+    """
+    samples = len(result.samples_ms)
+    return [
+        ("target", target),
+        ("round trip", f"{result.round_trip_ms:.2f} ms (best of {samples})"),
+        ("server", f"PostgreSQL {result.server_version}"),
+        ("database", result.database),
+        ("role", f"{result.current_user} (session {result.session_user})"),
+        ("default_transaction_read_only", _on_off(result.default_transaction_read_only)),
+        ("transaction_read_only", f"{_on_off(result.transaction_read_only)} (ehgtui's reads)"),
+    ]
+
+
+def _on_off(value: bool) -> str:
+    return "on" if value else "off"

@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Static
 
 from ehgtui.migrations.files import ProjectNotFoundError, find_project_dir, migration_dirs, scan
 from ehgtui.migrations.status import MigrationsError, compare, fetch_applied
-from ehgtui.tasks.ping import ping
+from ehgtui.tasks.ping import ping, ping_facts
 
 
 @dataclass(frozen=True)
@@ -38,10 +38,6 @@ Fetch = Callable[[], Awaitable[Results]]
 """Produces the results; may raise, and the screen shows the error's one line."""
 
 
-def _on_off(value: bool) -> str:
-    return "on" if value else "off"
-
-
 async def ping_results(pool: asyncpg.Pool, masked_target: str) -> Results:
     """The built-in `supabase db ping`: round trip, server, role and read-only state.
 
@@ -53,15 +49,7 @@ async def ping_results(pool: asyncpg.Pool, masked_target: str) -> Results:
         The facts as label/value rows.
     """
     result = await ping(pool)
-    rows = [
-        ("target", masked_target),
-        ("round trip", f"{result.round_trip_ms:.2f} ms (best of {len(result.samples_ms)})"),
-        ("server", f"PostgreSQL {result.server_version}"),
-        ("database", result.database),
-        ("role", f"{result.current_user} (session {result.session_user})"),
-        ("default_transaction_read_only", _on_off(result.default_transaction_read_only)),
-        ("transaction_read_only", f"{_on_off(result.transaction_read_only)} (ehgtui's reads)"),
-    ]
+    rows = ping_facts(result, masked_target)
     return Results(f"reachable: {result.round_trip_ms:.2f} ms", ("Fact", "Value"), rows)
 
 
