@@ -10,7 +10,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeAlias
 
 import asyncpg
 
@@ -31,7 +31,7 @@ from ehgtui.catalog.model import (
 from ehgtui.catalog.model import Sequence as SequenceModel
 from ehgtui.db.pool import fetch_read_only
 
-Row = asyncpg.Record
+Row: TypeAlias = asyncpg.Record
 
 CONSTRAINT_KINDS = {
     "p": "PRIMARY KEY",

@@ -7,7 +7,7 @@ schemas is here, loaded once in bulk (see `loader.py`). Names are unquoted; SQL 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -294,8 +294,8 @@ class Catalog:
     query_count: int = 0
     """How many SQL statements the load sent (a constant: see `queries.py`)."""
 
-    if TYPE_CHECKING:  # declared for type checkers only, so that it is not a dataclass field
-        _by_name: dict[str, Table]
+    if TYPE_CHECKING:  # for type checkers only: at run time it is no field (see __post_init__)
+        _by_name: dict[str, Table] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # an index, not a field: never serialized, compared or shown

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from functools import cache
 from typing import Any
 
 from ehgtui.catalog.model import (
@@ -31,10 +30,16 @@ _TABLE_PARTS: dict[str, type[Any]] = {
 }
 
 
-@cache
+_FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
+
+
 def _field_names(cls: type[Any]) -> tuple[str, ...]:
     """The public field names of a model class (looked up once: this runs per object)."""
-    return tuple(f.name for f in dataclasses.fields(cls) if not f.name.startswith("_"))
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = tuple(f.name for f in dataclasses.fields(cls) if not f.name.startswith("_"))
+        _FIELD_NAMES[cls] = names
+    return names
 
 
 def to_data(value: Any) -> Any:
@@ -61,9 +66,8 @@ def table_from_data(data: dict[str, Any]) -> Table:
         name: tuple(_build(cls, item) for item in data.get(name, ()))
         for name, cls in _TABLE_PARTS.items()
     }
-    scalars = {k: v for k, v in data.items() if k not in _TABLE_PARTS}
-    table: Table = _build(Table, scalars)
-    return dataclasses.replace(table, **parts)
+    table: Table = _build(Table, {**data, **parts})
+    return table
 
 
 def catalog_from_data(data: dict[str, Any]) -> Catalog:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -29,7 +30,7 @@ from ehgtui.diff.snapshot import SnapshotError, read_snapshot
 DEMO_SIDE = "demo"
 """The side argument that names the embedded demo database."""
 
-COLOURS = {
+COLOURS: dict[str, dict[str, Any]] = {
     "added": {"fg": "green"},
     "removed": {"fg": "red"},
     "changed": {"fg": "yellow"},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from ehgtui.catalog.domains import classify
@@ -17,7 +19,7 @@ def tables(dsn: str | None, demo: bool, schemas: tuple[str, ...], as_json: bool)
     """List tables and views: schema, name, kind, domain, RLS, rows, columns, policies."""
     catalog = load(options_from(dsn, demo, schemas))
     domains = classify(catalog, domain_settings())
-    records = [
+    records: list[dict[str, Any]] = [
         {
             "schema": t.schema,
             "name": t.name,

@@ -12,9 +12,10 @@ import ssl
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeAlias
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
 from ehgtui.db.settings import DEFAULT_CONNECT_TIMEOUT_SECONDS, ConnectionTarget, scrub
 
@@ -62,7 +63,7 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-class PoolerSafeConnection(asyncpg.Connection):  # type: ignore[misc]
+class PoolerSafeConnection(asyncpg.Connection):
     """An asyncpg connection whose named statements have names unique across processes.
 
     Cursors need a named prepared statement even with `statement_cache_size=0`, and asyncpg
@@ -140,6 +141,10 @@ async def _no_reset(_conn: asyncpg.Connection) -> None:
     """
 
 
+AnyConnection: TypeAlias = asyncpg.Connection | PoolConnectionProxy
+"""A connection, or the pool's proxy for one (which forwards every Connection method)."""
+
+
 async def fetch_read_only(pool: asyncpg.Pool, sql: str, *args: Any) -> list[asyncpg.Record]:
     """Run one query in a READ ONLY transaction and return its rows as soon as they arrive.
 
@@ -164,7 +169,7 @@ _finishing: set[asyncio.Task[None]] = set()
 """Background rollbacks in flight (kept referenced so they are not garbage collected)."""
 
 
-async def _finish(pool: asyncpg.Pool, conn: asyncpg.Connection, tx: Any) -> None:
+async def _finish(pool: asyncpg.Pool, conn: PoolConnectionProxy, tx: Any) -> None:
     try:
         if not conn.is_closed():
             await tx.rollback()
@@ -175,7 +180,7 @@ async def _finish(pool: asyncpg.Pool, conn: asyncpg.Connection, tx: Any) -> None
 
 
 @asynccontextmanager
-async def read_only(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+async def read_only(pool: asyncpg.Pool) -> AsyncIterator[PoolConnectionProxy]:
     """Yield a connection inside a READ ONLY transaction that is always rolled back."""
     async with pool.acquire() as conn:
         tx = conn.transaction(readonly=True, isolation="repeatable_read")

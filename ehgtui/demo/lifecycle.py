@@ -63,7 +63,7 @@ class DemoServer:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _live_holders(self) -> list[int]:
-        live = []
+        live: list[int] = []
         if not self._holders.is_dir():
             return live
         for entry in self._holders.iterdir():

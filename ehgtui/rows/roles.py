@@ -15,6 +15,7 @@ from typing import Any
 
 import asyncpg
 
+from ehgtui.db.pool import AnyConnection
 from ehgtui.ddl.quote import quote_ident
 from ehgtui.rows.errors import RoleError, first_line
 
@@ -134,7 +135,7 @@ def _user_from_record(record: asyncpg.Record) -> AuthUser:
     )
 
 
-async def find_user(conn: asyncpg.Connection, uuid_or_email: str) -> AuthUser | None:
+async def find_user(conn: AnyConnection, uuid_or_email: str) -> AuthUser | None:
     """Look a user up in `auth.users` by uuid or (case-insensitive) email; None when absent."""
     user_id = _parse_uuid(uuid_or_email)
     try:
@@ -154,7 +155,7 @@ SELECT id::text AS id, email::text AS email, aud::text AS aud, role::text AS rol
  LIMIT $1"""
 
 
-async def list_users(conn: asyncpg.Connection, limit: int = 200) -> list[AuthUser]:
+async def list_users(conn: AnyConnection, limit: int = 200) -> list[AuthUser]:
     """The users a "view as" picker can offer, by email; empty when there is no `auth.users`."""
     try:
         records = await conn.fetch(_USERS_QUERY, limit)
@@ -163,7 +164,7 @@ async def list_users(conn: asyncpg.Connection, limit: int = 200) -> list[AuthUse
     return [_user_from_record(r) for r in records]
 
 
-async def _user_for(conn: asyncpg.Connection, uuid_or_email: str) -> AuthUser | None:
+async def _user_for(conn: AnyConnection, uuid_or_email: str) -> AuthUser | None:
     """The user a `--user` value names: found, or (a bare uuid) accepted without a row."""
     found = await find_user(conn, uuid_or_email)
     if found is not None:
@@ -173,7 +174,7 @@ async def _user_for(conn: asyncpg.Connection, uuid_or_email: str) -> AuthUser | 
     return None
 
 
-async def enter_view(conn: asyncpg.Connection, view_as: ViewAs) -> Viewer:
+async def enter_view(conn: AnyConnection, view_as: ViewAs) -> Viewer:
     """Switch the current transaction to view_as; the rollback at its end undoes it all.
 
     Raises RoleError (one line) when the user is unknown or the role cannot be assumed.
@@ -214,6 +215,6 @@ SELECT r.rolname::text
  ORDER BY r.rolname"""
 
 
-async def assumable_roles(conn: asyncpg.Connection) -> list[str]:
+async def assumable_roles(conn: AnyConnection) -> list[str]:
     """Roles the session may SET ROLE to (for a picker): members' roles, or all for superusers."""
     return [r[0] for r in await conn.fetch(_ASSUMABLE_ROLES)]

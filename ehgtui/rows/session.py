@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from ehgtui.db.pool import read_only
+from ehgtui.db.pool import AnyConnection, read_only
 from ehgtui.rows import roles
 from ehgtui.rows.errors import RoleError, RowsDisabledError, query_error
 from ehgtui.rows.roles import AuthUser, ViewAs, Viewer
@@ -23,7 +23,7 @@ from ehgtui.rows.settings import RowSettings
 class RowSession:
     """An open read-only transaction seen through `viewer`, with its settings."""
 
-    conn: asyncpg.Connection
+    conn: AnyConnection
     viewer: Viewer
     settings: RowSettings
 

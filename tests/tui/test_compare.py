@@ -59,7 +59,7 @@ async def test_compare_marks_changed_table_and_fills_diff_tab(
         await pilot.press("enter")
         await settle(pilot, lambda: not isinstance(app.screen, SnapshotCompareScreen))
 
-        tree = screen.query_one(TreePane).tree
+        tree = screen.query_one(TreePane).domain_tree
         assert tree.select_table(VENTURES)
         await settle(pilot)
         node = tree.cursor_node

@@ -102,7 +102,7 @@ def assert_browsable(screen: ExplorerScreen, selected: str) -> None:
     assert screen.query_one("#body", ContentSwitcher).current == "explorer"
     assert screen.catalog is not None
     assert screen.selected == selected
-    assert screen.query_one(TreePane).tree.display
+    assert screen.query_one(TreePane).domain_tree.display
     assert screen.query_one(TableDetail).display
 
 
@@ -162,7 +162,7 @@ async def test_terminated_backends_show_disconnected_and_r_reconnects(
         assert screen.pool is not None
         assert "disconnected" not in header(screen)
         assert_browsable(screen, "public.sd_items")
-        assert screen.query_one(TreePane).tree.cursor_node is not None
+        assert screen.query_one(TreePane).domain_tree.cursor_node is not None
         assert detail.tabs.active == "columns"
 
 

@@ -117,7 +117,7 @@ class ExplorerScreen(TableActions, Screen[None]):
     | y | Copy the DDL, or on the Relations tab the Mermaid of the picture. |
     """
 
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"),
         (100, "-wide"),
     ]
@@ -221,7 +221,7 @@ class ExplorerScreen(TableActions, Screen[None]):
         """
         if comparison is None:
             return
-        self.query_one(TreePane).tree.set_change_marks(change_marks(comparison.diff))
+        self.query_one(TreePane).domain_tree.set_change_marks(change_marks(comparison.diff))
         self.query_one(DiffView).show_diff(comparison.diff, comparison.snapshot)
         self.notify(comparison_summary(comparison), title="Compared with snapshot", timeout=8)
 
@@ -359,7 +359,7 @@ class ExplorerScreen(TableActions, Screen[None]):
         if keep:
             self.show_table(keep)
         if first_load:
-            pane.tree.focus()
+            pane.domain_tree.focus()
         elif message.cached is None:
             self.notify(f"catalog reloaded in {message.seconds:.1f}s", timeout=2)
 
@@ -453,7 +453,7 @@ class ExplorerScreen(TableActions, Screen[None]):
         pane = self.query_one(TreePane)
         if pane.has_class("-filtering"):
             pane.close_filter()
-        pane.tree.select_table(message.qualified_name, post=False)
+        pane.domain_tree.select_table(message.qualified_name, post=False)
         if not self.show_table(message.qualified_name):
             self.notify(f"no table {message.qualified_name}", severity="warning")
             return
@@ -508,4 +508,4 @@ class ExplorerScreen(TableActions, Screen[None]):
         if pane.has_class("-filtering"):
             pane.close_filter()
         elif self.catalog is not None:
-            pane.tree.focus()
+            pane.domain_tree.focus()

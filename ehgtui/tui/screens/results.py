@@ -6,7 +6,7 @@ The screen is given an async `fetch` that calls the core (`tasks.ping.ping`,
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -31,7 +31,7 @@ class Results:
 
     summary: str
     columns: tuple[str, ...]
-    rows: list[tuple[str, ...]]
+    rows: Sequence[tuple[str, ...]]
 
 
 Fetch = Callable[[], Awaitable[Results]]

@@ -31,7 +31,7 @@ class TreePane(Vertical):
         yield DomainTree(id="domain-tree")
 
     @property
-    def tree(self) -> DomainTree:
+    def domain_tree(self) -> DomainTree:
         """The domain tree."""
         return self.query_one(DomainTree)
 
@@ -47,7 +47,7 @@ class TreePane(Vertical):
             domain_map: The grouped catalog.
             keep: `schema.table` to keep the cursor on.
         """
-        self.tree.show_domains(domain_map, keep)
+        self.domain_tree.show_domains(domain_map, keep)
 
     def open_filter(self) -> None:
         """Show the filter box and focus it (the `/` key)."""
@@ -56,19 +56,19 @@ class TreePane(Vertical):
 
     def close_filter(self) -> None:
         """Hide and clear the filter, show the whole tree, focus it, keep the cursor."""
-        keep = self.tree.highlighted_table
+        keep = self.domain_tree.highlighted_table
         self.remove_class("-filtering")
         with self.filter_box.prevent(Input.Changed):
             self.filter_box.value = ""
-        self.tree.clear_filter()
+        self.domain_tree.clear_filter()
         if keep:
-            self.tree.select_table(keep, post=False)
-        self.tree.focus()
+            self.domain_tree.select_table(keep, post=False)
+        self.domain_tree.focus()
 
     @on(Input.Changed, "#table-filter")
     def _filter_as_typed(self, event: Input.Changed) -> None:
         event.stop()
-        best = self.tree.apply_filter(event.value)
+        best = self.domain_tree.apply_filter(event.value)
         if best is not None:
             # the detail pane previews what enter would open (announced here, because the
             # Tree stays silent when the cursor's line number happens not to change)
@@ -77,10 +77,10 @@ class TreePane(Vertical):
     @on(Input.Submitted, "#table-filter")
     def _open_first_match(self, event: Input.Submitted) -> None:
         event.stop()
-        first = self.tree.apply_filter(event.value)
+        first = self.domain_tree.apply_filter(event.value)
         self.close_filter()
         if first:
-            self.tree.select_table(first)
+            self.domain_tree.select_table(first)
             self.post_message(DomainTree.TableChosen(first))
 
     @on(TableFilter.Cancelled)
@@ -91,6 +91,6 @@ class TreePane(Vertical):
     @on(TableFilter.LeaveDown)
     def _to_results(self, event: TableFilter.LeaveDown) -> None:
         event.stop()
-        self.tree.focus()
-        if self.tree.cursor_line < 0:
-            self.tree.cursor_line = 0
+        self.domain_tree.focus()
+        if self.domain_tree.cursor_line < 0:
+            self.domain_tree.cursor_line = 0
