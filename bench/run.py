@@ -167,12 +167,13 @@ def app_probe(dsn: str, wide: str | None, other: str | None) -> dict[str, float]
     return dict(json.loads(out.strip().splitlines()[-1]))
 
 
-def cache_probes(dsn: str) -> dict[str, dict[str, float]]:
-    """App start with an empty cache, then with a warm one (same private cache directory)."""
+def cache_probes(dsn: str, repeat: int) -> dict[str, dict[str, float]]:
+    """App start with an empty cache, then `repeat` starts with the warm one it left (same
+    private cache directory); the warm figures are medians."""
     with tempfile.TemporaryDirectory(prefix="ehgtui-bench-cache-") as cache_home:
         env = {**os.environ, "XDG_CACHE_HOME": cache_home}
-        runs = {}
-        for label in ("cold", "warm"):
+
+        def start() -> dict[str, float]:
             out = subprocess.run(
                 [sys.executable, "-m", "bench.cache_probe", dsn],
                 text=True,
@@ -181,8 +182,11 @@ def cache_probes(dsn: str) -> dict[str, dict[str, float]]:
                 timeout=600,
                 env=env,
             ).stdout
-            runs[label] = dict(json.loads(out.strip().splitlines()[-1]))
-        return runs
+            return dict(json.loads(out.strip().splitlines()[-1]))
+
+        cold = start()
+        warm = [start() for _ in range(repeat)]
+        return {"cold": cold, "warm": {k: statistics.median(w[k] for w in warm) for k in warm[0]}}
 
 
 def machine() -> str:
@@ -257,7 +261,7 @@ def measure_schema(
         section["load_50ms"] = slow
         section["psql_one_50ms_s"] = psql_describe_seconds(server, slow_dsn, [one])
         section["pg_dump_50ms_s"] = pg_dump_seconds(server, slow_dsn, 1) if is_demo else None
-        section["cache_50ms"] = cache_probes(slow_dsn) if is_demo else None
+        section["cache_50ms"] = cache_probes(slow_dsn, repeat) if is_demo else None
     wide, other = (WIDE_TABLE, OTHER_TABLE) if is_demo else (None, None)
     probes = [app_probe(dsn, wide, other) for _ in range(max(1, repeat // 2))]
     section["app"] = {k: statistics.median(p[k] for p in probes) for k in probes[0]}
