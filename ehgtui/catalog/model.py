@@ -1,4 +1,4 @@
-"""The catalog model: plain, frozen, JSON-able dataclasses with no live handles.
+"""The catalog model: plain, immutable, JSON-able dataclasses with no live handles.
 
 Everything the explorer, the DDL renderer, the checks and the docs need about one or more
 schemas is here, loaded once in bulk (see `loader.py`). Names are unquoted; SQL texts
@@ -9,7 +9,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast, dataclass_transform
+
+_Class = TypeVar("_Class", bound=type)
+
+
+@dataclass_transform(frozen_default=True)
+def record(cls: _Class) -> _Class:
+    """Make a model class: a dataclass with slots whose fields are never reassigned.
+
+    The type checker treats these classes as frozen (assigning a field is an error), but they
+    are not frozen at run time: a frozen dataclass's `__init__` sets every field through
+    `object.__setattr__`, which made building the 200,000 objects of a 10,000-table catalog
+    eight times slower. Instances compare and hash by value, as frozen ones do.
+    """
+    return cast(_Class, dataclass(slots=True, unsafe_hash=True)(cls))
+
 
 TableKind = str
 """One of: `table`, `partitioned table`, `view`, `materialized view`, `foreign table`."""
@@ -24,7 +39,7 @@ TABLE_KINDS: dict[str, TableKind] = {
 """pg_class.relkind to our kind name."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Column:
     """One column of a table or view."""
 
@@ -63,7 +78,7 @@ class Column:
     """Column-level grants as PostgreSQL prints aclitems, e.g. `authenticated=w/postgres`."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Constraint:
     """A table constraint: primary key, unique, check, foreign key, exclusion, (PG18) not null."""
 
@@ -92,7 +107,7 @@ class Constraint:
     comment: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Index:
     """An index on a table or materialized view."""
 
@@ -116,7 +131,7 @@ class Index:
     """True for the index named by `REPLICA IDENTITY USING INDEX` (pg_index.indisreplident)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Policy:
     """A row-level security policy."""
 
@@ -130,7 +145,7 @@ class Policy:
     with_check: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Trigger:
     """A user trigger (internal triggers, e.g. for FKs, are left out)."""
 
@@ -155,7 +170,7 @@ class Trigger:
     """True for a partition's clone of its parent's trigger."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Privilege:
     """One privilege granted on a table."""
 
@@ -167,7 +182,7 @@ class Privilege:
     grantor: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Sequence:
     """A sequence, with the column that owns it when there is one."""
 
@@ -192,7 +207,7 @@ class Sequence:
     """Grants on the sequence as PostgreSQL prints aclitems; empty means the defaults."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ForeignKeyRef:
     """A foreign key of another table pointing at this one ("referenced by")."""
 
@@ -205,7 +220,7 @@ class ForeignKeyRef:
     on_update: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Table:
     """A relation with columns: table, partitioned table, view, materialized view, foreign table."""
 
@@ -266,7 +281,7 @@ class Table:
         return next((c for c in self.columns if c.name == name), None)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ServerInfo:
     """What the server said about itself when the catalog was loaded."""
 
