@@ -161,6 +161,10 @@ async def test_tabs_show_the_catalog(make_app: Callable[..., EhgApp]) -> None:
             assert row[5] == one_line(policy.with_check, 80)
         panel = str(screen.query_one("#policy-detail").render())
         assert expected[0].name in panel and (expected[0].using or "—") in panel
+        screen.query_one("#policies-grid", DetailGrid).move_cursor(row=2)
+        await pilot.pause()
+        panel = str(screen.query_one("#policy-detail").render())  # follows the grid's cursor
+        assert expected[2].name in panel and expected[0].name not in panel
 
         detail.show_tab("triggers")
         await pilot.pause()
