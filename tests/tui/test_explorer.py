@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.binding import Binding
-from textual.widgets import DataTable, TabbedContent
+from textual.message import Message
+from textual.widgets import DataTable, Tab, TabbedContent
 
 from ehgtui.catalog.model import Table
 from ehgtui.db.settings import ConnectionTarget
@@ -161,6 +162,10 @@ async def test_tabs_show_the_catalog(make_app: Callable[..., EhgApp]) -> None:
             assert row[5] == one_line(policy.with_check, 80)
         panel = str(screen.query_one("#policy-detail").render())
         assert expected[0].name in panel and (expected[0].using or "—") in panel
+        screen.query_one("#policies-grid", DetailGrid).move_cursor(row=2)
+        await pilot.pause()
+        panel = str(screen.query_one("#policy-detail").render())  # follows the grid's cursor
+        assert expected[2].name in panel and expected[0].name not in panel
 
         detail.show_tab("triggers")
         await pilot.pause()
@@ -189,6 +194,40 @@ async def test_switching_tables_fills_only_the_active_tab(
         await pilot.pause()
         assert screen.selected != SD_TABLE
         assert screen.query_one(IndexesGrid).row_count == 0
+
+
+async def test_switching_relabels_only_the_tabs_that_changed(
+    make_app: Callable[..., EhgApp],
+) -> None:
+    messages: list[Message] = []
+    app = make_app()
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        screen = await loaded(pilot)
+        detail = screen.query_one(TableDetail)
+        screen.show_table(SD_TABLE)
+        await pilot.pause()
+        other = "public.sd_phase_handoffs"
+        messages.clear()
+        screen.show_table(other)
+        await pilot.pause()
+        catalog = screen.catalog
+        assert catalog is not None
+        table = catalog.table(other)
+        assert table is not None
+        labels = {tab: detail.tabs.get_tab(tab).label.plain for tab in tab_titles(table)}
+        assert labels == tab_titles(table, compact=True)  # 84 columns: the compact titles
+        # the counts changed width ("Cons 11" → "Cons 3"): the tab bar hears once, not per tab
+        # (the hook sees the message at every widget it bubbles through)
+        assert len({id(m) for m in messages if isinstance(m, Tab.Relabelled)}) == 1
+        await settle(pilot)
+        active = detail.tabs.get_tab("columns")
+        underline = detail.tabs.query_one("Underline")
+        span = (underline.highlight_start, underline.highlight_end)  # type: ignore[attr-defined]
+        assert span == active.virtual_region.shrink(active.styles.gutter).column_span
+        messages.clear()
+        screen.show_table(other)  # the same titles again: nothing is relabelled
+        await pilot.pause()
+        assert not [m for m in messages if isinstance(m, Tab.Relabelled)]
 
 
 async def test_reload_keeps_selection_and_sees_changes(

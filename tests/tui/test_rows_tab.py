@@ -30,6 +30,7 @@ from ehgtui.tui.screens.main import ExplorerScreen
 from ehgtui.tui.screens.value_view import ValueScreen, pretty_value
 from ehgtui.tui.screens.view_as import ViewAsScreen, view_as_words
 from ehgtui.tui.widgets.detail.access import AccessView, matrix_rows
+from ehgtui.tui.widgets.detail.grid import DetailGrid
 from ehgtui.tui.widgets.detail.rows import ROWS_OFF, RowsView, grid_cell, page_header
 from tests.tui.conftest import STABLE_LABEL, StableLabelTarget, loaded, settle
 
@@ -234,9 +235,9 @@ async def test_access_tab_equals_access_matrix(demo_dsn: str) -> None:
         finally:
             await pool.close()
         assert view.matrix == expected
-        grid = view.query_one("#access-grid", DataTable)
-        assert grid_texts(grid) == [list(r) for r in matrix_rows(expected)]
-        roles = [r[0].split(" ")[0] for r in grid_texts(grid)]
+        grid = view.query_one("#access-grid", DetailGrid)
+        assert grid.cell_texts() == [list(r) for r in matrix_rows(expected)]
+        roles = [r[0].split(" ")[0] for r in grid.cell_texts()]
         assert roles[:3] == ["anon", "authenticated", "service_role"]
 
 

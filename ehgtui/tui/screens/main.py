@@ -33,6 +33,7 @@ from ehgtui.tui.connection_state import (
     one_line_reason,
     reason_without_target,
 )
+from ehgtui.tui.heap import freeze_after_first_switch, freeze_long_lived_objects
 from ehgtui.tui.messages import (
     CacheChecked,
     CacheIgnored,
@@ -239,6 +240,7 @@ class ExplorerScreen(TableActions, Screen[None]):
         table = self.catalog.table(qualified_name)
         if table is None:
             return False
+        freeze_after_first_switch()
         self.selected = table.qualified_name
         domain = self.domain_map.domain_of(table)
         self.query_one(TableDetail).show_table(table, self.catalog, domain)
@@ -358,6 +360,7 @@ class ExplorerScreen(TableActions, Screen[None]):
         pane.show_domains(message.domain_map, keep)
         if keep:
             self.show_table(keep)
+        self.call_after_refresh(freeze_long_lived_objects)  # see tui/heap.py: GC pauses
         if first_load:
             pane.domain_tree.focus()
         elif message.cached is None:

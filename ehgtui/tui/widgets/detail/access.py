@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from ehgtui.catalog.model import Catalog, Table
 from ehgtui.rows.access import COMMANDS, AccessCell, AccessMatrix, AccessRow, access_matrix
@@ -232,7 +232,7 @@ class AccessView(Vertical):
         if matrix is not None and 0 <= index < len(matrix.rows):
             detail.update(row_detail(matrix.rows[index], matrix.count_cap))
 
-    @on(DataTable.RowHighlighted, "#access-grid")
-    def _follow_cursor(self, event: DataTable.RowHighlighted) -> None:
+    @on(DetailGrid.RowHighlighted, "#access-grid")
+    def _follow_cursor(self, event: DetailGrid.RowHighlighted) -> None:
         event.stop()
         self._show_detail(event.cursor_row)

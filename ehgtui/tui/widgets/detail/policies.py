@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from ehgtui.catalog.model import Catalog, Policy, Table
 from ehgtui.tui.formatting import RLS_MARKS, RLS_WORDS, one_line, rls_state
@@ -100,7 +100,7 @@ class PoliciesView(Vertical):
         else:
             detail.update("no policies")
 
-    @on(DataTable.RowHighlighted, "#policies-grid")
-    def _follow_cursor(self, event: DataTable.RowHighlighted) -> None:
+    @on(DetailGrid.RowHighlighted, "#policies-grid")
+    def _follow_cursor(self, event: DetailGrid.RowHighlighted) -> None:
         event.stop()
         self._show_detail(event.cursor_row)

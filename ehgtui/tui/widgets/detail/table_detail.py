@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from rich.cells import cell_len
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import TabbedContent, TabPane
+from textual.widgets import Tab, TabbedContent, TabPane
 
 from ehgtui.catalog.model import Catalog, Table
 from ehgtui.tui.formatting import RLS_MARKS, rls_state
@@ -201,12 +202,27 @@ class TableDetail(Vertical):
         self._set_titles(self.table)
 
     def _set_titles(self, table: Table | None) -> None:
+        """Relabel the tabs whose title changed.
+
+        Every relabel makes the tab bar move its underline (an animated query per tab), which
+        is only needed when a label changed width; so relabels stay quiet and the tab bar
+        hears once, about the last tab that got wider or narrower.
+        """
         tabs = self.tabs
         titles = tab_titles(table, self.compact)
         if not self.compact and titles_width(titles) > self.size.width:
             titles = tab_titles(table, compact=True)  # full titles would scroll the tab bar
+        resized: Tab | None = None
         for tab_id, title in titles.items():
-            tabs.get_tab(tab_id).label = title
+            tab = tabs.get_tab(tab_id)
+            if tab.label.plain == title:
+                continue
+            if tab.label.cell_length != cell_len(title):
+                resized = tab
+            with self.prevent(Tab.Relabelled):
+                tab.label = title
+        if resized is not None:
+            resized.post_message(Tab.Relabelled(resized))
 
     def _fill(self, tab_id: str) -> None:
         """Fill one tab from the current table, once per table."""
