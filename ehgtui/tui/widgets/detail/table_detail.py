@@ -232,7 +232,7 @@ class TableDetail(Vertical):
         body = self.tabs.get_pane(tab_id).query_children().first(Widget)
         if isinstance(body, IndexesGrid):
             body.stable = self.stable
-        fill: TabBody | None = body if hasattr(body, "show_table") else None  # type: ignore[assignment]
+        fill: TabBody | None = body if hasattr(body, "show_table") else None
         if fill is not None:
             fill.show_table(table, catalog)
         self._filled.add(tab_id)
