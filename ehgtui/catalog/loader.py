@@ -131,8 +131,10 @@ def gc_paused() -> Iterator[None]:
     of a 10,000-table load. Afterwards everything alive is moved out of the collector's
     generations (`gc.freeze`): otherwise the first collection after the pause walks the whole
     catalog at once, a pause the user sees. Frozen objects are still freed by reference
-    counting when a reload replaces the catalog; only a reference cycle made during the pause
-    would outlive its use. Nested uses are fine: the outermost one turns collection back on.
+    counting when a reload replaces the catalog; a reference cycle made during the pause is
+    only reclaimed by a later `gc.unfreeze()` and collection (the TUI does one after each
+    load, once the tree is drawn: `tui/heap.py`). Nested uses are fine: the outermost one
+    turns collection back on.
     """
     was_enabled = gc.isenabled()
     gc.disable()
