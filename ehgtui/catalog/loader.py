@@ -98,10 +98,15 @@ async def load_catalog(pool: asyncpg.Pool, schemas: Sequence[str] = ("public",))
     names = list(schemas)
     relations = asyncio.ensure_future(fetch_read_only(pool, queries.RELATIONS, names))
 
+    async def named_columns() -> ColumnNames:
+        return column_names(await relations)
+
+    keys = asyncio.ensure_future(named_columns())
+
     async def fetch_one(name: str, sql: str, *args: Any) -> tuple[str, Any]:
         rows = await fetch_read_only(pool, sql, *args)
         if name in _KEYED:
-            return name, _KEYED[name](rows, column_names(await relations))
+            return name, _KEYED[name](rows, await keys)
         return name, _prepare(name, rows)
 
     coros = [fetch_one("server", queries.SERVER_INFO)] + [
@@ -117,8 +122,11 @@ async def load_catalog(pool: asyncpg.Pool, schemas: Sequence[str] = ("public",))
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise CatalogError(f"catalog query failed: {first}") from None
         finally:
-            if not relations.done():
-                relations.cancel()
+            for task in (keys, relations):
+                if not task.done():
+                    task.cancel()
+                elif not task.cancelled():
+                    task.exception()  # retrieved: a failure is reported once, by gather
         return _assemble(prepared, schemas, time.time())
 
 
