@@ -6,8 +6,6 @@ stderr, the server's words), 2 when row access is switched off or the config is 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -30,6 +28,7 @@ from ehgtui.cli.exit_codes import ExitCode
 from ehgtui.config import ConfigError
 from ehgtui.db.settings import ConnectionTarget
 from ehgtui.rows.errors import RowsDisabledError, RowsError
+from ehgtui.rows.export import page_csv, page_data
 from ehgtui.rows.query import RowPage, RowRequest, fetch_page
 from ehgtui.rows.roles import ViewAs
 from ehgtui.rows.session import require_enabled
@@ -76,36 +75,6 @@ def run_rows_command(action: Callable[[], Any]) -> int:
         output.error(str(exc))
         return int(ExitCode.FINDINGS)
     return int(ExitCode.OK)
-
-
-def page_data(page: RowPage) -> dict[str, Any]:
-    """The page as JSON-able data: the API of `rows --json`."""
-    viewer = page.viewer
-    return {
-        "table": page.table,
-        "seen_as": viewer.label,
-        "role": viewer.role,
-        "user": None if viewer.user is None else {"id": viewer.user.id, "email": viewer.user.email},
-        "claims": viewer.claims,
-        "where": page.where,
-        "paging": page.paging,
-        "order_by": list(page.order_by),
-        "limit": page.limit,
-        "offset": page.offset,
-        "has_next": page.has_next,
-        "columns": [
-            {"name": c.name, "data_type": c.data_type, "masked": c.masked} for c in page.columns
-        ],
-        "rows": [dict(zip(page.column_names, row, strict=True)) for row in page.rows],
-    }
-
-
-def _csv(page: RowPage) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(page.column_names)
-    writer.writerows(["" if v is None else v for v in row] for row in page.rows)
-    return buffer.getvalue()
 
 
 def _cut(value: str | None) -> str:
@@ -178,7 +147,7 @@ def rows(
             output.emit_json(page_data(page))
         elif as_csv:
             output.status(_summary(page))
-            output.emit_text(_csv(page))
+            output.emit_text(page_csv(page))
         else:
             output.emit_text("# " + _summary(page))
             output.emit_rows(page.column_names, [[_cut(v) for v in r] for r in page.rows])

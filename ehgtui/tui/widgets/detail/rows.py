@@ -9,9 +9,6 @@ reads the whole value with `fetch_value` and shows it (pretty JSON) in a modal.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
@@ -26,6 +23,7 @@ from textual.widgets import DataTable, Input, Static
 
 from ehgtui.catalog.model import Catalog, Table
 from ehgtui.rows.errors import RowsError
+from ehgtui.rows.export import page_csv, row_json
 from ehgtui.rows.query import KEYSET, RowKey, RowPage, RowRequest, fetch_page, fetch_value
 from ehgtui.rows.roles import ViewAs
 from ehgtui.rows.settings import RowSettings
@@ -59,21 +57,6 @@ def grid_cell(value: str | None) -> str | Text:
     if value is None:
         return Text(NULL_TEXT, style="dim italic")
     return cut(value)
-
-
-def row_json(page: RowPage, index: int) -> str:
-    """One row of a page as a JSON object, values as PostgreSQL prints them (masked stay so)."""
-    row = dict(zip(page.column_names, page.rows[index], strict=True))
-    return json.dumps(row, indent=2, ensure_ascii=False)
-
-
-def page_csv(page: RowPage) -> str:
-    """The whole page as CSV with a header line; NULL is an empty field."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(page.column_names)
-    writer.writerows(["" if v is None else v for v in row] for row in page.rows)
-    return buffer.getvalue()
 
 
 def paging_words(page: RowPage) -> str:
