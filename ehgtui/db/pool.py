@@ -190,3 +190,15 @@ async def read_only(pool: asyncpg.Pool) -> AsyncIterator[PoolConnectionProxy]:
         finally:
             if not conn.is_closed():
                 await tx.rollback()
+
+
+POOL_CLOSE_TIMEOUT_SECONDS = 3.0
+"""How long a clean pool close may take (on exit, on reconnect) before connections are cut."""
+
+
+async def close_quietly(pool: asyncpg.Pool) -> None:
+    """Close a pool, terminating its connections if a clean close fails or takes too long."""
+    try:
+        await asyncio.wait_for(pool.close(), POOL_CLOSE_TIMEOUT_SECONDS)
+    except (TimeoutError, asyncpg.PostgresError, OSError):
+        pool.terminate()

@@ -23,6 +23,7 @@ from ehgtui.catalog.cache import (
     read_cached,
     save_fresh,
 )
+from ehgtui.catalog.domains import DomainMap, DomainSettings, classify
 from ehgtui.catalog.loader import load_catalog
 
 
@@ -53,6 +54,19 @@ def cached_label(cached: CachedCatalog, stable: bool = False) -> str:
 
 
 @dataclass(frozen=True)
+class CacheStart:
+    """What the cache offered at start: the read, and the cached catalog's domains."""
+
+    read: CacheRead
+    domains: DomainMap | None = None
+
+    @property
+    def cached(self) -> CachedCatalog | None:
+        """The cached catalog to show, when both it and its domains are there."""
+        return self.read.cached if self.domains is not None else None
+
+
+@dataclass(frozen=True)
 class CatalogSource:
     """The catalog of `schemas` on the server `identity`, through the cache unless it is off."""
 
@@ -64,15 +78,18 @@ class CatalogSource:
     directory: Path | None = None
     """The cache directory; None for the user's cache directory."""
 
-    def read_start(self) -> CacheRead:
-        """The cached catalog to show before any query (blocking: call it from a thread).
+    def read_start(self, settings: DomainSettings) -> CacheStart:
+        """The cached catalog to show before any query, already grouped into domains
+        (blocking: call it from a thread).
 
-        A corrupt or foreign file comes back as `CacheRead(None, warning)`; the caller shows
-        the warning as a notification and does a full load.
+        A corrupt or foreign file comes back with `read.warning` set; the caller shows the
+        warning as a notification and does a full load.
         """
         if not self.use_cache:
-            return CacheRead(None)
-        return read_cached(self.identity, self.schemas, self.directory)
+            return CacheStart(CacheRead(None))
+        read = read_cached(self.identity, self.schemas, self.directory)
+        domains = classify(read.cached.catalog, settings) if read.cached is not None else None
+        return CacheStart(read, domains)
 
     async def load(self, pool: asyncpg.Pool) -> FreshCatalog:
         """A full load (with the fingerprint to save it under, when caching is on)."""

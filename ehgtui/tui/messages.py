@@ -11,10 +11,10 @@ from dataclasses import dataclass
 import asyncpg
 from textual.message import Message
 
-from ehgtui.catalog.cache import CacheRead
 from ehgtui.catalog.domains import DomainMap
 from ehgtui.catalog.model import Catalog
 from ehgtui.db.settings import ConnectionTarget
+from ehgtui.tui.catalog_source import CacheStart
 
 
 @dataclass
@@ -22,11 +22,9 @@ class TargetResolved(Message):
     """The (possibly slow) `open_target` callable returned where to connect."""
 
     target: ConnectionTarget
-    start: CacheRead | None = None
-    """The cache read for this target, in the same worker, before any connection (None: the
-    cache was not read, e.g. a catalog is already shown or caching is off)."""
-    start_domains: DomainMap | None = None
-    """The cached catalog grouped into domains, when there is one."""
+    start: CacheStart | None = None
+    """The cache read for this target, in the same worker, before any connection (None: it
+    was not read, because a catalog is already shown)."""
 
 
 @dataclass

@@ -119,6 +119,7 @@ async def test_classifying_runs_off_the_event_loop(
     import threading
 
     from ehgtui.catalog.domains import classify
+    from ehgtui.tui import catalog_source
     from ehgtui.tui.screens import main
 
     classified_on: list[threading.Thread] = []
@@ -127,7 +128,8 @@ async def test_classifying_runs_off_the_event_loop(
         classified_on.append(threading.current_thread())
         return classify(*args)
 
-    monkeypatch.setattr(main, "classify", recording_classify)
+    monkeypatch.setattr(main, "classify", recording_classify)  # a load's catalog
+    monkeypatch.setattr(catalog_source, "classify", recording_classify)  # the cached one
     database = pg18.demo_database()
     dsn = pg18.dsn(database)
     async with _app(dsn).run_test(size=(120, 36)) as pilot:  # full load, saved to the cache

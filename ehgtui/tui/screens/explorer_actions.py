@@ -16,6 +16,9 @@ from ehgtui.tui.widgets.detail.ddl import render_table_ddl
 from ehgtui.tui.widgets.detail.relations import RelationsView, mermaid_text
 from ehgtui.tui.widgets.detail.table_detail import TableDetail
 
+COPY_ACTIONS = ("copy", "copy_ddl", "copy_mermaid", "new_migration")
+"""Actions on the selected table, hidden until a catalog is loaded."""
+
 if TYPE_CHECKING:
     from textual.screen import Screen
 

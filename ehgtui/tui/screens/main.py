@@ -23,7 +23,7 @@ from textual.widgets import ContentSwitcher, Footer
 from ehgtui.catalog.cache import CachedCatalog
 from ehgtui.catalog.domains import DomainMap, DomainSettings, classify, first_table
 from ehgtui.catalog.model import Catalog
-from ehgtui.db.pool import create_pool
+from ehgtui.db.pool import close_quietly, create_pool
 from ehgtui.db.settings import ConnectionTarget
 from ehgtui.rows.settings import RowSettings
 from ehgtui.tui.catalog_source import CatalogSource, cached_label
@@ -44,7 +44,7 @@ from ehgtui.tui.messages import (
     PoolOpened,
     TargetResolved,
 )
-from ehgtui.tui.screens.explorer_actions import TableActions
+from ehgtui.tui.screens.explorer_actions import COPY_ACTIONS, TableActions
 from ehgtui.tui.screens.snapshot_compare import (
     SnapshotComparison,
     change_marks,
@@ -59,12 +59,6 @@ from ehgtui.tui.widgets.detail.table_detail import TAB_IDS, TAB_NAMES, TableDeta
 from ehgtui.tui.widgets.status_panel import StatusPanel
 from ehgtui.tui.widgets.tree.domain_tree import DomainTree
 from ehgtui.tui.widgets.tree.pane import TreePane
-
-COPY_ACTIONS = ("copy", "copy_ddl", "copy_mermaid", "new_migration")
-"""Actions on the selected table, hidden until a catalog is loaded."""
-
-POOL_CLOSE_TIMEOUT_SECONDS = 3.0
-"""How long a clean pool close may take on exit before connections are terminated."""
 
 
 class ExplorerScreen(TableActions, Screen[None]):
@@ -207,12 +201,8 @@ class ExplorerScreen(TableActions, Screen[None]):
     async def close_pool(self) -> None:
         """Close the pool (terminating it if a clean close takes too long)."""
         pool, self.pool = self.pool, None
-        if pool is None:
-            return
-        try:
-            await asyncio.wait_for(pool.close(), POOL_CLOSE_TIMEOUT_SECONDS)
-        except (TimeoutError, asyncpg.PostgresError, OSError):
-            pool.terminate()
+        if pool is not None:
+            await close_quietly(pool)
 
     def show_comparison(self, comparison: SnapshotComparison | None) -> None:
         """Mark the tables that differ from a snapshot in the tree and fill the Diff tab.
@@ -262,15 +252,11 @@ class ExplorerScreen(TableActions, Screen[None]):
         except Exception as exc:  # DsnError, ServerError, or anything the opener raises
             self.post_message(LoadFailed(one_line_reason(exc), "connect"))
             return
-        if self.catalog is not None:
-            self.post_message(TargetResolved(target))
-            return
-        # First start: read the cache right here, while the first frame is being drawn.
-        start = CatalogSource(target.identity, self.schemas, self.use_cache).read_start()
-        domains = None
-        if start.cached is not None:
-            domains = classify(start.cached.catalog, self.domain_settings)
-        self.post_message(TargetResolved(target, start, domains))
+        start = None
+        if self.catalog is None:  # first start: read the cache now, while the frame is drawn
+            source = CatalogSource(target.identity, self.schemas, self.use_cache)
+            start = source.read_start(self.domain_settings)
+        self.post_message(TargetResolved(target, start))
 
     @work(
         exclusive=True,
@@ -317,13 +303,11 @@ class ExplorerScreen(TableActions, Screen[None]):
         ).target_label = f"{message.target.masked} ({message.target.source})"
         start = message.start
         cached = start.cached if start is not None else None
-        if start is not None and start.warning:
-            self.post_message(CacheIgnored(start.warning))
-        if cached is not None and message.start_domains is not None:
+        if start is not None and start.read.warning:
+            self.post_message(CacheIgnored(start.read.warning))
+        if start is not None and cached is not None and start.domains is not None:
             label = cached_label(cached, self.stable)
-            self.post_message(
-                CatalogLoaded(cached.catalog, message.start_domains, 0.0, cached=label)
-            )
+            self.post_message(CatalogLoaded(cached.catalog, start.domains, 0.0, cached=label))
         self.reload(cached)
 
     @on(PoolOpened)
