@@ -13,6 +13,48 @@ def _ok(passed: bool) -> str:
     return "met" if passed else "**missed**"
 
 
+def _time_budget(r: dict[str, Any]) -> list[str]:
+    """Where a catalog load's CPU time goes, and the wall time it cannot go below here."""
+    demo, big, cores = r["demo"], r["big"], r["cores"]
+    dw, bw = demo["server_work"], big["server_work"]
+    d_server, b_server = sum(dw["bulk_ms"].values()), sum(bw["bulk_ms"].values())
+    d_deparse = sum(dw["deparse_ms"].values())
+    d_client = demo["load"]["client_cpu_s"] * 1000
+    b_client = big["load"]["client_cpu_s"] * 1000
+    floor = (d_server + d_client) / cores
+    budget = demo["pg_dump_s"] * 1000 / 4
+    return [
+        "## Where a catalog load's time goes",
+        "",
+        "Server time of each bulk query run alone (`bench/server_work.py`: EXPLAIN ANALYZE, "
+        "best of the runs, one warm connection), and the client's CPU time for a whole load "
+        "(asyncpg decoding and building the model). A load runs the queries side by side, so "
+        f"on this machine's {cores} cores its wall time cannot go below (server + client) / "
+        f"{cores}, even with perfect overlap.",
+        "",
+        "| | demo | big |",
+        "|---|---|---|",
+        *[
+            f"| server: {name} query | {ms:.1f} ms | {bw['bulk_ms'][name]:.1f} ms |"
+            for name, ms in dw["bulk_ms"].items()
+        ],
+        f"| **server, all queries** | **{d_server:.1f} ms** | **{b_server:.1f} ms** |",
+        f"| client CPU per load | {d_client:.1f} ms | {b_client:.1f} ms |",
+        f"| floor: (server + client) / {cores} cores | {floor:.1f} ms | "
+        f"{(b_server + b_client) / cores:.1f} ms |",
+        f"| target: a quarter of pg_dump's wall time | {budget:.1f} ms | – |",
+        "",
+        "Of the server's time, printing SQL back from the catalog (which only PostgreSQL can "
+        "do, and which the DDL and the Policies tab need verbatim) costs, by itself:",
+        "",
+        "| deparsing on the demo | server time |",
+        "|---|---|",
+        *[f"| {label} | {ms:.1f} ms |" for label, ms in dw["deparse_ms"].items()],
+        f"| **all deparsing** | **{d_deparse:.1f} ms** |",
+        "",
+    ]
+
+
 def render_report(r: dict[str, Any], table_count: int, repeat: int) -> str:
     demo, big = r["demo"], r["big"]
     dl, bl = demo["load"], big["load"]
@@ -99,6 +141,7 @@ def render_report(r: dict[str, Any], table_count: int, repeat: int) -> str:
         "|---|---|---|---|",
         *[f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows],
         "",
+        *_time_budget(r),
         "## Side by side",
         "",
         "| | demo | big |",

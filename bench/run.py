@@ -25,6 +25,7 @@ from typing import Any
 
 from bench.big_schema import big_schema_sql
 from bench.latency_proxy import latency_proxy
+from bench.server_work import server_work
 from ehgtui.catalog.loader import fetch_raw, load_catalog
 from ehgtui.catalog.model import Catalog
 from ehgtui.db.pool import create_pool
@@ -83,8 +84,9 @@ def create_database(server: LocalServer, name: str, sql: str) -> float:
     return time.perf_counter() - started
 
 
-async def _load(dsn: str) -> tuple[float, float, int, int, Catalog]:
-    """Cold (connect + load) and warm load times, statements sent, rows fetched.
+async def _load(dsn: str) -> tuple[float, float, float, int, int, Catalog]:
+    """Cold (connect + load) and warm load times, the warm load's client CPU time, statements
+    sent, rows fetched.
 
     Timed through `load_catalog`, the function the app and the CLI use; the rows are counted
     on one more, untimed, raw fetch of the same queries.
@@ -94,13 +96,14 @@ async def _load(dsn: str) -> tuple[float, float, int, int, Catalog]:
     try:
         catalog = await load_catalog(pool, ["public"])
         cold = time.perf_counter() - started
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         catalog = await load_catalog(pool, ["public"])
         warm = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
         raw = await fetch_raw(pool, ["public"])
     finally:
         await pool.close()
-    return cold, warm, len(raw), sum(len(rows) for rows in raw.values()), catalog
+    return cold, warm, cpu, len(raw), sum(len(rows) for rows in raw.values()), catalog
 
 
 def measure_load(dsn: str, repeat: int) -> dict[str, Any]:
@@ -108,10 +111,11 @@ def measure_load(dsn: str, repeat: int) -> dict[str, Any]:
     return {
         "cold_s": statistics.median(r[0] for r in runs),
         "warm_s": statistics.median(r[1] for r in runs),
-        "queries": runs[0][2],
-        "rows": runs[0][3],
-        "tables": len(runs[0][4].tables),
-        "catalog": runs[0][4],
+        "client_cpu_s": statistics.median(r[2] for r in runs),
+        "queries": runs[0][3],
+        "rows": runs[0][4],
+        "tables": len(runs[0][5].tables),
+        "catalog": runs[0][5],
     }
 
 
@@ -205,7 +209,11 @@ def machine() -> str:
 
 
 def run(table_count: int, repeat: int) -> dict[str, Any]:
-    results: dict[str, Any] = {"machine": machine(), "python": platform.python_version()}
+    results: dict[str, Any] = {
+        "machine": machine(),
+        "cores": os.cpu_count() or 1,
+        "python": platform.python_version(),
+    }
     with tempfile.TemporaryDirectory(prefix="ehgtui-bench-") as tmp:
         server = LocalServer(embedded_bin_dir(), Path(tmp) / "pg")
         # one transaction creates all the generated tables: it needs a lock per relation
@@ -248,6 +256,7 @@ def measure_schema(
     catalog: Catalog = load.pop("catalog")
     section["load"] = load
     section["pg_dump_s"] = pg_dump_seconds(server, dsn, repeat)
+    section["server_work"] = asyncio.run(server_work(dsn, ["public"], repeat))
     names = [t.name for t in catalog.tables if t.kind == "table"]
     section["psql_all_s"] = psql_describe_seconds(server, dsn, names) if is_demo else None
     one = WIDE_TABLE if is_demo else names[0]
@@ -277,6 +286,7 @@ def main() -> None:
     results = run(args.tables, args.repeat)
     from bench.report import render_report
 
+    args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(render_report(results, args.tables, args.repeat))
     (args.output.with_suffix(".json")).write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {args.output}")
