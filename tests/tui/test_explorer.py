@@ -7,12 +7,12 @@ from pathlib import Path
 
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Tab, TabbedContent
+from textual.widgets import DataTable, Tab, TabbedContent, Tabs
 
 from ehgtui.catalog.model import Table
 from ehgtui.db.settings import ConnectionTarget
 from ehgtui.tui.app import EhgApp, build_app
-from ehgtui.tui.formatting import one_line
+from ehgtui.tui.formatting import RLS_MARKS, one_line
 from ehgtui.tui.screens.help import HelpScreen
 from ehgtui.tui.screens.main import ExplorerScreen
 from ehgtui.tui.widgets.connection_bar import ConnectionBar
@@ -21,7 +21,7 @@ from ehgtui.tui.widgets.detail.ddl import DdlView
 from ehgtui.tui.widgets.detail.grid import DetailGrid
 from ehgtui.tui.widgets.detail.indexes import IndexesGrid
 from ehgtui.tui.widgets.detail.summary import TableSummary
-from ehgtui.tui.widgets.detail.table_detail import TableDetail, tab_titles
+from ehgtui.tui.widgets.detail.table_detail import TAB_IDS, TableDetail, tab_titles
 from ehgtui.tui.widgets.detail.triggers import TriggersGrid
 from ehgtui.tui.widgets.tree.domain_tree import DomainEntry, DomainTree, MissingEntry, TableEntry
 from tests.pg import TestServer
@@ -151,7 +151,7 @@ async def test_tabs_show_the_catalog(make_app: Callable[..., EhgApp]) -> None:
         title = str(detail.tabs.get_tab("policies").label)
         full = tab_titles(table)["policies"]  # used when every full title fits the bar
         assert f"Policies {len(table.policies)}" in full and "RLS on" in full
-        assert title in (full, tab_titles(table, compact=True)["policies"])
+        assert title in (full, tab_titles(table, "compact")["policies"])
         policies = screen.query_one("#policies-grid", DetailGrid).cell_texts()
         expected = sorted(table.policies, key=lambda p: p.name)
         assert [r[0] for r in policies] == [p.name for p in expected]
@@ -215,7 +215,7 @@ async def test_switching_relabels_only_the_tabs_that_changed(
         table = catalog.table(other)
         assert table is not None
         labels = {tab: detail.tabs.get_tab(tab).label.plain for tab in tab_titles(table)}
-        assert labels == tab_titles(table, compact=True)  # 84 columns: the compact titles
+        assert labels == tab_titles(table, "compact")  # 84 columns: the compact titles
         # the counts changed width ("Cons 11" → "Cons 3"): the tab bar hears once, not per tab
         # (the hook sees the message at every widget it bubbles through)
         assert len({id(m) for m in messages if isinstance(m, Tab.Relabelled)}) == 1
@@ -332,8 +332,19 @@ async def test_small_terminal_narrows_the_tree(make_app: Callable[..., EhgApp]) 
         assert tree_width <= 30
         detail = screen.query_one(TableDetail)
         assert detail.compact
-        labels = [str(detail.tabs.get_tab(t).label) for t in ("columns", "policies", "ddl")]
-        assert labels[0].startswith("Cols ") and labels[1].startswith("Pol ") and labels[2] == "DDL"
+        screen.show_table(SD_TABLE)
+        await pilot.pause()
+        table = detail.table
+        assert table is not None
+        labels = {tab: detail.tabs.get_tab(tab).label.plain for tab in TAB_IDS}
+        # the compact titles would scroll the tab bar: the tiny ones keep all ten in view
+        assert labels == tab_titles(table, "tiny")
+        assert labels["columns"] == "Cols" and labels["ddl"] == "DDL"
+        assert labels["policies"] == f"Pol {len(table.policies)} {RLS_MARKS['on']}"
+        bar = detail.tabs.query_one(Tabs).region
+        for tab in TAB_IDS:
+            region = detail.tabs.get_tab(tab).region
+            assert region.width > 0 and bar.contains_region(region), tab
 
 
 async def test_theme_is_applied_and_remembered(demo_dsn: str, tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ activated. Switching tables therefore costs one summary update, the tab titles a
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Literal, Protocol
 
 from rich.cells import cell_len
 from textual import events, on
@@ -63,45 +63,72 @@ TAB_NAMES: dict[str, tuple[str, str]] = {
     "diff": ("Diff", "Diff"),
     "relations": ("Relations", "Rel"),
 }
-"""Full and compact name of each tab; compact ones keep every tab visible at 80 columns."""
+"""Full and short name of each tab."""
+
+TitleLevel = Literal["full", "compact", "tiny"]
+"""How much the tab titles say: full names and counts; short names and counts; short names,
+with only the Policies tab keeping its count and RLS marker (the tabs then sit closer)."""
+
+TITLE_LEVELS: tuple[TitleLevel, ...] = ("full", "compact", "tiny")
+"""From the widest to the narrowest: the tab bar takes the first that fits."""
 
 COMPACT_WIDTH = 82
-"""Below this many columns the detail pane uses the compact tab names."""
+"""Below this many columns the detail pane starts from the compact tab titles."""
+
+TAB_PADDING: dict[TitleLevel, int] = {"full": 2, "compact": 2, "tiny": 1}
+"""Columns of padding around each tab's label (`-tight-tabs` narrows it for the tiny titles)."""
 
 
-def tab_titles(table: Table | None, compact: bool = False) -> dict[str, str]:
+def tab_titles(table: Table | None, level: TitleLevel = "full") -> dict[str, str]:
     """Tab titles with counts; the Policies title carries the RLS marker (and state in words).
 
     Args:
         table: The table shown, or None.
-        compact: Use the short names and leave the RLS words out (the marker stays).
+        level: `full`; `compact` (short names, no RLS words: the marker stays); `tiny` (short
+            names, counts only on Policies).
 
     Returns:
         Tab id to title.
     """
-    names = {tab: pair[1 if compact else 0] for tab, pair in TAB_NAMES.items()}
+    names = {tab: pair[0 if level == "full" else 1] for tab, pair in TAB_NAMES.items()}
     if table is None:
         return names
     state = rls_state(table)
     rls = {"on": "RLS on", "no-policies": "RLS on", "off": "RLS off", "view": "view"}[state]
     policies = f"{names['policies']} {len(table.policies)} {RLS_MARKS[state]}"
-    return {
-        "columns": f"{names['columns']} {len(table.columns)}",
-        "constraints": f"{names['constraints']} {len(table.constraints)}",
-        "indexes": f"{names['indexes']} {len(table.indexes)}",
-        "policies": policies if compact else f"{policies} {rls}",
-        "triggers": f"{names['triggers']} {len(table.triggers)}",
-        "ddl": names["ddl"],
-        "rows": names["rows"],
-        "access": names["access"],
-        "diff": names["diff"],
-        "relations": names["relations"],
-    }
+    titles = dict(names, policies=policies if level != "full" else f"{policies} {rls}")
+    if level != "tiny":
+        for tab, count in (
+            ("columns", len(table.columns)),
+            ("constraints", len(table.constraints)),
+            ("indexes", len(table.indexes)),
+            ("triggers", len(table.triggers)),
+        ):
+            titles[tab] = f"{names[tab]} {count}"
+    return titles
 
 
-def titles_width(titles: dict[str, str]) -> int:
-    """Columns the tab bar needs for these titles (each tab pads its label by one each side)."""
-    return sum(len(title) + 2 for title in titles.values())
+def titles_width(titles: dict[str, str], level: TitleLevel = "full") -> int:
+    """Columns the tab bar needs for these titles, with the padding of their level."""
+    return sum(cell_len(title) + TAB_PADDING[level] for title in titles.values())
+
+
+def fitting_titles(
+    table: Table | None, width: int, narrow: bool
+) -> tuple[TitleLevel, dict[str, str]]:
+    """The widest titles whose tab bar fits `width` (the tiny ones when none does).
+
+    Args:
+        table: The table shown, or None.
+        width: Columns the tab bar has.
+        narrow: Start from the compact titles (a small terminal).
+    """
+    levels = TITLE_LEVELS[1:] if narrow else TITLE_LEVELS
+    for level in levels:
+        titles = tab_titles(table, level)
+        if titles_width(titles, level) <= width:
+            return level, titles
+    return "tiny", tab_titles(table, "tiny")
 
 
 class TableDetail(Vertical):
@@ -209,10 +236,12 @@ class TableDetail(Vertical):
         hears once, about the last tab that got wider or narrower.
         """
         tabs = self.tabs
-        titles = tab_titles(table, self.compact)
-        if not self.compact and titles_width(titles) > self.size.width:
-            titles = tab_titles(table, compact=True)  # full titles would scroll the tab bar
+        level, titles = fitting_titles(table, self.size.width, self.compact)
+        tight = level == "tiny"
         resized: Tab | None = None
+        if self.has_class("-tight-tabs") != tight:  # every tab's padding changes width
+            self.set_class(tight, "-tight-tabs")
+            resized = tabs.get_tab(TAB_IDS[0])
         for tab_id, title in titles.items():
             tab = tabs.get_tab(tab_id)
             if tab.label.plain == title:
