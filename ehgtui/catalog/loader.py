@@ -311,8 +311,9 @@ def _columns(rows: Sequence[Any]) -> dict[int, list[Column]]:
     """Columns grouped by table oid.
 
     The columns query returns the most rows of all (nine per table on the demo), so its rows
-    are unpacked by position, three times faster than twenty lookups by name; the names are
-    checked against COLUMN_FIELDS once, so a reordered query fails loudly, not subtly.
+    are unpacked by position instead of looked up by name nineteen times each (a third less
+    time); the names are checked against COLUMN_FIELDS once, so that a reordered query fails
+    loudly, not subtly.
     """
     grouped: dict[int, list[Column]] = defaultdict(list)
     if not rows:
