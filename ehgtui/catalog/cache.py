@@ -49,7 +49,7 @@ class _CacheFile(msgspec.Struct):
 _ENVELOPE = msgspec.json.Decoder(_CacheFile)
 _CATALOG = msgspec.json.Decoder(Catalog)
 """The catalog's JSON is the shape `serialize.to_data` gives (and snapshots use), decoded
-by msgspec straight into the frozen model classes, type-checked on the way: about five times
+by msgspec straight into the model classes, type-checked on the way: about five times
 faster than `json.loads` and rebuilding from dicts, which matters on every start."""
 
 _SUFFIX = ".catalog.json"

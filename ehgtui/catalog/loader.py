@@ -88,13 +88,35 @@ async def fetch_raw(pool: asyncpg.Pool, schemas: Sequence[str]) -> dict[str, lis
     return dict(zip(names, results, strict=True))
 
 
+class SchemaMoved(Exception):
+    """A query saw a table or column that the relations query did not: DDL ran mid-load.
+
+    Each bulk query reads the catalog in a transaction of its own, so a migration applied
+    while they run can be half seen: an index on a table created after the relations query,
+    a constraint on a column added since.
+    """
+
+
 async def load_catalog(pool: asyncpg.Pool, schemas: Sequence[str] = ("public",)) -> Catalog:
     """Load the catalog of `schemas` with `queries.QUERIES_PER_LOAD` statements, concurrently.
 
     Each query's rows are turned into model objects as soon as they arrive, so that Python
     work overlaps the server's work on the slower queries. Indexes and constraints name their
     key columns from the relations query's `attnames`, so they wait for that (fast) one.
+    When DDL ran between the queries (`SchemaMoved`) the load is made once more, and that
+    one sees the finished change.
     """
+    try:
+        return await _load_once(pool, schemas)
+    except SchemaMoved:
+        pass
+    try:
+        return await _load_once(pool, schemas)
+    except SchemaMoved:
+        raise CatalogError("the schema changed during the catalog load; try again") from None
+
+
+async def _load_once(pool: asyncpg.Pool, schemas: Sequence[str]) -> Catalog:
     names = list(schemas)
     relations = asyncio.ensure_future(fetch_read_only(pool, queries.RELATIONS, names))
 
@@ -109,24 +131,26 @@ async def load_catalog(pool: asyncpg.Pool, schemas: Sequence[str] = ("public",))
             return name, _KEYED[name](rows, await keys)
         return name, _prepare(name, rows)
 
-    coros = [fetch_one("server", queries.SERVER_INFO)] + [
-        fetch_one(name, sql, names)
+    fetches = [asyncio.ensure_future(fetch_one("server", queries.SERVER_INFO))] + [
+        asyncio.ensure_future(fetch_one(name, sql, names))
         for name, sql in queries.BULK_QUERIES.items()
         if name != "relations"
     ]
     with gc_paused():
         try:
-            prepared = dict(await asyncio.gather(*coros))
+            prepared = dict(await asyncio.gather(*fetches))
             prepared["relations"] = await relations
         except asyncpg.PostgresError as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise CatalogError(f"catalog query failed: {first}") from None
         finally:
-            for task in (keys, relations):
+            # after a failure, the queries still running are stopped (their connections go
+            # back to the pool); every other outcome is retrieved, so it is reported once
+            for task in (*fetches, keys, relations):
                 if not task.done():
                     task.cancel()
                 elif not task.cancelled():
-                    task.exception()  # retrieved: a failure is reported once, by gather
+                    task.exception()
         return _assemble(prepared, schemas, time.time())
 
 
@@ -148,10 +172,13 @@ def gc_paused() -> Iterator[None]:
     gc.disable()
     try:
         yield
-    finally:
+    except BaseException:
         if was_enabled:
-            gc.freeze()
-            gc.enable()
+            gc.enable()  # nothing worth freezing: what a failed load made is garbage
+        raise
+    if was_enabled:
+        gc.freeze()
+        gc.enable()
 
 
 def _prepare(name: str, rows: Any) -> Any:
@@ -178,9 +205,13 @@ def _attnums(text: str | None) -> list[int]:
 
 
 def _names(keys: str | None, names: list[str] | None) -> tuple[str, ...]:
-    if names is None:
+    """Name the attnums in `keys` from a loaded table's column names (None: not loaded)."""
+    attnums = _attnums(keys)
+    if not attnums:
         return ()
-    return tuple(names[k - 1] for k in _attnums(keys))
+    if names is None or max(attnums) > len(names):
+        raise SchemaMoved
+    return tuple(names[k - 1] for k in attnums)
 
 
 def _constraints(
@@ -402,7 +433,9 @@ def _constraint(row: Any, column_names: ColumnNames) -> Constraint:
 def _index(row: Any, column_names: ColumnNames) -> Index:
     keys = _attnums(row["keys"])[: row["key_count"]]  # INCLUDE columns follow the key ones
     texts = row["key_texts"]  # expression indexes only: attnum 0 marks an expression
-    names = column_names[row["table_oid"]]
+    names = column_names.get(row["table_oid"])
+    if names is None or (keys and max(keys) > len(names)):
+        raise SchemaMoved
     return Index(
         name=row["name"],
         definition=row["definition"],

@@ -1,4 +1,6 @@
-"""The catalog as plain JSON-able data, and back: for `--json`, snapshots and the cache."""
+"""The catalog as plain JSON-able data, and back: for `--json` and snapshots.
+
+The cache writes and reads the same shape, through msgspec (`catalog/cache.py`)."""
 
 from __future__ import annotations
 

@@ -193,7 +193,8 @@ async def read_only(pool: asyncpg.Pool) -> AsyncIterator[PoolConnectionProxy]:
 
 
 POOL_CLOSE_TIMEOUT_SECONDS = 3.0
-"""How long a clean pool close may take (on exit, on reconnect) before connections are cut."""
+"""How long a clean pool close may take (on exit, or when a newer pool replaces it) before
+its connections are cut."""
 
 
 async def close_quietly(pool: asyncpg.Pool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import asyncpg
@@ -138,4 +139,58 @@ async def test_key_columns_are_named_by_attnum_in_every_case(pg: TestServer) -> 
         assert refs == {
             ("other", "src"): (("n", "m"), ("q", "p")),
             ("public", "t"): (("w", "y"), ("q", "p")),
+        }
+
+
+@pytest.mark.parametrize(
+    "ddl",
+    [
+        "CREATE TABLE arrived (id int PRIMARY KEY, note text UNIQUE)",
+        "ALTER TABLE base ADD COLUMN extra int UNIQUE",
+    ],
+    ids=["new-table", "new-column"],
+)
+async def test_ddl_between_the_queries_is_seen_whole(
+    pg: TestServer, ddl: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A migration applied while the bulk queries run: the relations query misses it and the
+    others see it. The load is made again (16 statements) and shows the finished change."""
+    from ehgtui.catalog import loader, queries
+
+    database = pg.create_database(
+        f"moved_{ddl.split()[0].lower()}", "CREATE TABLE base (id int PRIMARY KEY);"
+    )
+    applied = asyncio.Event()
+    real_fetch = loader.fetch_read_only
+
+    async def racing_fetch(pool: asyncpg.Pool, sql: str, *args: object) -> list[asyncpg.Record]:
+        if sql == queries.RELATIONS:
+            rows = await real_fetch(pool, sql, *args)
+            if not applied.is_set():  # once: the retry runs undisturbed
+                conn = await asyncpg.connect(pg.dsn(database))
+                try:
+                    await conn.execute(ddl)
+                finally:
+                    await conn.close()
+                applied.set()
+            return rows
+        await applied.wait()
+        return await real_fetch(pool, sql, *args)
+
+    monkeypatch.setattr(loader, "fetch_read_only", racing_fetch)
+    catalog = await _load(pg, database)
+    if "arrived" in ddl:
+        arrived = catalog.table("arrived")
+        assert arrived is not None
+        assert {i.name: i.columns for i in arrived.indexes} == {
+            "arrived_pkey": ("id",),
+            "arrived_note_key": ("note",),
+        }
+    else:
+        base = catalog.table("base")
+        assert base is not None
+        assert [c.name for c in base.columns] == ["id", "extra"]
+        assert {k.name: k.columns for k in base.constraints} == {
+            "base_pkey": ("id",),
+            "base_extra_key": ("extra",),
         }

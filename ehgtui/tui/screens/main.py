@@ -319,7 +319,7 @@ class ExplorerScreen(TableActions, Screen[None]):
         if old is not None and old is not message.pool:
             # a retry raced a slow first connect: keep the newest pool, close the other
             self.run_worker(
-                old.close(),
+                close_quietly(old),
                 group="pool",
                 name="close-stale-pool",
                 description="Close a pool replaced by a newer one",
