@@ -76,7 +76,8 @@ COMPACT_WIDTH = 82
 """Below this many columns the detail pane starts from the compact tab titles."""
 
 TAB_PADDING: dict[TitleLevel, int] = {"full": 2, "compact": 2, "tiny": 1}
-"""Columns of padding around each tab's label (`-tight-tabs` narrows it for the tiny titles)."""
+"""Columns of padding around each tab's label: Textual's `padding: 0 1`, or one column on the
+left only for the tiny titles."""
 
 
 def tab_titles(table: Table | None, level: TitleLevel = "full") -> dict[str, str]:
@@ -148,6 +149,7 @@ class TableDetail(Vertical):
         self._catalog: Catalog | None = None
         self._domain = ""
         self._filled: set[str] = set()
+        self._title_level: TitleLevel = "full"
 
     def compose(self) -> ComposeResult:
         yield TableSummary("select a table on the left", id="table-summary")
@@ -236,12 +238,19 @@ class TableDetail(Vertical):
         hears once, about the last tab that got wider or narrower.
         """
         tabs = self.tabs
-        level, titles = fitting_titles(table, self.size.width, self.compact)
-        tight = level == "tiny"
+        if self.size.width:
+            level, titles = fitting_titles(table, self.size.width, self.compact)
+        else:  # not laid out yet: the resize that follows picks the level
+            level = self._title_level
+            titles = tab_titles(table, level)
         resized: Tab | None = None
-        if self.has_class("-tight-tabs") != tight:  # every tab's padding changes width
-            self.set_class(tight, "-tight-tabs")
+        if TAB_PADDING[level] != TAB_PADDING[self._title_level]:
+            # inline styles on the ten tabs: a class on this widget would restyle all it holds
+            padding = (0, 0, 0, 1) if TAB_PADDING[level] == 1 else (0, 1)
+            for tab_id in TAB_IDS:
+                tabs.get_tab(tab_id).styles.padding = padding
             resized = tabs.get_tab(TAB_IDS[0])
+        self._title_level = level
         for tab_id, title in titles.items():
             tab = tabs.get_tab(tab_id)
             if tab.label.plain == title:
