@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import re
 
 import asyncpg
 import pytest
 
-from ehgtui.catalog.loader import load_catalog
+from ehgtui.catalog.loader import CatalogError, load_catalog
 from ehgtui.catalog.model import Catalog
 from ehgtui.catalog.queries import QUERIES_PER_LOAD
 from ehgtui.db.pool import create_pool, read_only
@@ -194,3 +195,32 @@ async def test_ddl_between_the_queries_is_seen_whole(
             "base_pkey": ("id",),
             "base_extra_key": ("extra",),
         }
+
+
+def test_a_failed_load_freezes_nothing_and_a_finished_one_freezes_its_objects() -> None:
+    from ehgtui.catalog.loader import gc_paused
+
+    frozen = gc.get_freeze_count()
+    with pytest.raises(RuntimeError), gc_paused():
+        garbage: list[object] = []
+        garbage.append(garbage)  # a cycle only the collector can free
+        raise RuntimeError("the load failed")
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    with gc_paused():
+        kept = [object() for _ in range(100)]
+    assert gc.isenabled() and gc.get_freeze_count() >= frozen + len(kept)
+    gc.unfreeze()
+
+
+async def test_columns_rows_of_another_shape_are_refused(pg: TestServer) -> None:
+    """The columns builder unpacks rows by position: rows whose fields differ are refused."""
+    from ehgtui.catalog.assemble import COLUMN_FIELDS, build
+
+    conn = await asyncpg.connect(pg.dsn())
+    try:
+        shifted = ", ".join(f"NULL AS {name}" for name in reversed(COLUMN_FIELDS))
+        rows = await conn.fetch(f"SELECT {shifted}")
+    finally:
+        await conn.close()
+    with pytest.raises(CatalogError, match="columns query's fields changed"):
+        build("columns", rows)

@@ -128,8 +128,8 @@ def fitting_titles(
     for level in levels:
         titles = tab_titles(table, level)
         if titles_width(titles, level) <= width:
-            return level, titles
-    return "tiny", tab_titles(table, "tiny")
+            break
+    return level, titles
 
 
 class TableDetail(Vertical):
