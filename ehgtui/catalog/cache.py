@@ -35,7 +35,7 @@ CACHE_FORMAT = 1
 
 
 class _CacheFile(msgspec.Struct):
-    """A cache file's envelope; the catalog is decoded only once the envelope is checked."""
+    """A cache file's envelope, its catalog left undecoded: to say why a file is unusable."""
 
     format: Any = None
     ehgtui: str = ""
@@ -46,11 +46,25 @@ class _CacheFile(msgspec.Struct):
     catalog: msgspec.Raw = msgspec.Raw(b"null")
 
 
+class _CacheDocument(msgspec.Struct):
+    """A whole cache file of the current format, catalog included."""
+
+    format: int
+    ehgtui: str
+    fingerprint: str
+    identity: str
+    schemas: list[str]
+    saved_at: float
+    catalog: Catalog
+
+
 _ENVELOPE = msgspec.json.Decoder(_CacheFile)
-_CATALOG = msgspec.json.Decoder(Catalog)
+_DOCUMENT = msgspec.json.Decoder(_CacheDocument)
 """The catalog's JSON is the shape `serialize.to_data` gives (and snapshots use), decoded
 by msgspec straight into the model classes, type-checked on the way: about five times
-faster than `json.loads` and rebuilding from dicts, which matters on every start."""
+faster than `json.loads` and rebuilding from dicts, which matters on every start. A good
+file is decoded in one pass; only a file that fails it is read again as an envelope, to
+tell why (another format, another server, corrupt)."""
 
 _SUFFIX = ".catalog.json"
 
@@ -151,23 +165,30 @@ def _parse(path: Path, identity: str, schemas: Sequence[str]) -> CachedCatalog:
     """Read and check one cache file; raise ValueError with a short reason when unusable."""
     data = path.read_bytes()
     try:
+        with gc_paused():
+            document = _DOCUMENT.decode(data)
+    except msgspec.DecodeError as exc:
+        raise ValueError(_why_unusable(data, exc)) from None
+    if document.format != CACHE_FORMAT:
+        raise ValueError(f"format {document.format!r}, expected {CACHE_FORMAT}")
+    if document.identity != identity or document.schemas != list(schemas):
+        raise ValueError("written for another server or schema set")
+    return CachedCatalog(
+        document.catalog, document.fingerprint, identity, tuple(schemas), document.saved_at, path
+    )
+
+
+def _why_unusable(data: bytes, error: msgspec.DecodeError) -> str:
+    """Why `data` is not a cache file of this format, given the error decoding it whole."""
+    try:
         envelope = _ENVELOPE.decode(data)
     except msgspec.ValidationError as exc:  # JSON, but not shaped like our envelope
-        raise ValueError(f"not a cache document ({exc})") from None
+        return f"not a cache document ({exc})"
     except msgspec.DecodeError as exc:
-        raise ValueError(f"corrupt or truncated ({exc})") from None
+        return f"corrupt or truncated ({exc})"
     if envelope.format != CACHE_FORMAT:
-        raise ValueError(f"format {envelope.format!r}, expected {CACHE_FORMAT}")
-    if envelope.identity != identity or envelope.schemas != list(schemas):
-        raise ValueError("written for another server or schema set")
-    try:
-        with gc_paused():
-            catalog = _CATALOG.decode(envelope.catalog)
-    except msgspec.DecodeError as exc:
-        raise ValueError(f"malformed catalog ({exc})") from None
-    return CachedCatalog(
-        catalog, envelope.fingerprint, identity, tuple(schemas), envelope.saved_at, path
-    )
+        return f"format {envelope.format!r}, expected {CACHE_FORMAT}"
+    return f"malformed catalog ({error})"
 
 
 def read_cached(identity: str, schemas: Sequence[str], directory: Path | None = None) -> CacheRead:

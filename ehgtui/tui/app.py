@@ -17,6 +17,7 @@ from textual.theme import Theme
 from ehgtui.config import Config, remember_theme
 from ehgtui.db.settings import ConnectionTarget
 from ehgtui.rows.settings import RowSettings, RowSettingsError, settings_from_config
+from ehgtui.tui.catalog_source import EarlyStart
 from ehgtui.tui.commands import (
     FindColumnProvider,
     GoToTableProvider,
@@ -106,6 +107,11 @@ class EhgApp(App[None]):
         if config.theme and config.theme in self.available_themes:
             self.theme = config.theme
         self._remembered_theme = self.theme
+        self._early_start = EarlyStart(open_target, schemas, config.domains, use_cache)
+
+    def on_load(self) -> None:
+        # the app runs: resolve the target and read the cache while Textual builds the screen
+        self._early_start.begin()
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -117,6 +123,7 @@ class EhgApp(App[None]):
                 self.stable,
                 use_cache=self.use_cache,
                 row_settings=self.row_settings,
+                early_start=self._early_start,
             )
         )
         if self._row_settings_problem:

@@ -9,6 +9,9 @@ touches a widget.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +28,7 @@ from ehgtui.catalog.cache import (
 )
 from ehgtui.catalog.domains import DomainMap, DomainSettings, classify
 from ehgtui.catalog.loader import load_catalog
+from ehgtui.db.settings import ConnectionTarget
 
 
 def age_words(seconds: float) -> str:
@@ -111,3 +115,49 @@ class CatalogSource:
         """
         if self.use_cache:
             await save_fresh(fresh, self.identity, self.schemas, self.directory)
+
+
+FirstStart = tuple[ConnectionTarget, CacheStart]
+"""The first start's connection target and what the cache offered for it."""
+
+
+class EarlyStart:
+    """The first start's target and cache read, begun in a thread as soon as the app runs.
+
+    Textual builds the explorer screen (styles, widgets) in the same time it takes to read and
+    decode the cache, so doing both at once puts the cached tree on screen sooner than reading
+    only once the screen is mounted. Only the first start uses it: a retry resolves anew.
+    """
+
+    def __init__(
+        self,
+        open_target: Callable[[], ConnectionTarget],
+        schemas: tuple[str, ...],
+        settings: DomainSettings,
+        use_cache: bool,
+    ) -> None:
+        self._open_target = open_target
+        self._schemas = schemas
+        self._settings = settings
+        self._use_cache = use_cache
+        self._future: Future[FirstStart] = Future()
+        self._started = False
+
+    def begin(self) -> None:
+        """Start the thread (once; later calls do nothing)."""
+        if not self._started:
+            self._started = True
+            threading.Thread(target=self._run, name="ehgtui-early-start", daemon=True).start()
+
+    def result(self) -> FirstStart:
+        """Wait for the thread (blocking: call it from a thread); raise what the opener raised."""
+        self.begin()
+        return self._future.result()
+
+    def _run(self) -> None:
+        try:
+            target = self._open_target()
+            source = CatalogSource(target.identity, self._schemas, self._use_cache)
+            self._future.set_result((target, source.read_start(self._settings)))
+        except BaseException as exc:  # handed to the screen's worker, which reports it
+            self._future.set_exception(exc)

@@ -142,3 +142,66 @@ async def test_classifying_runs_off_the_event_loop(
         assert screen.domain_map is not None and screen.selected == SD
     assert len(classified_on) == 2
     assert threading.main_thread() not in classified_on
+
+
+async def test_the_cache_is_read_while_the_screen_is_built(
+    pg18: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first start resolves the target and reads the cache in a thread begun as the app
+    runs, not once the explorer screen is mounted; the target is opened only once."""
+    import threading
+
+    from ehgtui.tui import catalog_source
+    from ehgtui.tui.screens.main import ExplorerScreen
+
+    events: list[tuple[str, str]] = []
+    mount = ExplorerScreen.on_mount
+
+    def recording_read(*args: Any) -> Any:
+        events.append(("read", threading.current_thread().name))
+        return read_cached(*args)
+
+    def recording_mount(screen: ExplorerScreen) -> None:
+        events.append(("mounted", threading.current_thread().name))
+        mount(screen)
+
+    monkeypatch.setattr(catalog_source, "read_cached", recording_read)
+    monkeypatch.setattr(ExplorerScreen, "on_mount", recording_mount)
+    database = pg18.demo_database()
+    dsn = pg18.dsn(database)
+    async with _app(dsn).run_test(size=(120, 36)) as pilot:  # full load, saved to the cache
+        await loaded(pilot)
+    events.clear()
+    opened: list[str] = []
+    target = ConnectionTarget(dsn, "test")
+
+    def opener() -> ConnectionTarget:
+        opened.append(threading.current_thread().name)
+        return target
+
+    app = build_app(opener, ("public",), Config())
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await loaded(pilot)
+        await settle(pilot)
+        assert screen.selected == SD
+        assert screen.query_one(ConnectionBar).status.startswith("cached")
+    assert opened == ["ehgtui-early-start"]
+    assert ("read", "ehgtui-early-start") in events
+    assert [kind for kind, _ in events].count("read") == 1
+
+
+async def test_the_width_class_is_there_before_the_first_resize(pg18: TestServer) -> None:
+    """The screen is built with its breakpoint class, so no restyle waits for the first Resize."""
+    from ehgtui.catalog.domains import DomainSettings
+    from ehgtui.tui.screens.main import ExplorerScreen
+
+    app = _app(pg18.dsn(pg18.demo_database()), use_cache=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        target = ConnectionTarget("postgresql://h/db", "t")
+        built = ExplorerScreen(lambda: target, ("public",), DomainSettings())
+        assert built.has_class("-narrow") and not built.has_class("-wide")
+        await pilot.resize_terminal(120, 36)
+        await pilot.pause()
+        wide = ExplorerScreen(lambda: target, ("public",), DomainSettings())
+        assert wide.has_class("-wide") and not wide.has_class("-narrow")

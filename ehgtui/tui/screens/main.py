@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 import asyncpg
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -26,7 +26,7 @@ from ehgtui.catalog.model import Catalog
 from ehgtui.db.pool import close_quietly, create_pool
 from ehgtui.db.settings import ConnectionTarget
 from ehgtui.rows.settings import RowSettings
-from ehgtui.tui.catalog_source import CatalogSource, cached_label
+from ehgtui.tui.catalog_source import CatalogSource, EarlyStart, cached_label
 from ehgtui.tui.connection_state import (
     PoolWatch,
     is_connection_loss,
@@ -130,9 +130,14 @@ class ExplorerScreen(TableActions, Screen[None]):
         *,
         use_cache: bool = True,
         row_settings: RowSettings | None = None,
+        early_start: EarlyStart | None = None,
     ) -> None:
         super().__init__()
         self._open_target = open_target
+        self._early_start = early_start
+        """The first start's target and cache read, begun before this screen was built."""
+        self._add_breakpoint_class()
+        self._resumed = False
         self.use_cache = use_cache
         """Show the cached catalog at start and save every full load (`--no-cache`: False)."""
         self.row_settings = row_settings or RowSettings()
@@ -149,6 +154,18 @@ class ExplorerScreen(TableActions, Screen[None]):
         self.selected: str | None = None
         """`schema.table` shown in the detail pane, kept across reloads."""
 
+    def _add_breakpoint_class(self) -> None:
+        """Give the screen its width class (`-narrow`, `-wide`) before anything is styled.
+
+        Textual adds it on the first Resize, after every widget was styled without it, and
+        restyles them all again: about a tenth of a second of each start.
+        """
+        width = self.app.size.width
+        for edge, name in sorted(self.HORIZONTAL_BREAKPOINTS, reverse=True):
+            if width >= edge:
+                self.add_class(name)
+                return
+
     def compose(self) -> ComposeResult:
         yield ConnectionBar(id="connection-bar")
         with ContentSwitcher(initial="status", id="body"):
@@ -159,6 +176,13 @@ class ExplorerScreen(TableActions, Screen[None]):
                 detail.stable = self.stable
                 yield detail
         yield Footer()
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if not self._resumed:
+            # the first resume follows the mount at once: every widget was just styled, and
+            # Textual's restyle of the whole screen would cost a tenth of a second of the start
+            self._resumed = True
+            event.refresh_styles = False
 
     def on_mount(self) -> None:
         self.query_one(RowsView).settings = self.row_settings
@@ -247,13 +271,17 @@ class ExplorerScreen(TableActions, Screen[None]):
         description="Resolve the connection target (may start the demo server)",
     )
     def _resolve_target(self) -> None:
+        early, self._early_start = self._early_start, None
+        start = None
         try:
-            target = self._open_target()
+            if early is not None:  # the first start: begun with the app, usually done by now
+                target, start = early.result()
+            else:
+                target = self._open_target()
         except Exception as exc:  # DsnError, ServerError, or anything the opener raises
             self.post_message(LoadFailed(one_line_reason(exc), "connect"))
             return
-        start = None
-        if self.catalog is None:  # first start: read the cache now, while the frame is drawn
+        if start is None and self.catalog is None:  # no early start: read the cache now
             source = CatalogSource(target.identity, self.schemas, self.use_cache)
             start = source.read_start(self.domain_settings)
         self.post_message(TargetResolved(target, start))
