@@ -10,6 +10,7 @@ import re
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from ehgtui.catalog import queries
@@ -110,9 +111,13 @@ def column_names(relations: Iterable[Any]) -> ColumnNames:
     return {row["oid"]: row["attnames"] for row in relations}
 
 
-def _attnums(text: str | None) -> list[int]:
-    """Attnums from the space-separated text the queries send (`1 3`, `0` for an expression)."""
-    return [int(k) for k in text.split()] if text else []
+@lru_cache(maxsize=4096)
+def _attnums(text: str | None) -> tuple[int, ...]:
+    """Attnums from the space-separated text the queries send (`1 3`, `0` for an expression).
+
+    A few distinct texts (`1`, `2`, `1 2`, …) cover tens of thousands of keys: parsed once each.
+    """
+    return tuple(int(k) for k in text.split()) if text else ()
 
 
 def _names(keys: str | None, names: list[str] | None) -> tuple[str, ...]:
@@ -125,22 +130,106 @@ def _names(keys: str | None, names: list[str] | None) -> tuple[str, ...]:
     return tuple(names[k - 1] for k in attnums)
 
 
+CONSTRAINT_FIELDS = (
+    "table_oid",
+    "table_schema",
+    "table_name",
+    "name",
+    "contype",
+    "definition",
+    "keys",
+    "columns",
+    "deferrable",
+    "deferred",
+    "validated",
+    "is_local",
+    "index_name",
+    "ref_schema",
+    "ref_table",
+    "ref_oid",
+    "ref_keys",
+    "ref_columns",
+    "on_update",
+    "on_delete",
+    "match_type",
+    "is_loaded",
+    "comment",
+)
+"""The CONSTRAINTS query's result columns, in order: `_constraints` unpacks rows by position."""
+
+
 def _constraints(
-    rows: Iterable[Any], column_names: ColumnNames
+    rows: Sequence[Any], column_names: ColumnNames
 ) -> tuple[dict[int, list[Constraint]], dict[tuple[str, str], list[ForeignKeyRef]]]:
+    """Constraints grouped by table oid, and the foreign keys pointing at each table.
+
+    Rows are unpacked by position, as `_columns` does, for the same reason (three constraints
+    per table): the names are checked against CONSTRAINT_FIELDS once per load.
+    """
     constraints: dict[int, list[Constraint]] = defaultdict(list)
     referenced_by: dict[tuple[str, str], list[ForeignKeyRef]] = defaultdict(list)
-    for row in rows:
-        constraint = _constraint(row, column_names)
-        if row["is_loaded"]:
-            constraints[row["table_oid"]].append(constraint)
-        if constraint.kind == "FOREIGN KEY" and constraint.is_local:
-            assert constraint.ref_schema is not None and constraint.ref_table is not None
-            referenced_by[(constraint.ref_schema, constraint.ref_table)].append(
+    _check_fields(rows, CONSTRAINT_FIELDS, "constraints")
+    names_of = column_names.get
+    for (
+        table_oid,
+        table_schema,
+        table_name,
+        name,
+        contype,
+        definition,
+        keys,
+        columns,
+        deferrable,
+        deferred,
+        validated,
+        is_local,
+        index_name,
+        ref_schema,
+        ref_table,
+        ref_oid,
+        ref_keys,
+        ref_columns,
+        on_update,
+        on_delete,
+        match_type,
+        is_loaded,
+        comment,
+    ) in rows:
+        is_fk = contype == "f"
+        # column names come from the server only for tables outside the loaded schemas
+        if columns is None:
+            columns = _names(keys, names_of(table_oid))
+        if not is_fk:
+            ref_columns = ()
+        elif ref_columns is None:
+            ref_columns = _names(ref_keys, names_of(ref_oid))
+        constraint = Constraint(
+            name=name,
+            kind=CONSTRAINT_KINDS.get(contype, contype),
+            definition=definition,
+            columns=tuple(columns),
+            deferrable=deferrable,
+            deferred=deferred,
+            validated=validated,
+            is_local=is_local,
+            index_name=index_name,
+            ref_schema=ref_schema if is_fk else None,
+            ref_table=ref_table if is_fk else None,
+            ref_columns=tuple(ref_columns),
+            on_update=FK_ACTIONS.get(on_update) if is_fk else None,
+            on_delete=FK_ACTIONS.get(on_delete) if is_fk else None,
+            match=FK_MATCH.get(match_type) if is_fk else None,
+            comment=comment,
+        )
+        if is_loaded:
+            constraints[table_oid].append(constraint)
+        if is_fk and is_local:
+            assert ref_schema is not None and ref_table is not None
+            referenced_by[(ref_schema, ref_table)].append(
                 ForeignKeyRef(
-                    schema=row["table_schema"],
-                    table=row["table_name"],
-                    constraint_name=constraint.name,
+                    schema=table_schema,
+                    table=table_name,
+                    constraint_name=name,
                     columns=constraint.columns,
                     ref_columns=constraint.ref_columns,
                     on_delete=constraint.on_delete or "NO ACTION",
@@ -148,6 +237,41 @@ def _constraints(
                 )
             )
     return constraints, referenced_by
+
+
+def _check_fields(rows: Sequence[Any], fields: tuple[str, ...], query: str) -> None:
+    """Refuse rows whose columns are not `fields` in that order (a builder unpacks by position)."""
+    if rows and tuple(rows[0].keys()) != fields:
+        raise CatalogError(f"catalog query failed: the {query} query's fields changed")
+
+
+RELATION_FIELDS = (
+    "oid",
+    "schema",
+    "name",
+    "relkind",
+    "owner",
+    "comment",
+    "rls_enabled",
+    "rls_forced",
+    "row_estimate",
+    "size_bytes",
+    "persistence",
+    "replica_identity",
+    "options",
+    "partition_key",
+    "partition_bound",
+    "parents",
+    "is_partition",
+    "view_definition",
+    "acl",
+    "attnames",
+)
+"""The RELATIONS query's result columns, in order: `assemble` unpacks rows by position."""
+
+
+def _referencing_order(ref: ForeignKeyRef) -> tuple[str, str, str]:
+    return (ref.schema, ref.table, ref.constraint_name)
 
 
 def assemble(prepared: dict[str, Any], schemas: Sequence[str], loaded_at: float) -> Catalog:
@@ -167,45 +291,63 @@ def assemble(prepared: dict[str, Any], schemas: Sequence[str], loaded_at: float)
     triggers = prepared["triggers"]
     constraints, referenced_by = prepared["constraints"]
 
+    relations = raw["relations"]
+    _check_fields(relations, RELATION_FIELDS, "relations")
+    no_items: tuple[Any, ...] = ()
     tables = []
-    for row in raw["relations"]:
-        oid = row["oid"]
-        parents = tuple(row["parents"] or ())
-        is_partition = bool(row["is_partition"])
+    for (
+        oid,
+        schema,
+        name,
+        relkind,
+        owner,
+        comment,
+        rls_enabled,
+        rls_forced,
+        row_estimate,
+        size_bytes,
+        persistence,
+        replica_identity,
+        options,
+        partition_key,
+        partition_bound,
+        parents,
+        is_partition,
+        view_definition,
+        acl,
+        _attnames,
+    ) in relations:
+        parents = tuple(parents) if parents else no_items
+        pointing_here = referenced_by.get((schema, name))
         tables.append(
             Table(
                 oid=oid,
-                schema=row["schema"],
-                name=row["name"],
-                kind=TABLE_KINDS[row["relkind"]],
-                owner=row["owner"],
-                comment=row["comment"],
-                rls_enabled=row["rls_enabled"],
-                rls_forced=row["rls_forced"],
-                row_estimate=row["row_estimate"],
-                size_bytes=row["size_bytes"],
-                persistence=PERSISTENCE.get(row["persistence"], row["persistence"]),
-                replica_identity=REPLICA_IDENTITY.get(
-                    row["replica_identity"], row["replica_identity"]
-                ),
-                options=tuple(row["options"] or ()),
-                partition_key=row["partition_key"],
+                schema=schema,
+                name=name,
+                kind=TABLE_KINDS[relkind],
+                owner=owner,
+                comment=comment,
+                rls_enabled=rls_enabled,
+                rls_forced=rls_forced,
+                row_estimate=row_estimate,
+                size_bytes=size_bytes,
+                persistence=PERSISTENCE.get(persistence, persistence),
+                replica_identity=REPLICA_IDENTITY.get(replica_identity, replica_identity),
+                options=tuple(options) if options else no_items,
+                partition_key=partition_key,
                 partition_of=parents[0] if is_partition and parents else None,
-                partition_bound=row["partition_bound"],
-                inherits=() if is_partition else parents,
-                view_definition=row["view_definition"],
-                columns=tuple(columns.get(oid, ())),
-                constraints=tuple(constraints.get(oid, ())),
-                indexes=tuple(indexes.get(oid, ())),
-                policies=tuple(policies.get(oid, ())),
-                triggers=tuple(triggers.get(oid, ())),
-                privileges=parse_acl(row["acl"]),
-                referenced_by=tuple(
-                    sorted(
-                        referenced_by.get((row["schema"], row["name"]), ()),
-                        key=lambda r: (r.schema, r.table, r.constraint_name),
-                    )
-                ),
+                partition_bound=partition_bound,
+                inherits=no_items if is_partition else parents,
+                view_definition=view_definition,
+                columns=tuple(columns.get(oid, no_items)),
+                constraints=tuple(constraints.get(oid, no_items)),
+                indexes=tuple(indexes.get(oid, no_items)),
+                policies=tuple(policies.get(oid, no_items)),
+                triggers=tuple(triggers.get(oid, no_items)),
+                privileges=parse_acl(acl),
+                referenced_by=tuple(sorted(pointing_here, key=_referencing_order))
+                if pointing_here
+                else no_items,
             )
         )
     sequences = tuple(_sequence(row) for row in raw["sequences"])
@@ -259,10 +401,7 @@ def _columns(rows: Sequence[Any]) -> dict[int, list[Column]]:
     loudly, not subtly.
     """
     grouped: dict[int, list[Column]] = defaultdict(list)
-    if not rows:
-        return grouped
-    if tuple(rows[0].keys()) != COLUMN_FIELDS:
-        raise CatalogError("catalog query failed: the columns query's fields changed")
+    _check_fields(rows, COLUMN_FIELDS, "columns")
     intern = sys.intern
     for (
         table_oid,
@@ -312,56 +451,70 @@ def _columns(rows: Sequence[Any]) -> dict[int, list[Column]]:
     return grouped
 
 
-def _constraint(row: Any, column_names: ColumnNames) -> Constraint:
-    is_fk = row["contype"] == "f"
-    columns = row["columns"]  # named by the server only for tables outside the loaded schemas
-    if columns is None:
-        columns = _names(row["keys"], column_names.get(row["table_oid"]))
-    ref_columns: Sequence[str] = ()
-    if is_fk:
-        ref_columns = row["ref_columns"]
-        if ref_columns is None:
-            ref_columns = _names(row["ref_keys"], column_names.get(row["ref_oid"]))
-    return Constraint(
-        name=row["name"],
-        kind=CONSTRAINT_KINDS.get(row["contype"], row["contype"]),
-        definition=row["definition"],
-        columns=tuple(columns),
-        deferrable=row["deferrable"],
-        deferred=row["deferred"],
-        validated=row["validated"],
-        is_local=row["is_local"],
-        index_name=row["index_name"],
-        ref_schema=row["ref_schema"] if is_fk else None,
-        ref_table=row["ref_table"] if is_fk else None,
-        ref_columns=tuple(ref_columns),
-        on_update=FK_ACTIONS.get(row["on_update"]) if is_fk else None,
-        on_delete=FK_ACTIONS.get(row["on_delete"]) if is_fk else None,
-        match=FK_MATCH.get(row["match_type"]) if is_fk else None,
-        comment=row["comment"],
-    )
+INDEX_FIELDS = (
+    "table_oid",
+    "name",
+    "definition",
+    "keys",
+    "key_count",
+    "key_texts",
+    "is_unique",
+    "is_primary",
+    "constraint_name",
+    "predicate",
+    "method",
+    "size_bytes",
+    "is_valid",
+    "is_inherited",
+    "is_replica_identity",
+)
+"""The INDEXES query's result columns, in order: `_indexes` unpacks rows by position."""
 
 
-def _index(row: Any, column_names: ColumnNames) -> Index:
-    keys = _attnums(row["keys"])[: row["key_count"]]  # INCLUDE columns follow the key ones
-    texts = row["key_texts"]  # expression indexes only: attnum 0 marks an expression
-    names = column_names.get(row["table_oid"])
-    if names is None or (keys and max(keys) > len(names)):
-        raise SchemaMoved
-    return Index(
-        name=row["name"],
-        definition=row["definition"],
-        columns=tuple(names[k - 1] if k else texts[i] for i, k in enumerate(keys)),
-        is_unique=row["is_unique"],
-        is_primary=row["is_primary"],
-        constraint_name=row["constraint_name"],
-        predicate=row["predicate"],
-        method=row["method"],
-        size_bytes=row["size_bytes"],
-        is_valid=row["is_valid"],
-        is_inherited=row["is_inherited"],
-        is_replica_identity=row["is_replica_identity"],
-    )
+def _indexes(rows: Sequence[Any], column_names: ColumnNames) -> dict[int, list[Index]]:
+    """Indexes grouped by table oid, rows unpacked by position (see `_constraints`)."""
+    grouped: dict[int, list[Index]] = defaultdict(list)
+    _check_fields(rows, INDEX_FIELDS, "indexes")
+    names_of = column_names.get
+    for (
+        table_oid,
+        name,
+        definition,
+        keys,
+        key_count,
+        key_texts,
+        is_unique,
+        is_primary,
+        constraint_name,
+        predicate,
+        method,
+        size_bytes,
+        is_valid,
+        is_inherited,
+        is_replica_identity,
+    ) in rows:
+        attnums = _attnums(keys)[:key_count]  # INCLUDE columns follow the key ones
+        names = names_of(table_oid)
+        if names is None or (attnums and max(attnums) > len(names)):
+            raise SchemaMoved
+        grouped[table_oid].append(
+            Index(
+                name=name,
+                definition=definition,
+                # expression indexes only have key_texts: attnum 0 marks an expression
+                columns=tuple(names[k - 1] if k else key_texts[i] for i, k in enumerate(attnums)),
+                is_unique=is_unique,
+                is_primary=is_primary,
+                constraint_name=constraint_name,
+                predicate=predicate,
+                method=method,
+                size_bytes=size_bytes,
+                is_valid=is_valid,
+                is_inherited=is_inherited,
+                is_replica_identity=is_replica_identity,
+            )
+        )
+    return grouped
 
 
 def _policy(row: Any) -> Policy:
@@ -424,10 +577,6 @@ def _sequence(row: Any) -> SequenceModel:
         unlogged=row.get("unlogged", False),
         acl=tuple(row.get("acl") or ()),
     )
-
-
-def _indexes(rows: Iterable[Any], column_names: ColumnNames) -> dict[int, list[Index]]:
-    return _group(rows, lambda row: _index(row, column_names))
 
 
 _KEYED: dict[str, Any] = {"indexes": _indexes, "constraints": _constraints}

@@ -212,15 +212,49 @@ def test_a_failed_load_freezes_nothing_and_a_finished_one_freezes_its_objects() 
     gc.unfreeze()
 
 
-async def test_columns_rows_of_another_shape_are_refused(pg: TestServer) -> None:
-    """The columns builder unpacks rows by position: rows whose fields differ are refused."""
-    from ehgtui.catalog.assemble import COLUMN_FIELDS, build
+@pytest.mark.parametrize("query", ["columns", "constraints", "indexes", "relations"])
+async def test_rows_of_another_shape_are_refused(pg: TestServer, query: str) -> None:
+    """The builders unpack rows by position: rows whose fields differ are refused, and every
+    query's fields are exactly the ones its builder unpacks."""
+    from ehgtui.catalog import assemble, queries
 
+    fields = {
+        "columns": assemble.COLUMN_FIELDS,
+        "constraints": assemble.CONSTRAINT_FIELDS,
+        "indexes": assemble.INDEX_FIELDS,
+        "relations": assemble.RELATION_FIELDS,
+    }[query]
     conn = await asyncpg.connect(pg.dsn())
     try:
-        shifted = ", ".join(f"NULL AS {name}" for name in reversed(COLUMN_FIELDS))
+        shifted = ", ".join(f"NULL AS {name}" for name in reversed(fields))
         rows = await conn.fetch(f"SELECT {shifted}")
+        statement = await conn.prepare(queries.BULK_QUERIES[query])
+        assert tuple(a.name for a in statement.get_attributes()) == fields
     finally:
         await conn.close()
-    with pytest.raises(CatalogError, match="columns query's fields changed"):
-        build("columns", rows)
+    with pytest.raises(CatalogError, match=f"{query} query's fields changed"):
+        if query == "relations":
+            assemble.assemble(
+                {
+                    "server": [
+                        {
+                            "version": "18.0",
+                            "version_num": 180000,
+                            "database": "db",
+                            "current_user": "me",
+                            "read_only": False,
+                        }
+                    ],
+                    "relations": rows,
+                    "columns": {},
+                    "indexes": {},
+                    "policies": {},
+                    "triggers": {},
+                    "constraints": ({}, {}),
+                    "sequences": [],
+                },
+                ["public"],
+                0.0,
+            )
+        else:
+            assemble.build(query, rows, {})
