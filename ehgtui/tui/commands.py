@@ -211,13 +211,15 @@ def _explorer_screen(provider: Provider) -> ExplorerScreen | None:
     return None
 
 
-def _view_rows_as(screen: ExplorerScreen) -> None:
+async def _view_rows_as(screen: ExplorerScreen) -> None:
     """Show the Rows tab and open its view-as picker."""
     from ehgtui.tui.widgets.detail.rows import RowsView
     from ehgtui.tui.widgets.detail.table_detail import TableDetail
 
-    screen.query_one(TableDetail).show_tab("rows")
-    screen.query_one(RowsView).choose_viewer()
+    detail = screen.query_one(TableDetail)
+    await detail.mount_bodies()
+    detail.show_tab("rows")
+    detail.body(RowsView).choose_viewer()
 
 
 def _compare_with_snapshot(screen: ExplorerScreen) -> None:
@@ -232,7 +234,7 @@ def _compare_with_snapshot(screen: ExplorerScreen) -> None:
 class RowsAndSnapshotProvider(Provider):
     """`Rows: View rows as…` (the Rows tab's picker) and `Catalog: Compare with snapshot…`."""
 
-    def _commands(self) -> list[tuple[str, Callable[[], None], str]]:
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         screen = _explorer_screen(self)
         if screen is None:
             return []

@@ -54,7 +54,7 @@ class TableActions(_Base):
         """Copy the Mermaid of the selected table's neighbourhood, at the Relations tab's depth."""
         table = self._table_to_act_on()
         if table is not None and self.catalog is not None:
-            depth = self.query_one(RelationsView).depth
+            depth = self.query_one(TableDetail).body(RelationsView).depth
             text = mermaid_text(self.catalog, table.qualified_name, depth, self.domain_map)
             copy_text(self.app, text, table.name, MERMAID_SUFFIX)
 

@@ -185,8 +185,9 @@ class ExplorerScreen(TableActions, Screen[None]):
             event.refresh_styles = False
 
     def on_mount(self) -> None:
-        self.query_one(RowsView).settings = self.row_settings
-        self.query_one(AccessView).settings = self.row_settings
+        detail = self.query_one(TableDetail)
+        detail.body(RowsView).settings = self.row_settings
+        detail.body(AccessView).settings = self.row_settings
         self.connect()
 
     async def on_unmount(self) -> None:
@@ -228,7 +229,7 @@ class ExplorerScreen(TableActions, Screen[None]):
         if pool is not None:
             await close_quietly(pool)
 
-    def show_comparison(self, comparison: SnapshotComparison | None) -> None:
+    async def show_comparison(self, comparison: SnapshotComparison | None) -> None:
         """Mark the tables that differ from a snapshot in the tree and fill the Diff tab.
 
         Args:
@@ -237,7 +238,9 @@ class ExplorerScreen(TableActions, Screen[None]):
         if comparison is None:
             return
         self.query_one(TreePane).domain_tree.set_change_marks(change_marks(comparison.diff))
-        self.query_one(DiffView).show_diff(comparison.diff, comparison.snapshot)
+        detail = self.query_one(TableDetail)
+        await detail.mount_bodies()
+        detail.body(DiffView).show_diff(comparison.diff, comparison.snapshot)
         self.notify(comparison_summary(comparison), title="Compared with snapshot", timeout=8)
 
     def show_table(self, qualified_name: str) -> bool:
@@ -342,8 +345,9 @@ class ExplorerScreen(TableActions, Screen[None]):
     def _pool_opened(self, message: PoolOpened) -> None:
         old, self.pool = self.pool, message.pool
         self.disconnected = False
-        self.query_one(RowsView).set_pool(message.pool)
-        self.query_one(AccessView).set_pool(message.pool)
+        detail = self.query_one(TableDetail)
+        detail.body(RowsView).set_pool(message.pool)
+        detail.body(AccessView).set_pool(message.pool)
         if old is not None and old is not message.pool:
             # a retry raced a slow first connect: keep the newest pool, close the other
             self.run_worker(
@@ -372,6 +376,8 @@ class ExplorerScreen(TableActions, Screen[None]):
         pane.show_domains(message.domain_map, keep)
         if keep:
             self.show_table(keep)
+        if first_load:  # the hidden tabs' bodies: once the tree and the first table are drawn
+            self.call_after_refresh(self.query_one(TableDetail).mount_bodies)
         self.call_after_refresh(freeze_long_lived_objects)  # see tui/heap.py: GC pauses
         if first_load:
             pane.domain_tree.focus()
@@ -410,8 +416,9 @@ class ExplorerScreen(TableActions, Screen[None]):
         tabs lose their pool too, and get the new one when `r` opens it.
         """
         pool, self.pool = self.pool, None
-        self.query_one(RowsView).set_pool(None)
-        self.query_one(AccessView).set_pool(None)
+        detail = self.query_one(TableDetail)
+        detail.body(RowsView).set_pool(None)
+        detail.body(AccessView).set_pool(None)
         if pool is not None:
             pool.terminate()
 
