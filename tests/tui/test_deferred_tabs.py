@@ -3,6 +3,7 @@ the first tree is drawn, or when a tab is opened first, and work the same either
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from textual.app import App, ComposeResult
@@ -60,6 +61,27 @@ async def test_a_tab_opened_before_its_body_is_mounted_is_mounted_and_filled(
         assert grid.row_count == len(table.policies) == 22
         for tab_id in TAB_IDS:  # the one mount brought every body into its own pane
             assert detail.tabs.get_pane(tab_id).query_children().first() is not None
+
+
+async def test_a_tab_opened_while_the_bodies_are_being_mounted_is_filled(
+    demo_dsn: str,
+) -> None:
+    catalog = await _catalog(demo_dsn)
+    table = catalog.table(SD)
+    assert table is not None
+    app = DetailOnly()
+    async with app.run_test(size=(120, 36)) as pilot:
+        detail = app.query_one(TableDetail)
+        detail.show_table(table, catalog, "Strategic Directives")
+        mounting = asyncio.ensure_future(detail.mount_bodies())
+        await asyncio.sleep(0)  # the mount is under way: no body is left to mount
+        assert not detail._unmounted and not detail.body(PoliciesView).is_mounted
+        detail.show_tab("policies")
+        await mounting
+        await settle(pilot)
+        await pilot.pause()
+        grid = detail.body(PoliciesView).query_one(DetailGrid)
+        assert grid.row_count == len(table.policies) == 22
 
 
 async def test_after_the_first_tree_every_tab_has_its_body(

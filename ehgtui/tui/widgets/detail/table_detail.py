@@ -294,10 +294,10 @@ class TableDetail(Vertical):
         table, catalog = self.table, self._catalog
         if table is None or catalog is None or tab_id in self._filled or not tab_id:
             return
-        if tab_id in self._unmounted:
+        body = self._bodies[tab_id]
+        if not body.is_mounted:  # not in its pane yet, or being put there
             self.call_later(self._mount_and_fill, tab_id)
             return
-        body = self._bodies[tab_id]
         if isinstance(body, IndexesGrid):
             body.stable = self.stable
         fill: TabBody | None = body if hasattr(body, "show_table") else None
@@ -306,8 +306,11 @@ class TableDetail(Vertical):
         self._filled.add(tab_id)
 
     async def _mount_and_fill(self, tab_id: str) -> None:
-        await self.mount_bodies()
-        self._fill(tab_id)
+        await self.mount_bodies()  # waits for a mount already under way, too
+        if self._bodies[tab_id].is_mounted:
+            self._fill(tab_id)
+        else:  # mounted with the pane, which is still being built: try after the next frame
+            self.call_after_refresh(self._fill, tab_id)
 
     @on(TabbedContent.TabActivated, "#detail-tabs")
     def _fill_on_activate(self, event: TabbedContent.TabActivated) -> None:
