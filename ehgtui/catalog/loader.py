@@ -12,11 +12,11 @@ from typing import Any, TypeAlias
 import asyncpg
 
 from ehgtui.catalog import queries
-from ehgtui.catalog.assemble import (
+from ehgtui.catalog.assemble import assemble
+from ehgtui.catalog.builders import (
     CatalogError,
     ColumnNames,
     SchemaMoved,
-    assemble,
     build,
     column_names,
     needs_column_names,

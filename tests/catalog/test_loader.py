@@ -216,12 +216,12 @@ def test_a_failed_load_freezes_nothing_and_a_finished_one_freezes_its_objects() 
 async def test_rows_of_another_shape_are_refused(pg: TestServer, query: str) -> None:
     """The builders unpack rows by position: rows whose fields differ are refused, and every
     query's fields are exactly the ones its builder unpacks."""
-    from ehgtui.catalog import assemble, queries
+    from ehgtui.catalog import assemble, builders, queries
 
     fields = {
-        "columns": assemble.COLUMN_FIELDS,
-        "constraints": assemble.CONSTRAINT_FIELDS,
-        "indexes": assemble.INDEX_FIELDS,
+        "columns": builders.COLUMN_FIELDS,
+        "constraints": builders.CONSTRAINT_FIELDS,
+        "indexes": builders.INDEX_FIELDS,
         "relations": assemble.RELATION_FIELDS,
     }[query]
     conn = await asyncpg.connect(pg.dsn())
@@ -257,4 +257,4 @@ async def test_rows_of_another_shape_are_refused(pg: TestServer, query: str) -> 
                 0.0,
             )
         else:
-            assemble.build(query, rows, {})
+            builders.build(query, rows, {})

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from textual.app import App, ComposeResult
 
 from ehgtui.catalog.loader import load_catalog
-from ehgtui.catalog.model import Catalog
+from ehgtui.catalog.model import Catalog, Table
 from ehgtui.db.pool import create_pool
 from ehgtui.db.settings import ConnectionTarget
 from ehgtui.tui.app import EhgApp
@@ -32,20 +32,22 @@ class DetailOnly(App[None]):
         yield TableDetail(id="table-detail")
 
 
-async def _catalog(dsn: str) -> Catalog:
+async def _sd(dsn: str) -> tuple[Table, Catalog]:
+    """The wide demo table (22 policies) and its catalog."""
     pool = await create_pool(ConnectionTarget(dsn, "test"))
     try:
-        return await load_catalog(pool)
+        catalog = await load_catalog(pool)
     finally:
         await pool.close()
+    table = catalog.table(SD)
+    assert table is not None
+    return table, catalog
 
 
 async def test_a_tab_opened_before_its_body_is_mounted_is_mounted_and_filled(
     demo_dsn: str,
 ) -> None:
-    catalog = await _catalog(demo_dsn)
-    table = catalog.table(SD)
-    assert table is not None
+    table, catalog = await _sd(demo_dsn)
     app = DetailOnly()
     async with app.run_test(size=(120, 36)) as pilot:
         detail = app.query_one(TableDetail)
@@ -66,9 +68,7 @@ async def test_a_tab_opened_before_its_body_is_mounted_is_mounted_and_filled(
 async def test_a_tab_opened_while_the_bodies_are_being_mounted_is_filled(
     demo_dsn: str,
 ) -> None:
-    catalog = await _catalog(demo_dsn)
-    table = catalog.table(SD)
-    assert table is not None
+    table, catalog = await _sd(demo_dsn)
     app = DetailOnly()
     async with app.run_test(size=(120, 36)) as pilot:
         detail = app.query_one(TableDetail)
