@@ -120,7 +120,7 @@ async def test_classifying_runs_off_the_event_loop(
 
     from ehgtui.catalog.domains import classify
     from ehgtui.tui import catalog_source
-    from ehgtui.tui.screens import main
+    from ehgtui.tui.screens import explorer_workers
 
     classified_on: list[threading.Thread] = []
 
@@ -128,7 +128,7 @@ async def test_classifying_runs_off_the_event_loop(
         classified_on.append(threading.current_thread())
         return classify(*args)
 
-    monkeypatch.setattr(main, "classify", recording_classify)  # a load's catalog
+    monkeypatch.setattr(explorer_workers, "classify", recording_classify)  # a load's catalog
     monkeypatch.setattr(catalog_source, "classify", recording_classify)  # the cached one
     database = pg18.demo_database()
     dsn = pg18.dsn(database)

@@ -4,9 +4,11 @@ the first tree is drawn, or when a tab is opened first, and work the same either
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 
 from ehgtui.catalog.loader import load_catalog
 from ehgtui.catalog.model import Catalog, Table
@@ -44,9 +46,11 @@ async def _sd(dsn: str) -> tuple[Table, Catalog]:
     return table, catalog
 
 
-async def test_a_tab_opened_before_its_body_is_mounted_is_mounted_and_filled(
+@asynccontextmanager
+async def _detail_showing_sd(
     demo_dsn: str,
-) -> None:
+) -> AsyncIterator[tuple[Pilot[None], TableDetail, Table]]:
+    """A detail pane alone, showing the wide demo table, its hidden bodies not mounted."""
     table, catalog = await _sd(demo_dsn)
     app = DetailOnly()
     async with app.run_test(size=(120, 36)) as pilot:
@@ -54,6 +58,14 @@ async def test_a_tab_opened_before_its_body_is_mounted_is_mounted_and_filled(
         assert len(app.query(ColumnsGrid)) == 1
         assert len(app.query(PoliciesView)) == 0  # made, not mounted
         detail.show_table(table, catalog, "Strategic Directives")
+        yield pilot, detail, table
+
+
+async def test_a_tab_opened_before_its_body_is_mounted_is_mounted_and_filled(
+    demo_dsn: str,
+) -> None:
+    async with _detail_showing_sd(demo_dsn) as (pilot, detail, table):
+        app = pilot.app
         detail.show_tab("policies")
         await settle(pilot, lambda: len(app.query(PoliciesView)) == 1)
         await pilot.pause()
@@ -68,11 +80,7 @@ async def test_a_tab_opened_before_its_body_is_mounted_is_mounted_and_filled(
 async def test_a_tab_opened_while_the_bodies_are_being_mounted_is_filled(
     demo_dsn: str,
 ) -> None:
-    table, catalog = await _sd(demo_dsn)
-    app = DetailOnly()
-    async with app.run_test(size=(120, 36)) as pilot:
-        detail = app.query_one(TableDetail)
-        detail.show_table(table, catalog, "Strategic Directives")
+    async with _detail_showing_sd(demo_dsn) as (pilot, detail, table):
         mounting = asyncio.ensure_future(detail.mount_bodies())
         await asyncio.sleep(0)  # the mount is under way: no body is left to mount
         assert not detail._unmounted and not detail.body(PoliciesView).is_mounted

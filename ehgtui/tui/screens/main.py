@@ -6,13 +6,11 @@ app-wide messages (`tui/messages.py`); the handlers here change the state and ca
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Callable
 from typing import ClassVar
 
 import asyncpg
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -21,16 +19,13 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer
 
 from ehgtui.catalog.cache import CachedCatalog
-from ehgtui.catalog.domains import DomainMap, DomainSettings, classify, first_table
+from ehgtui.catalog.domains import DomainMap, DomainSettings, first_table
 from ehgtui.catalog.model import Catalog
-from ehgtui.db.pool import close_quietly, create_pool
+from ehgtui.db.pool import close_quietly
 from ehgtui.db.settings import ConnectionTarget
 from ehgtui.rows.settings import RowSettings
-from ehgtui.tui.catalog_source import CatalogSource, EarlyStart, cached_label
+from ehgtui.tui.catalog_source import EarlyStart, cached_label
 from ehgtui.tui.connection_state import (
-    PoolWatch,
-    is_connection_loss,
-    one_line_reason,
     reason_without_target,
 )
 from ehgtui.tui.heap import freeze_after_first_switch, freeze_long_lived_objects
@@ -45,6 +40,7 @@ from ehgtui.tui.messages import (
     TargetResolved,
 )
 from ehgtui.tui.screens.explorer_actions import COPY_ACTIONS, TableActions
+from ehgtui.tui.screens.explorer_workers import CatalogWorkers
 from ehgtui.tui.screens.snapshot_compare import (
     SnapshotComparison,
     change_marks,
@@ -61,7 +57,7 @@ from ehgtui.tui.widgets.tree.domain_tree import DomainTree
 from ehgtui.tui.widgets.tree.pane import TreePane
 
 
-class ExplorerScreen(TableActions, Screen[None]):
+class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
     """The screen people live in: browse domains on the left, read a table on the right."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -262,67 +258,6 @@ class ExplorerScreen(TableActions, Screen[None]):
         domain = self.domain_map.domain_of(table)
         self.query_one(TableDetail).show_table(table, self.catalog, domain)
         return True
-
-    # -- workers: I/O only, report with messages ---------------------------------------------
-
-    @work(
-        thread=True,
-        exclusive=True,
-        exit_on_error=False,
-        group="connect",
-        name="open-target",
-        description="Resolve the connection target (may start the demo server)",
-    )
-    def _resolve_target(self) -> None:
-        early, self._early_start = self._early_start, None
-        start = None
-        try:
-            if early is not None:  # the first start: begun with the app, usually done by now
-                target, start = early.result()
-            else:
-                target = self._open_target()
-        except Exception as exc:  # DsnError, ServerError, or anything the opener raises
-            self.post_message(LoadFailed(one_line_reason(exc), "connect"))
-            return
-        if start is None and self.catalog is None:  # no early start: read the cache now
-            source = CatalogSource(target.identity, self.schemas, self.use_cache)
-            start = source.read_start(self.domain_settings)
-        self.post_message(TargetResolved(target, start))
-
-    @work(
-        exclusive=True,
-        exit_on_error=False,
-        group="catalog",
-        name="load-catalog",
-        description="Open the pool if needed and load the catalog in bulk",
-    )
-    async def _load(
-        self, target: ConnectionTarget, pool: asyncpg.Pool | None, cached: CachedCatalog | None
-    ) -> None:
-        started = time.perf_counter()
-        source = CatalogSource(target.identity, self.schemas, self.use_cache)
-        try:
-            if pool is None:
-                watch = PoolWatch(self.post_message)
-                pool = await create_pool(target, on_connection_lost=watch)
-                watch.pool = pool
-                self.post_message(PoolOpened(pool))
-            if cached is not None:
-                fresh = await source.refresh(pool, cached)
-                if fresh is None:
-                    self.post_message(CacheChecked(cached_label(cached, self.stable)))
-                    return
-            else:
-                fresh = await source.load(pool)
-            domain_map = await asyncio.to_thread(classify, fresh.catalog, self.domain_settings)
-        except Exception as exc:  # ConnectError, CatalogError, or a dropped connection
-            if pool is not None and is_connection_loss(exc):
-                self.post_message(ConnectionLost(pool))
-            self.post_message(LoadFailed(one_line_reason(exc), "catalog"))
-            return
-        seconds = time.perf_counter() - started
-        self.post_message(CatalogLoaded(fresh.catalog, domain_map, seconds))
-        await source.save(fresh)
 
     # -- handlers: own the state -------------------------------------------------------------
 
