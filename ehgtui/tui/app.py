@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -24,6 +25,7 @@ from ehgtui.tui.commands import (
     RowsAndSnapshotProvider,
     TableActionsProvider,
 )
+from ehgtui.tui.heap import defer_full_collections
 from ehgtui.tui.screens.confirm import ConfirmScreen
 from ehgtui.tui.screens.copy_fallback import CopyFallbackScreen
 from ehgtui.tui.screens.findings import FindingsScreen
@@ -108,10 +110,16 @@ class EhgApp(App[None]):
             self.theme = config.theme
         self._remembered_theme = self.theme
         self._early_start = EarlyStart(open_target, schemas, config.domains, use_cache)
+        self._gc_thresholds: tuple[int, int, int] | None = None
 
     def on_load(self) -> None:
         # the app runs: resolve the target and read the cache while Textual builds the screen
         self._early_start.begin()
+        self._gc_thresholds = defer_full_collections()  # the explorer collects when idle
+
+    def on_unmount(self) -> None:
+        if self._gc_thresholds is not None:
+            gc.set_threshold(*self._gc_thresholds)
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)

@@ -28,7 +28,7 @@ from ehgtui.tui.catalog_source import EarlyStart, cached_label
 from ehgtui.tui.connection_state import (
     reason_without_target,
 )
-from ehgtui.tui.heap import freeze_after_first_switch, freeze_long_lived_objects
+from ehgtui.tui.heap import IdleCollector, freeze_after_first_switch, freeze_long_lived_objects
 from ehgtui.tui.messages import (
     CacheChecked,
     CacheIgnored,
@@ -149,6 +149,8 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         self.domain_map: DomainMap | None = None
         self.selected: str | None = None
         """`schema.table` shown in the detail pane, kept across reloads."""
+        self.idle_collector = IdleCollector(self)
+        """The full garbage collections, run after the table switches (see tui/heap.py)."""
 
     def _add_breakpoint_class(self) -> None:
         """Give the screen its width class (`-narrow`, `-wide`) before anything is styled.
@@ -254,6 +256,7 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         if table is None:
             return False
         freeze_after_first_switch()
+        self.idle_collector.poke()
         self.selected = table.qualified_name
         domain = self.domain_map.domain_of(table)
         self.query_one(TableDetail).show_table(table, self.catalog, domain)
