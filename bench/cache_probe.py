@@ -1,7 +1,9 @@
 """Run in its own process: app start with the catalog cache, counting the statements sent.
 
-Usage: python -m bench.cache_probe DSN; prints one JSON object. Run it twice with the same
-XDG_CACHE_HOME: the first run loads and saves the catalog, the second starts from the cache.
+Usage: python -m bench.cache_probe DSN; prints one JSON object: `first_tree_s`, the first frame
+painted with a filled tree (see first_paint.py), and `tree_seen_s`, when the Pilot first sees
+that tree. Run it twice with the same XDG_CACHE_HOME: the first run loads and saves the
+catalog, the second starts from the cache.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 import asyncpg
 
+from bench.first_paint import watch_tree_paint
 from ehgtui.config import Config
 from ehgtui.db.settings import ConnectionTarget
 from ehgtui.tui.app import build_app
@@ -40,18 +43,27 @@ for _name in ("fetch", "fetchval", "fetchrow"):
 
 async def probe(dsn: str) -> dict[str, float]:
     started = time.perf_counter()
-    app = build_app(lambda: ConnectionTarget(dsn, "bench"), ("public",), Config(), stable=True)
     result: dict[str, float] = {}
-    async with app.run_test(size=(120, 36)):
+
+    def note_statements() -> None:
+        result["statements_before_tree"] = statements
+
+    painted = watch_tree_paint(started, note_statements)
+    app = build_app(lambda: ConnectionTarget(dsn, "bench"), ("public",), Config(), stable=True)
+    async with app.run_test(size=(120, 36)) as pilot:
         while True:
             screen = app.screen
             if isinstance(screen, ExplorerScreen) and screen.query_one(DomainTree).root.children:
                 break
             await asyncio.sleep(0.002)
-        result["first_tree_s"] = time.perf_counter() - started
-        result["statements_before_tree"] = statements
+        result["tree_seen_s"] = time.perf_counter() - started
         await app.workers.wait_for_complete()
         result["settled_s"] = time.perf_counter() - started
+        await pilot.pause()  # a frame painted by now, if none had been
+        first_paint = painted()
+        if first_paint is None:
+            raise RuntimeError("no frame with the tree in it was painted")
+        result["first_tree_s"] = first_paint
         result["statements"] = statements
         result["from_cache"] = float(screen.query_one(ConnectionBar).status.startswith("cached"))
     return result

@@ -117,6 +117,11 @@ class EhgApp(App[None]):
         self._early_start.begin()
         self._gc_thresholds = defer_full_collections()  # the explorer collects when idle
 
+    def on_ready(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, ExplorerScreen):
+                screen.app_ready()
+
     def on_unmount(self) -> None:
         if self._gc_thresholds is not None:
             gc.set_threshold(*self._gc_thresholds)

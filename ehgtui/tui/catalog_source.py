@@ -149,6 +149,14 @@ class EarlyStart:
             self._started = True
             threading.Thread(target=self._run, name="ehgtui-early-start", daemon=True).start()
 
+    def ready(self) -> FirstStart | None:
+        """The result if the thread has already succeeded; None if it is still running or
+        failed (then `result`, from a worker, waits for it or raises)."""
+        future = self._future
+        if future.done() and future.exception() is None:
+            return future.result()
+        return None
+
     def result(self) -> FirstStart:
         """Wait for the thread (blocking: call it from a thread); raise what the opener raised."""
         self.begin()

@@ -205,3 +205,55 @@ async def test_the_width_class_is_there_before_the_first_resize(pg18: TestServer
         await pilot.pause()
         wide = ExplorerScreen(lambda: target, ("public",), DomainSettings())
         assert wide.has_class("-wide") and not wide.has_class("-narrow")
+
+
+async def test_a_cache_read_before_the_mount_is_shown_at_the_first_frame(
+    pg18: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the early read is done by the time the screen is mounted, the cached tree is filled
+    as the app draws its first frame (Textual draws nothing before), without a worker, and
+    the pool is opened only after that."""
+    from ehgtui.tui.messages import PoolOpened
+    from ehgtui.tui.screens.main import ExplorerScreen
+    from ehgtui.tui.widgets.tree.pane import TreePane
+
+    database = pg18.demo_database()
+    dsn = pg18.dsn(database)
+    async with _app(dsn).run_test(size=(120, 36)) as pilot:  # full load, saved to the cache
+        await loaded(pilot)
+
+    events: list[str] = []
+    resolve, show_domains, ready = (
+        ExplorerScreen._resolve_target,
+        TreePane.show_domains,
+        ExplorerScreen.app_ready,
+    )
+
+    def recording_resolve(screen: ExplorerScreen) -> None:
+        events.append("worker")
+        resolve(screen)
+
+    def recording_show(pane: TreePane, *args: Any) -> None:
+        events.append("tree")
+        show_domains(pane, *args)
+
+    def recording_ready(screen: ExplorerScreen) -> None:
+        events.append("first frame")
+        ready(screen)
+
+    monkeypatch.setattr(ExplorerScreen, "_resolve_target", recording_resolve)
+    monkeypatch.setattr(TreePane, "show_domains", recording_show)
+    monkeypatch.setattr(ExplorerScreen, "app_ready", recording_ready)
+
+    def record(message: Message) -> None:
+        if isinstance(message, PoolOpened) and "pool" not in events:
+            events.append("pool")
+
+    app = _app(dsn)
+    app._early_start.result()  # done before the app runs, so before the screen is mounted
+    async with app.run_test(size=(120, 36), message_hook=record) as pilot:
+        screen = await loaded(pilot)
+        await settle(pilot)
+        assert screen.selected == SD
+        assert screen.query_one(ConnectionBar).status == "cached, just now, current"
+    assert events == ["first frame", "tree", "pool"]

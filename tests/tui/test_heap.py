@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -11,7 +12,7 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from ehgtui.tui.app import EhgApp
-from ehgtui.tui.heap import FULL_COLLECTION_EVERY, IdleCollector
+from ehgtui.tui.heap import FULL_COLLECTION_EVERY, IdleCollector, freeze_long_lived_objects
 from tests.tui.conftest import loaded
 
 MAX_ROUNDS = 200
@@ -79,3 +80,24 @@ async def test_table_switches_start_the_idle_collection(make_app: Callable[..., 
             await pilot.pause(0.5)
         assert collector.collections == 1
         assert seen
+
+
+class _Node:
+    """An object that can sit in a reference cycle and be watched with a weak reference."""
+
+    def __init__(self) -> None:
+        self.me: _Node | None = self
+
+
+def test_the_first_freeze_keeps_the_start_s_garbage_until_the_next_load() -> None:
+    try:
+        cycle = _Node()
+        watch = weakref.ref(cycle)
+        del cycle  # garbage only the collector can free
+        freeze_long_lived_objects(collect=False)  # the first load: no collection
+        gc.collect()
+        assert watch() is not None  # frozen with the start's objects: collections skip it
+        freeze_long_lived_objects()  # the next load unfreezes and collects first
+        assert watch() is None
+    finally:
+        gc.unfreeze()

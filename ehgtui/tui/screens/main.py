@@ -132,6 +132,7 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         self._open_target = open_target
         self._early_start = early_start
         """The first start's target and cache read, begun before this screen was built."""
+        self._connect_when_ready = False
         self._add_breakpoint_class()
         self._resumed = False
         self.use_cache = use_cache
@@ -186,7 +187,21 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         detail = self.query_one(TableDetail)
         detail.body(RowsView).settings = self.row_settings
         detail.body(AccessView).settings = self.row_settings
-        self.connect()
+        ready = self._early_start.ready() if self._early_start is not None else None
+        if ready is not None and ready[1].cached is not None:
+            # the cache was read while the screen was built. Textual shows no frame until the
+            # app's start is over (this mount is part of it), so the cached tree is filled
+            # once it is (`app_ready`): filled now, it would wait for that frame all the same,
+            # along with the hidden tabs and the pool opening that follow it
+            self._connect_when_ready = True
+        else:
+            self.connect()
+
+    def app_ready(self) -> None:
+        """The app has finished starting: show the catalog the early start read (on_mount)."""
+        if self._connect_when_ready:
+            self._connect_when_ready = False
+            self.connect()
 
     async def on_unmount(self) -> None:
         await self.close_pool()
@@ -200,6 +215,11 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         if self.target is None:
             status.message = "connecting…"
             self.query_one(ConnectionBar).status = "connecting…"
+            ready = self._early_start.ready() if self._early_start is not None else None
+            if ready is not None:  # read while Textual built this screen: no worker needed
+                self._early_start = None
+                self._target_resolved(TargetResolved(*ready))
+                return
             self._resolve_target()
         else:
             self.reload()
@@ -277,6 +297,9 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         if start is not None and cached is not None and start.domains is not None:
             label = cached_label(cached, self.stable)
             self.post_message(CatalogLoaded(cached.catalog, start.domains, 0.0, cached=label))
+            # connecting takes the event loop for a while: paint the cached tree first
+            self.call_after_refresh(self.reload, cached)
+            return
         self.reload(cached)
 
     @on(PoolOpened)
@@ -316,7 +339,7 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
             self.show_table(keep)
         if first_load:  # the hidden tabs' bodies: once the tree and the first table are drawn
             self.call_after_refresh(self.query_one(TableDetail).mount_bodies)
-        self.call_after_refresh(freeze_long_lived_objects)  # see tui/heap.py: GC pauses
+        self.call_after_refresh(freeze_long_lived_objects, not first_load)  # tui/heap.py
         if first_load:
             pane.domain_tree.focus()
         elif message.cached is None:
