@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import asyncpg
 from textual.message import Message
 
+from ehgtui.catalog.cache import FreshCatalog
 from ehgtui.catalog.domains import DomainMap
 from ehgtui.catalog.model import Catalog
 from ehgtui.db.settings import ConnectionTarget
@@ -44,6 +45,8 @@ class CatalogLoaded(Message):
     """How long the bulk load took, for the status line."""
     cached: str | None = None
     """`cached, 5 min ago` when this catalog came from the cache (a check follows); else None."""
+    fresh: FreshCatalog | None = None
+    """The load to save to the cache once it is on screen (None: from the cache, or off)."""
 
 
 @dataclass

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import asyncpg
 from textual import work
 
-from ehgtui.catalog.cache import CachedCatalog
+from ehgtui.catalog.cache import CachedCatalog, FreshCatalog
 from ehgtui.catalog.domains import DomainSettings, classify
 from ehgtui.db.pool import create_pool
 from ehgtui.db.settings import ConnectionTarget
@@ -107,5 +107,15 @@ class CatalogWorkers(_Base):
             self.post_message(LoadFailed(one_line_reason(exc), "catalog"))
             return
         seconds = time.perf_counter() - started
-        self.post_message(CatalogLoaded(fresh.catalog, domain_map, seconds))
-        await source.save(fresh)
+        # saved once it is drawn (`_save`): encoding a large catalog holds the GIL a while
+        saving = fresh if self.use_cache else None
+        self.post_message(CatalogLoaded(fresh.catalog, domain_map, seconds, fresh=saving))
+
+    @work(
+        exit_on_error=False,
+        group="cache",
+        name="save-catalog",
+        description="Save a loaded catalog to the cache (best effort)",
+    )
+    async def _save(self, target: ConnectionTarget, fresh: FreshCatalog) -> None:
+        await CatalogSource(target.identity, self.schemas, self.use_cache).save(fresh)

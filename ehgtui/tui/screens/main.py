@@ -337,9 +337,15 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         pane.show_domains(message.domain_map, keep)
         if keep:
             self.show_table(keep)
+        # what follows waits for the frame that draws this catalog. Textual runs after-refresh
+        # callbacks once the screen is idle with nothing marked to draw, which can come before
+        # the widgets changed above have told it: marking the layout here keeps them after it
+        self.refresh(layout=True)
         if first_load:  # the hidden tabs' bodies: once the tree and the first table are drawn
             self.call_after_refresh(self.query_one(TableDetail).mount_bodies)
         self.call_after_refresh(freeze_long_lived_objects, not first_load)  # tui/heap.py
+        if message.fresh is not None and self.target is not None:
+            self.call_after_refresh(self._save, self.target, message.fresh)
         if first_load:
             pane.domain_tree.focus()
         elif message.cached is None:
