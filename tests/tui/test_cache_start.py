@@ -257,3 +257,55 @@ async def test_a_cache_read_before_the_mount_is_shown_at_the_first_frame(
         assert screen.selected == SD
         assert screen.query_one(ConnectionBar).status == "cached, just now, current"
     assert events == ["first frame", "tree", "pool"]
+
+
+async def test_after_a_load_the_hidden_tabs_and_the_save_wait_for_its_frame(
+    pg18: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold start draws the loaded tree first; mounting the hidden tabs and saving the cache
+    (which holds the interpreter a while) come after that frame."""
+    from ehgtui.tui.screens import explorer_workers
+    from ehgtui.tui.widgets.detail.table_detail import TableDetail
+    from ehgtui.tui.widgets.tree.pane import TreePane
+
+    events: list[str] = []
+    show_domains, mount_bodies, save = (
+        TreePane.show_domains,
+        TableDetail.mount_bodies,
+        explorer_workers.CatalogSource.save,
+    )
+
+    def recording_show(pane: TreePane, *args: Any) -> None:
+        events.append("tree")
+        show_domains(pane, *args)
+
+    async def recording_mount(detail: TableDetail) -> None:
+        if "bodies" not in events:
+            events.append("bodies")
+        await mount_bodies(detail)
+
+    async def recording_save(source: Any, fresh: Any) -> None:
+        events.append("save")
+        await save(source, fresh)
+
+    monkeypatch.setattr(TreePane, "show_domains", recording_show)
+    monkeypatch.setattr(TableDetail, "mount_bodies", recording_mount)
+    monkeypatch.setattr(explorer_workers.CatalogSource, "save", recording_save)
+    dsn = pg18.dsn(pg18.demo_database())
+    app = _app(dsn)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+
+        def frame(_: object) -> None:
+            if events and events[-1] != "frame":
+                events.append("frame")
+
+        screen.screen_layout_refresh_signal.subscribe(app, frame, immediate=True)
+        await loaded(pilot)
+        await settle(pilot)
+        screen.screen_layout_refresh_signal.unsubscribe(app)
+    assert read_cached(ConnectionTarget(dsn, "test").identity, ("public",)).cached is not None
+    first_tree = events.index("tree")
+    assert events[first_tree + 1] == "frame"
+    assert {"bodies", "save"} <= set(events[first_tree + 2 :])
