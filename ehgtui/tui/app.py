@@ -111,6 +111,8 @@ class EhgApp(App[None]):
         self._remembered_theme = self.theme
         self._early_start = EarlyStart(open_target, schemas, config.domains, use_cache)
         self._gc_thresholds: tuple[int, int, int] | None = None
+        self.started = False
+        """True once Textual has finished starting the app (its Ready event)."""
 
     def on_load(self) -> None:
         # the app runs: resolve the target and read the cache while Textual builds the screen
@@ -118,6 +120,7 @@ class EhgApp(App[None]):
         self._gc_thresholds = defer_full_collections()  # the explorer collects when idle
 
     def on_ready(self) -> None:
+        self.started = True
         for screen in self.screen_stack:
             if isinstance(screen, ExplorerScreen):
                 screen.app_ready()

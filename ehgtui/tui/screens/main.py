@@ -188,7 +188,8 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         detail.body(RowsView).settings = self.row_settings
         detail.body(AccessView).settings = self.row_settings
         ready = self._early_start.ready() if self._early_start is not None else None
-        if ready is not None and ready[1].cached is not None:
+        starting = not getattr(self.app, "started", True)  # only EhgApp says (see app_ready)
+        if starting and ready is not None and ready[1].cached is not None:
             # the cache was read while the screen was built. Textual shows no frame until the
             # app's start is over (this mount is part of it), so the cached tree is filled
             # once it is (`app_ready`): filled now, it would wait for that frame all the same,
