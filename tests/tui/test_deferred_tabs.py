@@ -119,3 +119,15 @@ async def test_view_rows_as_from_the_palette_opens_the_picker(
         app.call_later(commands["Rows: View rows as…"])  # as the palette runs a command
         await settle(pilot, lambda: isinstance(app.screen, ViewAsScreen))
         assert screen.query_one(TableDetail).tabs.active == "rows"
+
+
+async def test_bodies_are_not_mounted_into_a_pane_that_is_going_away() -> None:
+    """A quit (or a signal) right after the first tree can close the pane while its hidden
+    bodies wait to be mounted: nothing is mounted and nothing is raised."""
+    app = DetailOnly()
+    async with app.run_test(size=(120, 36)):
+        detail = app.query_one(TableDetail)
+        await detail.remove()
+        await detail.mount_bodies()
+        assert not detail.body(PoliciesView).is_mounted
+    assert app.return_code in (None, 0)  # 1 when a handler or callback raised

@@ -200,7 +200,12 @@ class TableDetail(Vertical):
         async with self._mounting:
             pending, self._unmounted = self._unmounted, {}
             for tab_id, body in pending.items():
-                await self.tabs.get_pane(tab_id).mount(body)
+                if not self.is_attached:  # the app is closing (e.g. a signal): nowhere to put it
+                    return
+                pane = self.tabs.get_pane(tab_id)
+                if not pane.is_attached:
+                    return
+                await pane.mount(body)
 
     @property
     def tabs(self) -> TabbedContent:
