@@ -231,6 +231,8 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         Args:
             cached: The cached catalog on screen: only check that it is current (one query).
         """
+        if not self.is_attached:  # called after a frame, and the app quit meanwhile
+            return
         if self.target is None:
             self.connect()
             return
