@@ -85,6 +85,41 @@ async def test_missing_key_tables_are_listed(make_app: Callable[..., EhgApp]) ->
         assert domain.missing_key_tables[-1] in summary and "missing" in summary
 
 
+async def test_label_widths_match_the_drawn_labels(make_app: Callable[..., EhgApp]) -> None:
+    """The tree measures its lines without drawing them: every kind of label (domains with
+    counts and markers, tables with a check badge or a snapshot mark, missing key tables,
+    expanded or not) must measure what it draws."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        tree = screen.query_one(DomainTree)
+        for node in tree.root.children:
+            node.expand()
+        await pilot.pause()
+        tables = [
+            n for d in tree.root.children for n in d.children if isinstance(n.data, TableEntry)
+        ]
+        names = [n.data.table.qualified_name for n in tables]  # type: ignore[union-attr]
+        tree.set_badges({names[0]: "!", names[1]: "i"})
+        tree.set_change_marks({names[0]: "~", names[2]: "+"})
+        await pilot.pause()
+        nodes = [
+            tree.root,
+            *tree.root.children,
+            *(c for d in tree.root.children for c in d.children),
+        ]
+        kinds = {type(n.data).__name__ for n in nodes}
+        assert {"DomainEntry", "TableEntry", "MissingEntry"} <= kinds
+        style = tree.rich_style
+        for node in nodes:
+            drawn = tree.render_label(node, style, style)
+            assert tree.get_label_width(node) == drawn.cell_len, drawn.plain
+        tree.root.children[0].collapse()
+        await pilot.pause()
+        folded = tree.root.children[0]
+        assert tree.get_label_width(folded) == tree.render_label(folded, style, style).cell_len
+
+
 async def test_filter_then_enter_opens_table(make_app: Callable[..., EhgApp]) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import on
@@ -152,50 +153,69 @@ class DomainTree(Tree[NodeData]):
 
     def render_label(self, node: TreeNode[NodeData], base_style: Style, style: Style) -> Text:
         """Draw a label from the node's data with the current theme's component styles."""
-        data = node.data
-        if isinstance(data, DomainEntry):
-            label = self._domain_label(data.domain)
-        elif isinstance(data, TableEntry):
-            label = self._with_change_mark(data.table, self._table_label(data.table))
-        elif isinstance(data, MissingEntry):
-            missing = self.get_component_rich_style("domain-tree--missing", partial=True)
-            label = Text.assemble((f"{MISSING_MARK} {data.name} (missing)", missing))
-        else:
+        parts = self._label_parts(node)
+        if parts is None:
             label = node._label.copy()
+        else:
+            get_style = self.get_component_rich_style
+            label = Text.assemble(
+                *((text, get_style(name, partial=True)) if name else text for text, name in parts)
+            )
         label.stylize(style)
         if node.allow_expand:
             icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
             return Text.assemble((icon, base_style), label)
         return label
 
-    def _domain_label(self, domain: Domain) -> Text:
-        style = self.get_component_rich_style
-        label = Text.assemble(
-            (domain.name, style("domain-tree--domain", partial=True)),
-            (f" {len(domain.tables)}", style("domain-tree--count", partial=True)),
-        )
+    def get_label_width(self, node: TreeNode[NodeData]) -> int:
+        """The cells `render_label` takes, counted from the plain parts without styling them.
+
+        Textual measures every line of the tree on each rebuild (expand, filter, reload):
+        drawing each label only to measure it was three quarters of a rebuild.
+        """
+        parts = self._label_parts(node)
+        width = node._label.cell_len if parts is None else sum(cell_len(t) for t, _ in parts)
+        if node.allow_expand:
+            width += cell_len(self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE)
+        return width
+
+    def _label_parts(self, node: TreeNode[NodeData]) -> list[tuple[str, str]] | None:
+        """A label as (text, component class) parts, "" for unstyled text; None for a node
+        with a label of its own (the root)."""
+        data = node.data
+        if isinstance(data, DomainEntry):
+            return self._domain_parts(data.domain)
+        if isinstance(data, TableEntry):
+            table = data.table
+            mark = self._change_marks.get(table.qualified_name)
+            change = [(mark, "domain-tree--change")] if mark else []
+            return change + self._table_parts(table)
+        if isinstance(data, MissingEntry):
+            return [(f"{MISSING_MARK} {data.name} (missing)", "domain-tree--missing")]
+        return None
+
+    def _domain_parts(self, domain: Domain) -> list[tuple[str, str]]:
+        parts = [
+            (domain.name, "domain-tree--domain"),
+            (f" {len(domain.tables)}", "domain-tree--count"),
+        ]
         rls_off = sum(1 for t in domain.tables if rls_state(t) == "off")
         if rls_off:
-            label.append(
-                f" {RLS_MARKS['off']}{rls_off}", style("domain-tree--rls-off", partial=True)
-            )
+            parts.append((f" {RLS_MARKS['off']}{rls_off}", "domain-tree--rls-off"))
         if domain.missing_key_tables:
-            label.append(
-                f" {MISSING_MARK}{len(domain.missing_key_tables)}",
-                style("domain-tree--missing", partial=True),
+            parts.append(
+                (f" {MISSING_MARK}{len(domain.missing_key_tables)}", "domain-tree--missing")
             )
-        return label
+        return parts
 
-    def _table_label(self, table: Table) -> Text:
+    def _table_parts(self, table: Table) -> list[tuple[str, str]]:
         state = rls_state(table)
-        marker = self.get_component_rich_style(f"domain-tree--{_STATE_CLASS[state]}", partial=True)
+        marker = (RLS_MARKS[state], f"domain-tree--{_STATE_CLASS[state]}")
         name = table.name if table.schema == self._primary_schema else table.qualified_name
         badge = self._badges.get(table.qualified_name)
-        if badge:
-            # a check found something here: a symbol, not colour alone
-            style = self.get_component_rich_style("domain-tree--badge", partial=True)
-            return Text.assemble((RLS_MARKS[state], marker), (badge, style), " ", name)
-        return Text.assemble((RLS_MARKS[state], marker), " ", name)
+        if badge:  # a check found something here: a symbol, not colour alone
+            return [marker, (badge, "domain-tree--badge"), (" ", ""), (name, "")]
+        return [marker, (" ", ""), (name, "")]
 
     @property
     def _primary_schema(self) -> str:
@@ -260,14 +280,6 @@ class DomainTree(Tree[NodeData]):
         """
         self._change_marks = dict(marks)
         self.notify_style_update()  # labels are drawn at render time: redraw every line
-
-    def _with_change_mark(self, table: Table, label: Text) -> Text:
-        """Prefix a table's label with its snapshot-comparison mark, if it has one."""
-        mark = self._change_marks.get(table.qualified_name)
-        if not mark:
-            return label
-        style = self.get_component_rich_style("domain-tree--change", partial=True)
-        return Text.assemble((mark, style), label)
 
     def select_table(self, qualified_name: str, post: bool = True) -> bool:
         """Expand the table's domain and put the cursor on it.
