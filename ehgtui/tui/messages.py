@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import asyncpg
 from textual.message import Message
 
-from ehgtui.catalog.cache import FreshCatalog
+from ehgtui.catalog.cache import CachedCatalog, FreshCatalog
 from ehgtui.catalog.domains import DomainMap
 from ehgtui.catalog.model import Catalog
 from ehgtui.db.settings import ConnectionTarget
@@ -47,6 +47,8 @@ class CatalogLoaded(Message):
     """`cached, 5 min ago` when this catalog came from the cache (a check follows); else None."""
     fresh: FreshCatalog | None = None
     """The load to save to the cache once it is on screen (None: from the cache, or off)."""
+    to_check: CachedCatalog | None = None
+    """The cache entry shown, to check against the server (one query) once it is on screen."""
 
 
 @dataclass

@@ -265,6 +265,7 @@ async def test_after_a_load_the_hidden_tabs_and_the_save_wait_for_its_frame(
     """A cold start draws the loaded tree first; mounting the hidden tabs and saving the cache
     (which holds the interpreter a while) come after that frame."""
     from ehgtui.tui.screens import explorer_workers
+    from ehgtui.tui.screens.main import ExplorerScreen
     from ehgtui.tui.widgets.detail.table_detail import TableDetail
     from ehgtui.tui.widgets.tree.pane import TreePane
 
@@ -288,24 +289,26 @@ async def test_after_a_load_the_hidden_tabs_and_the_save_wait_for_its_frame(
         events.append("save")
         await save(source, fresh)
 
+    def frame(_: object) -> None:
+        if events and events[-1] != "frame":
+            events.append("frame")
+
+    screen_mount = ExplorerScreen.on_mount
+
+    def recording_screen_mount(screen: ExplorerScreen) -> None:
+        # from the mount on, before anything is loaded: every layout drawn
+        screen.screen_layout_refresh_signal.subscribe(screen, frame, immediate=True)
+        screen_mount(screen)
+
     monkeypatch.setattr(TreePane, "show_domains", recording_show)
     monkeypatch.setattr(TableDetail, "mount_bodies", recording_mount)
     monkeypatch.setattr(explorer_workers.CatalogSource, "save", recording_save)
+    monkeypatch.setattr(ExplorerScreen, "on_mount", recording_screen_mount)
     dsn = pg18.dsn(pg18.demo_database())
-    app = _app(dsn)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-
-        def frame(_: object) -> None:
-            if events and events[-1] != "frame":
-                events.append("frame")
-
-        screen.screen_layout_refresh_signal.subscribe(app, frame, immediate=True)
+    async with _app(dsn).run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
         await settle(pilot)
-        screen.screen_layout_refresh_signal.unsubscribe(app)
     assert read_cached(ConnectionTarget(dsn, "test").identity, ("public",)).cached is not None
     first_tree = events.index("tree")
-    assert events[first_tree + 1] == "frame"
+    assert events[first_tree + 1] == "frame", events
     assert {"bodies", "save"} <= set(events[first_tree + 2 :])

@@ -133,6 +133,8 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         self._early_start = early_start
         """The first start's target and cache read, begun before this screen was built."""
         self._connect_when_ready = False
+        self._after_frame: list[tuple[Callable[..., object], tuple[object, ...]]] = []
+        """Callbacks waiting for the next drawn layout (see `after_next_frame`)."""
         self._add_breakpoint_class()
         self._resumed = False
         self.use_cache = use_cache
@@ -187,6 +189,7 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         detail = self.query_one(TableDetail)
         detail.body(RowsView).settings = self.row_settings
         detail.body(AccessView).settings = self.row_settings
+        self.screen_layout_refresh_signal.subscribe(self, self._frame_drawn, immediate=True)
         ready = self._early_start.ready() if self._early_start is not None else None
         starting = not getattr(self.app, "started", True)  # only EhgApp says (see app_ready)
         if starting and ready is not None and ready[1].cached is not None:
@@ -197,6 +200,22 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
             self._connect_when_ready = True
         else:
             self.connect()
+
+    def after_next_frame(self, callback: Callable[..., object], *args: object) -> None:
+        """Call `callback(*args)` (it may be async) once the next layout has been drawn.
+
+        Textual's `call_after_refresh` runs its callbacks the next time the screen is idle
+        with nothing to draw, which can come before a frame: when the widgets just changed
+        have not told the screen yet, or while a batch elsewhere (the footer recomposing its
+        keys) holds the frame back.
+        """
+        self._after_frame.append((callback, args))
+        self.refresh(layout=True)
+
+    def _frame_drawn(self, _screen: Screen[None]) -> None:
+        pending, self._after_frame = self._after_frame, []
+        for callback, args in pending:
+            self.call_later(callback, *args)
 
     def app_ready(self) -> None:
         """The app has finished starting: show the catalog the early start read (on_mount)."""
@@ -299,9 +318,10 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
             self.post_message(CacheIgnored(start.read.warning))
         if start is not None and cached is not None and start.domains is not None:
             label = cached_label(cached, self.stable)
-            self.post_message(CatalogLoaded(cached.catalog, start.domains, 0.0, cached=label))
-            # connecting takes the event loop for a while: paint the cached tree first
-            self.call_after_refresh(self.reload, cached)
+            # checked once drawn: opening the pool takes the event loop for a while
+            self.post_message(
+                CatalogLoaded(cached.catalog, start.domains, 0.0, cached=label, to_check=cached)
+            )
             return
         self.reload(cached)
 
@@ -340,15 +360,14 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         pane.show_domains(message.domain_map, keep)
         if keep:
             self.show_table(keep)
-        # what follows waits for the frame that draws this catalog. Textual runs after-refresh
-        # callbacks once the screen is idle with nothing marked to draw, which can come before
-        # the widgets changed above have told it: marking the layout here keeps them after it
-        self.refresh(layout=True)
-        if first_load:  # the hidden tabs' bodies: once the tree and the first table are drawn
-            self.call_after_refresh(self.query_one(TableDetail).mount_bodies)
-        self.call_after_refresh(freeze_long_lived_objects, not first_load)  # tui/heap.py
+        # the rest waits for the frame that draws this catalog
+        if first_load:  # the hidden tabs' bodies
+            self.after_next_frame(self.query_one(TableDetail).mount_bodies)
+        self.after_next_frame(freeze_long_lived_objects, not first_load)  # tui/heap.py
         if message.fresh is not None and self.target is not None:
-            self.call_after_refresh(self._save, self.target, message.fresh)
+            self.after_next_frame(self._save, self.target, message.fresh)
+        if message.to_check is not None:
+            self.after_next_frame(self.reload, message.to_check)
         if first_load:
             pane.domain_tree.focus()
         elif message.cached is None:
