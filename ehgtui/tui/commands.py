@@ -18,6 +18,7 @@ from ehgtui.tui.messages import OpenTable
 
 if TYPE_CHECKING:
     from ehgtui.tui.screens.main import ExplorerScreen
+    from ehgtui.tui.screens.snapshot_compare import SnapshotComparison
 
 HIT_LIMIT = 60
 """At most this many hits per provider: the palette shows a screenful anyway."""
@@ -228,7 +229,28 @@ def _compare_with_snapshot(screen: ExplorerScreen) -> None:
 
     if screen.catalog is not None:
         compare = SnapshotCompareScreen(screen.catalog, screen.domain_settings)
-        screen.app.push_screen(compare, screen.show_comparison)
+        screen.app.push_screen(compare, partial(_show_comparison, screen))
+
+
+async def _show_comparison(screen: ExplorerScreen, comparison: SnapshotComparison | None) -> None:
+    """Mark the tables that differ from a snapshot in the tree and fill the Diff tab.
+
+    Args:
+        screen: The explorer.
+        comparison: The snapshot compared with the live catalog; None (cancelled) does nothing.
+    """
+    from ehgtui.tui.screens.snapshot_compare import change_marks, comparison_summary
+    from ehgtui.tui.widgets.detail.diff import DiffView
+    from ehgtui.tui.widgets.detail.table_detail import TableDetail
+    from ehgtui.tui.widgets.tree.pane import TreePane
+
+    if comparison is None:
+        return
+    screen.query_one(TreePane).domain_tree.set_change_marks(change_marks(comparison.diff))
+    detail = screen.query_one(TableDetail)
+    await detail.mount_bodies()
+    detail.body(DiffView).show_diff(comparison.diff, comparison.snapshot)
+    screen.notify(comparison_summary(comparison), title="Compared with snapshot", timeout=8)
 
 
 class RowsAndSnapshotProvider(Provider):

@@ -28,6 +28,7 @@ from ehgtui.tui.catalog_source import EarlyStart, cached_label
 from ehgtui.tui.connection_state import (
     reason_without_target,
 )
+from ehgtui.tui.frame_callbacks import FrameCallbacks
 from ehgtui.tui.heap import IdleCollector, freeze_after_first_switch, freeze_long_lived_objects
 from ehgtui.tui.messages import (
     CacheChecked,
@@ -41,15 +42,9 @@ from ehgtui.tui.messages import (
 )
 from ehgtui.tui.screens.explorer_actions import COPY_ACTIONS, TableActions
 from ehgtui.tui.screens.explorer_workers import CatalogWorkers
-from ehgtui.tui.screens.snapshot_compare import (
-    SnapshotComparison,
-    change_marks,
-    comparison_summary,
-)
 from ehgtui.tui.widgets.connection_bar import ConnectionBar
 from ehgtui.tui.widgets.detail.access import AccessView
 from ehgtui.tui.widgets.detail.columns import ColumnsGrid
-from ehgtui.tui.widgets.detail.diff import DiffView
 from ehgtui.tui.widgets.detail.rows import RowsView
 from ehgtui.tui.widgets.detail.table_detail import TAB_IDS, TAB_NAMES, TableDetail
 from ehgtui.tui.widgets.status_panel import StatusPanel
@@ -133,8 +128,8 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         self._early_start = early_start
         """The first start's target and cache read, begun before this screen was built."""
         self._connect_when_ready = False
-        self._after_frame: list[tuple[Callable[..., object], tuple[object, ...]]] = []
-        """Callbacks waiting for the next drawn layout (see `after_next_frame`)."""
+        self.after_next_frame = FrameCallbacks(self)
+        """What waits for the frame that draws a loaded catalog (see tui/frame_callbacks.py)."""
         self._add_breakpoint_class()
         self._resumed = False
         self.use_cache = use_cache
@@ -189,7 +184,7 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         detail = self.query_one(TableDetail)
         detail.body(RowsView).settings = self.row_settings
         detail.body(AccessView).settings = self.row_settings
-        self.screen_layout_refresh_signal.subscribe(self, self._frame_drawn, immediate=True)
+        self.after_next_frame.attach()
         ready = self._early_start.ready() if self._early_start is not None else None
         starting = not getattr(self.app, "started", True)  # only EhgApp says (see app_ready)
         if starting and ready is not None and ready[1].cached is not None:
@@ -200,22 +195,6 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
             self._connect_when_ready = True
         else:
             self.connect()
-
-    def after_next_frame(self, callback: Callable[..., object], *args: object) -> None:
-        """Call `callback(*args)` (it may be async) once the next layout has been drawn.
-
-        Textual's `call_after_refresh` runs its callbacks the next time the screen is idle
-        with nothing to draw, which can come before a frame: when the widgets just changed
-        have not told the screen yet, or while a batch elsewhere (the footer recomposing its
-        keys) holds the frame back.
-        """
-        self._after_frame.append((callback, args))
-        self.refresh(layout=True)
-
-    def _frame_drawn(self, _screen: Screen[None]) -> None:
-        pending, self._after_frame = self._after_frame, []
-        for callback, args in pending:
-            self.call_later(callback, *args)
 
     def app_ready(self) -> None:
         """The app has finished starting: show the catalog the early start read (on_mount)."""
@@ -268,20 +247,6 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         pool, self.pool = self.pool, None
         if pool is not None:
             await close_quietly(pool)
-
-    async def show_comparison(self, comparison: SnapshotComparison | None) -> None:
-        """Mark the tables that differ from a snapshot in the tree and fill the Diff tab.
-
-        Args:
-            comparison: The snapshot compared with the live catalog; None does nothing.
-        """
-        if comparison is None:
-            return
-        self.query_one(TreePane).domain_tree.set_change_marks(change_marks(comparison.diff))
-        detail = self.query_one(TableDetail)
-        await detail.mount_bodies()
-        detail.body(DiffView).show_diff(comparison.diff, comparison.snapshot)
-        self.notify(comparison_summary(comparison), title="Compared with snapshot", timeout=8)
 
     def show_table(self, qualified_name: str) -> bool:
         """Show a table in the detail pane (does not move the tree's cursor).
@@ -362,12 +327,12 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
             self.show_table(keep)
         # the rest waits for the frame that draws this catalog
         if first_load:  # the hidden tabs' bodies
-            self.after_next_frame(self.query_one(TableDetail).mount_bodies)
-        self.after_next_frame(freeze_long_lived_objects, not first_load)  # tui/heap.py
+            self.after_next_frame.add(self.query_one(TableDetail).mount_bodies)
+        self.after_next_frame.add(freeze_long_lived_objects, not first_load)  # tui/heap.py
         if message.fresh is not None and self.target is not None:
-            self.after_next_frame(self._save, self.target, message.fresh)
+            self.after_next_frame.add(self._save, self.target, message.fresh)
         if message.to_check is not None:
-            self.after_next_frame(self.reload, message.to_check)
+            self.after_next_frame.add(self.reload, message.to_check)
         if first_load:
             pane.domain_tree.focus()
         elif message.cached is None:
