@@ -1,4 +1,4 @@
-"""The catalog model: plain, immutable, JSON-able dataclasses with no live handles.
+"""The catalog model: plain, immutable, JSON-able records with no live handles.
 
 Everything the explorer, the DDL renderer, the checks and the docs need about one or more
 schemas is here, loaded once in bulk (see `loader.py`). Names are unquoted; SQL texts
@@ -9,21 +9,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, TypeVar, cast, dataclass_transform
+from typing import TYPE_CHECKING
 
-_Class = TypeVar("_Class", bound=type)
+import msgspec
 
 
-@dataclass_transform(frozen_default=True)
-def record(cls: _Class) -> _Class:
-    """Make a model class: a dataclass with slots whose fields are never reassigned.
+class Record(msgspec.Struct, frozen=True, gc=False):
+    """Base of the model classes: an immutable record, compared and hashed by value.
 
-    The type checker treats these classes as frozen (assigning a field is an error), but they
-    are not frozen at run time: a frozen dataclass's `__init__` sets every field through
-    `object.__setattr__`, which made building the 200,000 objects of a 10,000-table catalog
-    eight times slower. Instances compare and hash by value, as frozen ones do.
+    msgspec Structs rather than dataclasses because a catalog is hundreds of thousands of
+    them, made on every load and every start from the cache: a Struct is built in C (a
+    dataclass runs a Python `__init__`), and msgspec decodes the cache straight into them about
+    twice as fast. `gc=False` keeps them out of the cycle collector, which would otherwise walk
+    every one of them on each full collection: a record only holds strings, numbers and
+    tuples of other records, made before it, so it can never be part of a reference cycle.
+    Change one with `msgspec.structs.replace`. (Subclasses repeat `frozen=True` for the type
+    checker; msgspec inherits it anyway.)
     """
-    return cast(_Class, dataclass(slots=True, unsafe_hash=True)(cls))
 
 
 TableKind = str
@@ -39,8 +41,7 @@ TABLE_KINDS: dict[str, TableKind] = {
 """pg_class.relkind to our kind name."""
 
 
-@record
-class Column:
+class Column(Record, frozen=True):
     """One column of a table or view."""
 
     name: str
@@ -78,8 +79,7 @@ class Column:
     """Column-level grants as PostgreSQL prints aclitems, e.g. `authenticated=w/postgres`."""
 
 
-@record
-class Constraint:
+class Constraint(Record, frozen=True):
     """A table constraint: primary key, unique, check, foreign key, exclusion, (PG18) not null."""
 
     name: str
@@ -107,8 +107,7 @@ class Constraint:
     comment: str | None = None
 
 
-@record
-class Index:
+class Index(Record, frozen=True):
     """An index on a table or materialized view."""
 
     name: str
@@ -131,8 +130,7 @@ class Index:
     """True for the index named by `REPLICA IDENTITY USING INDEX` (pg_index.indisreplident)."""
 
 
-@record
-class Policy:
+class Policy(Record, frozen=True):
     """A row-level security policy."""
 
     name: str
@@ -145,8 +143,7 @@ class Policy:
     with_check: str | None
 
 
-@record
-class Trigger:
+class Trigger(Record, frozen=True):
     """A user trigger (internal triggers, e.g. for FKs, are left out)."""
 
     name: str
@@ -170,8 +167,7 @@ class Trigger:
     """True for a partition's clone of its parent's trigger."""
 
 
-@record
-class Privilege:
+class Privilege(Record, frozen=True):
     """One privilege granted on a table."""
 
     grantee: str
@@ -182,8 +178,7 @@ class Privilege:
     grantor: str
 
 
-@record
-class Sequence:
+class Sequence(Record, frozen=True):
     """A sequence, with the column that owns it when there is one."""
 
     schema: str
@@ -207,8 +202,7 @@ class Sequence:
     """Grants on the sequence as PostgreSQL prints aclitems; empty means the defaults."""
 
 
-@record
-class ForeignKeyRef:
+class ForeignKeyRef(Record, frozen=True):
     """A foreign key of another table pointing at this one ("referenced by")."""
 
     schema: str
@@ -220,8 +214,7 @@ class ForeignKeyRef:
     on_update: str
 
 
-@record
-class Table:
+class Table(Record, frozen=True):
     """A relation with columns: table, partitioned table, view, materialized view, foreign table."""
 
     oid: int
@@ -281,8 +274,7 @@ class Table:
         return next((c for c in self.columns if c.name == name), None)
 
 
-@record
-class ServerInfo:
+class ServerInfo(Record, frozen=True):
     """What the server said about itself when the catalog was loaded."""
 
     version: str

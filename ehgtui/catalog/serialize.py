@@ -7,6 +7,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import msgspec
+
 from ehgtui.catalog.model import (
     Catalog,
     Column,
@@ -39,7 +41,10 @@ def _field_names(cls: type[Any]) -> tuple[str, ...]:
     """The public field names of a model class (looked up once: this runs per object)."""
     names = _FIELD_NAMES.get(cls)
     if names is None:
-        names = tuple(f.name for f in dataclasses.fields(cls) if not f.name.startswith("_"))
+        if issubclass(cls, msgspec.Struct):
+            names = cls.__struct_fields__
+        else:  # Catalog, a dataclass for its cached index
+            names = tuple(f.name for f in dataclasses.fields(cls) if not f.name.startswith("_"))
         _FIELD_NAMES[cls] = names
     return names
 
@@ -48,7 +53,9 @@ def to_data(value: Any) -> Any:
     """Turn a model object (or a tuple of them) into dicts, lists and scalars."""
     if isinstance(value, tuple | list):
         return [to_data(v) for v in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if isinstance(value, msgspec.Struct) or (
+        dataclasses.is_dataclass(value) and not isinstance(value, type)
+    ):
         return {name: to_data(getattr(value, name)) for name in _field_names(type(value))}
     return value
 

@@ -10,9 +10,10 @@ match; otherwise as removed plus added.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any
+
+import msgspec
 
 from ehgtui.catalog.domains import DomainSettings, classify
 from ehgtui.catalog.model import Catalog, Column, Table
@@ -202,7 +203,7 @@ def _without_own_name(table: Table) -> Callable[[Any], Any]:
             return item
         for spelling in spellings:
             definition = definition.replace(f" ON {spelling} ", f" ON {TABLE_PLACEHOLDER} ")
-        return dataclasses.replace(item, definition=definition)
+        return msgspec.structs.replace(item, definition=definition)
 
     return rewrite
 

@@ -7,9 +7,9 @@ also makes its own derived names, such as `<table>_<column>_seq`, get truncated)
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -91,9 +91,9 @@ def _comparable(catalog: Catalog) -> list[Table]:
     """The catalog's tables without what differs between two builds of the same schema."""
     tables = []
     for table in catalog.tables:
-        indexes = tuple(dataclasses.replace(i, size_bytes=0) for i in table.indexes)
+        indexes = tuple(msgspec.structs.replace(i, size_bytes=0) for i in table.indexes)
         tables.append(
-            dataclasses.replace(table, oid=0, size_bytes=0, row_estimate=0, indexes=indexes)
+            msgspec.structs.replace(table, oid=0, size_bytes=0, row_estimate=0, indexes=indexes)
         )
     return tables
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-
+import msgspec
 import pytest
 
 from ehgtui.catalog.model import Catalog, Column, Index, ServerInfo, Table
@@ -62,11 +61,13 @@ def test_volatile_fields_and_positions_are_not_compared() -> None:
     a = _catalog(_table("ventures", 1, ["id", "name"]))
     moved = _table("ventures", 2, ["id", "name"])
     b = _catalog(
-        dataclasses.replace(
+        msgspec.structs.replace(
             moved,
             row_estimate=99999,
             size_bytes=1,
-            columns=tuple(dataclasses.replace(c, position=c.position + 3) for c in moved.columns),
+            columns=tuple(
+                msgspec.structs.replace(c, position=c.position + 3) for c in moved.columns
+            ),
         )
     )
     assert diff_catalogs(a, b).is_empty
