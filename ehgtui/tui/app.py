@@ -37,6 +37,7 @@ from ehgtui.tui.screens.task_history import TaskHistory
 from ehgtui.tui.screens.task_run import TaskRunScreen
 from ehgtui.tui.screens.value_view import ValueScreen
 from ehgtui.tui.screens.view_as import ViewAsScreen
+from ehgtui.tui.style_cache import CachedStylesheet, StyleCache, style_cache_path
 from ehgtui.tui.tasks_commands import ChecksProvider, TasksProvider, default_project_dir
 from ehgtui.tui.widgets.detail.grid import DetailGrid
 from ehgtui.tui.widgets.detail.relations import RelationsView
@@ -86,6 +87,12 @@ class EhgApp(App[None]):
         project_dir: Path | None = None,
     ) -> None:
         super().__init__()
+        self.style_cache = StyleCache(style_cache_path())
+        """Textual's parsed CSS from earlier runs (see style_cache.py); written back at exit."""
+        self.style_cache.read()
+        self.stylesheet = CachedStylesheet(
+            variables=self.get_css_variables(), store=self.style_cache
+        )
         self.config = config
         """The loaded configuration; the task palette reads its `[[tasks]]`."""
         self.project_dir = project_dir
@@ -128,6 +135,10 @@ class EhgApp(App[None]):
     def on_unmount(self) -> None:
         if self._gc_thresholds is not None:
             gc.set_threshold(*self._gc_thresholds)
+        try:
+            self.style_cache.write()
+        except OSError as exc:  # only the next start is slower; say so in the dev log
+            self.log.warning(f"could not write {self.style_cache.path}: {exc}")
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)

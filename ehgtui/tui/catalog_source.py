@@ -9,6 +9,7 @@ touches a widget.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -142,6 +143,8 @@ class EarlyStart:
         self._use_cache = use_cache
         self._future: Future[FirstStart] = Future()
         self._started = False
+        self._reading = threading.Event()
+        """Set once the target is resolved: all that is left is reading the cache file."""
 
     def begin(self) -> None:
         """Start the thread (once; later calls do nothing)."""
@@ -157,6 +160,24 @@ class EarlyStart:
             return future.result()
         return None
 
+    @property
+    def reading_cache(self) -> bool:
+        """True while the thread only has the cache file left to read (a local, bounded
+        job, unlike resolving the target, which may start the demo server)."""
+        return self._use_cache and self._reading.is_set() and not self._future.done()
+
+    def wait_for_cache(self, timeout: float) -> FirstStart | None:
+        """`ready()`, after waiting up to `timeout` seconds for a cache read in progress.
+
+        Waiting costs the screen nothing at start: the decoding thread holds the interpreter
+        while it works, so the main thread could not draw meanwhile anyway, and once the
+        catalog is there the first frame shows the tree instead of the loading panel.
+        """
+        if self.reading_cache:
+            with contextlib.suppress(TimeoutError):
+                self._future.exception(timeout)
+        return self.ready()
+
     def result(self) -> FirstStart:
         """Wait for the thread (blocking: call it from a thread); raise what the opener raised."""
         self.begin()
@@ -165,6 +186,7 @@ class EarlyStart:
     def _run(self) -> None:
         try:
             target = self._open_target()
+            self._reading.set()
             source = CatalogSource(target.identity, self._schemas, self._use_cache)
             self._future.set_result((target, source.read_start(self._settings)))
         except BaseException as exc:  # handed to the screen's worker, which reports it

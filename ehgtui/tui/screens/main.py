@@ -51,6 +51,10 @@ from ehgtui.tui.widgets.status_panel import StatusPanel
 from ehgtui.tui.widgets.tree.domain_tree import DomainTree
 from ehgtui.tui.widgets.tree.pane import TreePane
 
+CACHE_READ_WAIT_S = 0.3
+"""How long the first frame may wait for a cache file being decoded (the demo's takes about
+40 ms); a bigger catalog shows the loading panel until its worker has it."""
+
 
 class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
     """The screen people live in: browse domains on the left, read a table on the right."""
@@ -185,13 +189,15 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         detail.body(RowsView).settings = self.row_settings
         detail.body(AccessView).settings = self.row_settings
         self.after_next_frame.attach()
-        ready = self._early_start.ready() if self._early_start is not None else None
+        early = self._early_start
+        ready = early.ready() if early is not None else None
         starting = not getattr(self.app, "started", True)  # only EhgApp says (see app_ready)
-        if starting and ready is not None and ready[1].cached is not None:
-            # the cache was read while the screen was built. Textual shows no frame until the
-            # app's start is over (this mount is part of it), so the cached tree is filled
-            # once it is (`app_ready`): filled now, it would wait for that frame all the same,
-            # along with the hidden tabs and the pool opening that follow it
+        cached = ready is not None and ready[1].cached is not None
+        if starting and (cached or (early is not None and early.reading_cache)):
+            # the cache was read (or is being read) while the screen was built. Textual shows
+            # no frame until the app's start is over (this mount is part of it), so the cached
+            # tree is filled once it is (`app_ready`): filled now, it would wait for that frame
+            # all the same, along with the hidden tabs and the pool opening that follow it
             self._connect_when_ready = True
         else:
             self.connect()
@@ -200,6 +206,10 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         """The app has finished starting: show the catalog the early start read (on_mount)."""
         if self._connect_when_ready:
             self._connect_when_ready = False
+            if self._early_start is not None:
+                # a read still decoding is waited for, briefly: then the first frame has the
+                # tree, not the loading panel that a worker would show until it is there
+                self._early_start.wait_for_cache(CACHE_READ_WAIT_S)
             self.connect()
 
     async def on_unmount(self) -> None:

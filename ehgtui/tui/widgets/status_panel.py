@@ -41,14 +41,17 @@ class StatusPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield LoadingIndicator()
         yield Static(self.message, id="status-message")
-        with Center():
-            yield Button("Retry (r)", id="retry", variant="primary")
+        # the Retry button is mounted at the first failure: most starts never fail, and a
+        # Button is the costliest widget of the screen to style (its CSS alone is 7 kB)
+        yield Center()
 
     def watch_message(self, message: str) -> None:
         self.query_one("#status-message", Static).update(message)
 
     def watch_failed(self, failed: bool) -> None:
         self.set_class(failed, "-failed")
+        if failed and not self.query("#retry"):
+            self.query_one(Center).mount(Button("Retry (r)", id="retry", variant="primary"))
 
     @on(Button.Pressed, "#retry")
     def _retry(self, event: Button.Pressed) -> None:
