@@ -259,6 +259,72 @@ async def test_a_cache_read_before_the_mount_is_shown_at_the_first_frame(
     assert events == ["first frame", "tree", "pool"]
 
 
+async def test_a_cache_still_being_read_at_the_mount_is_waited_for(
+    pg18: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the screen is mounted while the early start is decoding the cache file, the app
+    waits for it when ready (briefly) instead of handing the start to a worker: the first
+    frame still has the tree, and no worker resolves the target."""
+    import threading
+    import time
+
+    from ehgtui.tui.catalog_source import CatalogSource
+    from ehgtui.tui.screens.main import ExplorerScreen
+    from ehgtui.tui.widgets.tree.pane import TreePane
+
+    database = pg18.demo_database()
+    dsn = pg18.dsn(database)
+    async with _app(dsn).run_test(size=(120, 36)) as pilot:  # full load, saved to the cache
+        await loaded(pilot)
+
+    events: list[str] = []
+    mounted = threading.Event()
+    read_start, on_mount, resolve, ready, show_domains = (
+        CatalogSource.read_start,
+        ExplorerScreen.on_mount,
+        ExplorerScreen._resolve_target,
+        ExplorerScreen.app_ready,
+        TreePane.show_domains,
+    )
+
+    def slow_read(source: CatalogSource, *args: Any) -> Any:
+        mounted.wait(5)  # still reading when the screen is mounted
+        time.sleep(0.05)
+        events.append("read")
+        return read_start(source, *args)
+
+    def recording_mount(screen: ExplorerScreen) -> None:
+        on_mount(screen)
+        events.append("mount")
+        mounted.set()
+
+    def recording_resolve(screen: ExplorerScreen) -> None:
+        events.append("worker")
+        resolve(screen)
+
+    def recording_ready(screen: ExplorerScreen) -> None:
+        events.append("ready")
+        ready(screen)
+        events.append("ready done")
+
+    def recording_show(pane: TreePane, *args: Any) -> None:
+        events.append("tree")
+        show_domains(pane, *args)
+
+    monkeypatch.setattr(CatalogSource, "read_start", slow_read)
+    monkeypatch.setattr(ExplorerScreen, "on_mount", recording_mount)
+    monkeypatch.setattr(ExplorerScreen, "_resolve_target", recording_resolve)
+    monkeypatch.setattr(ExplorerScreen, "app_ready", recording_ready)
+    monkeypatch.setattr(TreePane, "show_domains", recording_show)
+    async with _app(dsn).run_test(size=(120, 36)) as pilot:
+        screen = await loaded(pilot)
+        await settle(pilot)
+        assert screen.selected == SD
+        assert screen.query_one(ConnectionBar).status == "cached, just now, current"
+    # as when the read was over before the mount: no worker, the tree filled from app_ready
+    assert events == ["mount", "ready", "read", "ready done", "tree"]
+
+
 async def test_after_a_load_the_hidden_tabs_and_the_save_wait_for_its_frame(
     pg18: TestServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
