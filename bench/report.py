@@ -133,7 +133,9 @@ def render_report(r: dict[str, Any], table_count: int, repeat: int) -> str:
         "(in a process of its own, so that it takes no CPU from the client measured).",
         "- Starts from the cache count to the first frame Textual hands its driver with the "
         "tree filled (`bench/first_paint.py`); the Pilot, which first makes every widget "
-        "handle a message, sees that tree later (both figures are in the side-by-side table).",
+        "handle a message, sees that tree later (both figures are in the side-by-side table). "
+        "A cold start has an empty cache directory: no catalog and no parsed CSS "
+        "(`tui/style_cache.py`); a warm one has both, as every start after the first.",
         f"- Schemas: the demo ({dl['tables']} relations) and a generated one of {table_count} "
         f"tables ({bl['tables']} relations); building them took {r['build_demo_s']:.1f} s and "
         f"{r['build_big_s']:.1f} s.",

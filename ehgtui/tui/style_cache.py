@@ -53,12 +53,18 @@ def _private(path: Path) -> bool:
     return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
+MAX_ENTRIES = 400
+"""Past this many entries (a run uses about 50; others come from other themes and from edited
+CSS), a write keeps only those this run used."""
+
+
 class StyleCache:
     """Parsed rule sets by key, read from and written to one file."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._entries: dict[str, bytes] = {}
+        self._used: set[str] = set()
         self._added = 0
         """Entries parsed in this run that the file does not have yet."""
 
@@ -85,6 +91,7 @@ class StyleCache:
         except Exception:  # noqa: BLE001 (parsed again, and replaced when written)
             return None
         if isinstance(rules, list) and all(isinstance(r, RuleSet) for r in rules):
+            self._used.add(key)
             return rules
         return None
 
@@ -94,6 +101,7 @@ class StyleCache:
             self._entries[key] = pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # noqa: BLE001 (a rule that cannot be pickled is parsed each time)
             return
+        self._used.add(key)
         self._added += 1
 
     @property
@@ -110,6 +118,8 @@ class StyleCache:
         if not self.dirty:
             return
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if len(self._entries) > MAX_ENTRIES:
+            self._entries = {k: v for k, v in self._entries.items() if k in self._used}
         data = pickle.dumps(self._entries, protocol=pickle.HIGHEST_PROTOCOL)
         fd, temp_name = tempfile.mkstemp(dir=self.path.parent, prefix=".styles-")
         try:
@@ -128,7 +138,11 @@ class StyleCache:
 
 
 class CachedStylesheet(Stylesheet):
-    """Textual's stylesheet, looking its parses up in a `StyleCache` before parsing."""
+    """Textual's stylesheet, looking its parses up in a `StyleCache` before parsing.
+
+    A theme change re-parses through a plain Stylesheet (Textual's `reparse`), uncached: it is
+    the start that matters.
+    """
 
     def __init__(self, *, variables: dict[str, str] | None = None, store: StyleCache) -> None:
         super().__init__(variables=variables)

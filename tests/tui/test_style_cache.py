@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -137,3 +138,28 @@ async def test_the_second_start_of_the_app_parses_no_css(
         await loaded(pilot)
         assert parses == []
         assert rules_of(second.stylesheet) == first_rules
+
+
+def test_a_full_file_keeps_only_what_the_last_run_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ehgtui.tui import style_cache
+
+    monkeypatch.setattr(style_cache, "MAX_ENTRIES", 2)
+    path = tmp_path / "styles.pickle"
+    store = StyleCache(path)
+    for colour in ("#ff0000", "#00ff00", "#0000ff"):  # three themes, say
+        parse(store, {"accent": colour})
+    store.write()
+    assert len(pickle.loads(path.read_bytes())) == 3  # all used by that run
+
+    later = StyleCache(path)
+    later.read()
+    parse(later, {"accent": "#00ff00"})  # a hit
+    parse(later, {"accent": "#ffffff"})  # new: the file is written
+    later.write()
+    kept = StyleCache(path)
+    kept.read()
+    assert len(pickle.loads(path.read_bytes())) == 2
+    assert parse(kept, {"accent": "#00ff00"}).rules[0].styles.color == Color(0, 255, 0)
+    assert not kept.dirty
