@@ -16,10 +16,11 @@ from __future__ import annotations
 import base64
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from ehgtui.files import write_atomically
 
 OSC52_MAX_BYTES = 1_000_000
 """Some terminals drop longer OSC 52 payloads; past this we rely on the other ways."""
@@ -109,11 +110,7 @@ def write_fallback(
     directory = directory or fallback_dir()
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{safe_file_stem(name)}{suffix}"
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".copy-")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    write_atomically(path, text.encode("utf-8"))
     return path
 
 

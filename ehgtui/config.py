@@ -6,16 +6,14 @@ user config directory. The first one found is used whole.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ehgtui.catalog.domains import DomainSettings, settings_from_toml
+from ehgtui.files import write_atomically
 
 PROJECT_FILE = ".ehgtui.toml"
 """The per-project configuration file, looked for in the current directory."""
@@ -97,15 +95,5 @@ def remember_theme(theme: str) -> Path:
     # top-level keys must come before any [table] header
     text = "\n".join([f"theme = {toml_string(theme)}", *top, *lines[first_table:]]) + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".toml", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
+    write_atomically(path, text.encode("utf-8"), sync=True)
     return path

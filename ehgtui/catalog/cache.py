@@ -13,8 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import os
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +27,7 @@ from ehgtui import __version__
 from ehgtui.catalog.fingerprint import fetch_fingerprint
 from ehgtui.catalog.loader import gc_paused, load_catalog
 from ehgtui.catalog.model import Catalog
+from ehgtui.files import write_atomically
 
 CACHE_FORMAT = 1
 """Bumped whenever the file layout or the catalog's JSON shape changes incompatibly."""
@@ -143,20 +142,11 @@ def save_cached(
     }
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, temp_name = tempfile.mkstemp(prefix=".tmp-", suffix=_SUFFIX, dir=path.parent)
     except OSError as exc:
         raise CacheError(f"cannot write the catalog cache in {path.parent}: {exc}") from None
     try:
-        # mkstemp already creates the file 0600; chmod again in case of an unusual umask/ACL.
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(msgspec.json.encode(document))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
+        write_atomically(path, msgspec.json.encode(document), sync=True)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
         raise CacheError(f"cannot write the catalog cache {path}: {exc}") from None
     return path
 
@@ -215,7 +205,8 @@ def clear_cache(directory: Path | None = None) -> int:
         return 0
     deleted = 0
     for path in root.iterdir():
-        if path.name.endswith(_SUFFIX) and path.is_file():
+        leftover = path.name.startswith(".") and path.name.endswith(".tmp") and _SUFFIX in path.name
+        if (path.name.endswith(_SUFFIX) or leftover) and path.is_file():
             path.unlink(missing_ok=True)
             deleted += 1
     return deleted

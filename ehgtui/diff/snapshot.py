@@ -9,15 +9,13 @@ byte-identical and a changed one reads well in `git diff`. See `docs/snapshot-fo
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from ehgtui.catalog.model import Catalog
 from ehgtui.catalog.serialize import catalog_from_data, to_data
+from ehgtui.files import write_atomically
 
 SNAPSHOT_FORMAT = 1
 """The `snapshot_format` this version writes and reads."""
@@ -79,19 +77,9 @@ def write_snapshot(catalog: Catalog, path: Path) -> None:
         SnapshotError: the file could not be written.
     """
     text = dumps_snapshot(catalog)
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    try:  # readable by all: it is meant to be committed next to the migrations
+        write_atomically(path, text.encode("utf-8"), mode=0o644)
     except OSError as exc:
-        raise SnapshotError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(temp_name, 0o644)
-        os.replace(temp_name, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
         raise SnapshotError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 

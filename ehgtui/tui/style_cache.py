@@ -21,7 +21,6 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,8 @@ import platformdirs
 import textual
 from textual.css.model import RuleSet
 from textual.css.stylesheet import CSSLocation, Stylesheet
+
+from ehgtui.files import write_atomically
 
 
 def style_cache_path() -> Path:
@@ -120,16 +121,7 @@ class StyleCache:
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if len(self._entries) > MAX_ENTRIES:
             self._entries = {k: v for k, v in self._entries.items() if k in self._used}
-        data = pickle.dumps(self._entries, protocol=pickle.HIGHEST_PROTOCOL)
-        fd, temp_name = tempfile.mkstemp(dir=self.path.parent, prefix=".styles-")
-        try:
-            with os.fdopen(fd, "wb") as handle:  # mkstemp makes it 0600
-                handle.write(data)
-            os.replace(temp_name, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp_name)
-            raise
+        write_atomically(self.path, pickle.dumps(self._entries, pickle.HIGHEST_PROTOCOL))
         self._added = 0
         for other in self.path.parent.glob("textual-*.pickle"):  # an earlier Textual's
             if other != self.path:

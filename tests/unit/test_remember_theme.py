@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import tomllib
+from pathlib import Path
+
+import pytest
 
 from ehgtui.config import remember_theme, user_config_file
 
@@ -21,8 +24,13 @@ themed = ["a_"]
 """
 
 
-def test_remember_theme_keeps_tables_and_escapes() -> None:
+def test_remember_theme_keeps_tables_and_escapes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a config dir of its own: the session's is shared, and this `[domains]` is not valid
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     path = user_config_file()
+    assert path.is_relative_to(tmp_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(USER_CONFIG, encoding="utf-8")
     chosen = 'odd "name" \\ with\ttab'
