@@ -262,3 +262,11 @@ async def test_rows_of_another_shape_are_refused(pg: TestServer, query: str) -> 
             )
         else:
             builders.build(query, rows, {})
+
+
+def test_columns_are_built_in_the_model_field_order() -> None:
+    """`_columns` builds Column records positionally: its order must be the model's."""
+    from ehgtui.catalog.builders import COLUMN_RECORD_FIELDS
+    from ehgtui.catalog.model import Column
+
+    assert Column.__struct_fields__ == COLUMN_RECORD_FIELDS
