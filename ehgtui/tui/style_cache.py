@@ -8,9 +8,9 @@ first, keyed by all of these, and the app writes the file back when a run parsed
 
 The file is a pickle, which can run code when read, so it is only read when it and its
 directory belong to the user and nobody else can write them: the same trust as the user's own
-installed `.pyc` files. Textual's rule classes are internal, so the file is per Textual version
-(pinned in pyproject.toml), and anything unexpected (a missing or unreadable file, another
-shape, an error while unpickling) is ignored and the CSS parsed as usual.
+installed `.pyc` files. Textual's rule classes are internal, so the file is per Textual install
+(its version is pinned in pyproject.toml), and anything unexpected (a missing or unreadable
+file, another shape, an error while unpickling) is ignored and the CSS parsed as usual.
 """
 
 from __future__ import annotations
