@@ -268,28 +268,6 @@ COLUMN_FIELDS = (
 )
 """The COLUMNS query's result columns, in order: `_columns` unpacks its rows by position."""
 
-COLUMN_RECORD_FIELDS = (
-    "name",
-    "position",
-    "data_type",
-    "type_schema",
-    "type_kind",
-    "element_type",
-    "enum_values",
-    "not_null",
-    "default",
-    "identity",
-    "generated",
-    "generated_kind",
-    "collation",
-    "storage",
-    "comment",
-    "is_local",
-    "not_null_name",
-    "acl",
-)
-"""The fields of `model.Column`, in order: `_columns` builds each one positionally."""
-
 
 def _columns(rows: Sequence[Any]) -> dict[int, list[Column]]:
     """Columns grouped by table oid.
@@ -325,7 +303,7 @@ def _columns(rows: Sequence[Any]) -> dict[int, list[Column]]:
     ) in rows:
         generated_kind = GENERATED.get(generated or "")
         grouped[table_oid].append(
-            # positional, in the order of COLUMN_RECORD_FIELDS (a test holds it to the model):
+            # positional, in the model's field order (a test checks where each value lands):
             # five times faster to build than by keyword, and this runs once per column
             Column(
                 name,

@@ -7,6 +7,7 @@ import gc
 import re
 
 import asyncpg
+import msgspec
 import pytest
 
 from ehgtui.catalog.loader import CatalogError, load_catalog
@@ -264,9 +265,33 @@ async def test_rows_of_another_shape_are_refused(pg: TestServer, query: str) -> 
             builders.build(query, rows, {})
 
 
-def test_columns_are_built_in_the_model_field_order() -> None:
-    """`_columns` builds Column records positionally: its order must be the model's."""
-    from ehgtui.catalog.builders import COLUMN_RECORD_FIELDS
-    from ehgtui.catalog.model import Column
+def test_each_column_value_lands_in_its_field() -> None:
+    """`_columns` builds Column records positionally: every value must reach its own field."""
+    from ehgtui.catalog.builders import COLUMN_FIELDS, _columns
 
-    assert Column.__struct_fields__ == COLUMN_RECORD_FIELDS
+    class Row(tuple[object, ...]):
+        def keys(self) -> tuple[str, ...]:
+            return COLUMN_FIELDS
+
+    # fmt: off
+    rows = [  # the query's fields, in COLUMN_FIELDS order: an identity and a generated column
+        Row((7, "id", 1, "bigint", "pg_catalog", "b", None, None, True, None, "a", "", None,
+             "p", "p", "the key", True, "t_id_not_null", ["anon=r/postgres"])),
+        Row((7, "total", 3, "label[]", "app", "e", "label", ["x", "y"], False, "(a + b)", "",
+             "s", '"C"', "m", "x", None, False, None, None)),
+    ]
+    expected = [  # by field name, so that a reordered model cannot hide a swap
+        dict(name="id", position=1, data_type="bigint", type_schema="pg_catalog",
+             type_kind="base", element_type=None, enum_values=(), not_null=True, default=None,
+             identity="ALWAYS", generated=None, generated_kind=None, collation=None,
+             storage=None, comment="the key", is_local=True, not_null_name="t_id_not_null",
+             acl=("anon=r/postgres",)),
+        dict(name="total", position=3, data_type="label[]", type_schema="app",
+             type_kind="enum", element_type="label", enum_values=("x", "y"), not_null=False,
+             default=None, identity=None, generated="(a + b)", generated_kind="STORED",
+             collation='"C"', storage="MAIN", comment=None, is_local=False, not_null_name=None,
+             acl=()),
+    ]
+    # fmt: on
+    built = _columns(rows)[7]
+    assert [msgspec.structs.asdict(c) for c in built] == expected
