@@ -123,7 +123,9 @@ class StyleCache:
             self._entries = {k: v for k, v in self._entries.items() if k in self._used}
         write_atomically(self.path, pickle.dumps(self._entries, pickle.HIGHEST_PROTOCOL))
         self._added = 0
-        for other in self.path.parent.glob("textual-*.pickle"):  # an earlier Textual's
+        # an earlier Textual's file for the same Python (another Python keeps its own)
+        python = self.path.name.partition("-python-")[2]
+        for other in self.path.parent.glob(f"textual-*-python-{python}"):
             if other != self.path:
                 with contextlib.suppress(OSError):
                     other.unlink()

@@ -163,3 +163,19 @@ def test_a_full_file_keeps_only_what_the_last_run_used(
     assert len(pickle.loads(path.read_bytes())) == 2
     assert parse(kept, {"accent": "#00ff00"}).rules[0].styles.color == Color(0, 255, 0)
     assert not kept.dirty
+
+
+def test_a_new_textual_replaces_the_old_file_but_not_another_pythons(tmp_path: Path) -> None:
+    old = tmp_path / "textual-aaaa-python-3.11.pickle"
+    other_python = tmp_path / "textual-aaaa-python-3.12.pickle"
+    for path in (old, other_python):
+        store = StyleCache(path)
+        parse(store, {"accent": "#ff0000"})
+        store.write()
+    new = StyleCache(tmp_path / "textual-bbbb-python-3.11.pickle")
+    parse(new, {"accent": "#ff0000"})
+    new.write()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "textual-aaaa-python-3.12.pickle",
+        "textual-bbbb-python-3.11.pickle",
+    ]
