@@ -266,9 +266,9 @@ async def test_a_cache_still_being_read_at_the_mount_is_waited_for(
     waits for it when ready (briefly) instead of handing the start to a worker: the first
     frame still has the tree, and no worker resolves the target."""
     import threading
-    import time
 
     from ehgtui.tui.catalog_source import CatalogSource
+    from ehgtui.tui.screens import main
     from ehgtui.tui.screens.main import ExplorerScreen
     from ehgtui.tui.widgets.tree.pane import TreePane
 
@@ -278,7 +278,7 @@ async def test_a_cache_still_being_read_at_the_mount_is_waited_for(
         await loaded(pilot)
 
     events: list[str] = []
-    mounted = threading.Event()
+    reading, app_is_ready = threading.Event(), threading.Event()
     read_start, on_mount, resolve, ready, show_domains = (
         CatalogSource.read_start,
         ExplorerScreen.on_mount,
@@ -288,15 +288,15 @@ async def test_a_cache_still_being_read_at_the_mount_is_waited_for(
     )
 
     def slow_read(source: CatalogSource, *args: Any) -> Any:
-        mounted.wait(5)  # still reading when the screen is mounted
-        time.sleep(0.05)
+        reading.set()
+        app_is_ready.wait(5)  # the read is still going when the screen mounts, and after
         events.append("read")
         return read_start(source, *args)
 
     def recording_mount(screen: ExplorerScreen) -> None:
+        reading.wait(5)  # the early start's thread is in the read
         on_mount(screen)
         events.append("mount")
-        mounted.set()
 
     def recording_resolve(screen: ExplorerScreen) -> None:
         events.append("worker")
@@ -304,6 +304,7 @@ async def test_a_cache_still_being_read_at_the_mount_is_waited_for(
 
     def recording_ready(screen: ExplorerScreen) -> None:
         events.append("ready")
+        app_is_ready.set()
         ready(screen)
         events.append("ready done")
 
@@ -311,6 +312,8 @@ async def test_a_cache_still_being_read_at_the_mount_is_waited_for(
         events.append("tree")
         show_domains(pane, *args)
 
+    # a slow machine may decode for longer than the app waits: the order is what is tested
+    monkeypatch.setattr(main, "CACHE_READ_WAIT_S", 10.0)
     monkeypatch.setattr(CatalogSource, "read_start", slow_read)
     monkeypatch.setattr(ExplorerScreen, "on_mount", recording_mount)
     monkeypatch.setattr(ExplorerScreen, "_resolve_target", recording_resolve)
