@@ -19,10 +19,11 @@ class Record(msgspec.Struct, frozen=True, gc=False):
 
     msgspec Structs rather than dataclasses because a catalog is hundreds of thousands of
     them, made on every load and every start from the cache: a Struct is built in C (a
-    dataclass runs a Python `__init__`), and msgspec decodes the cache straight into them about
-    twice as fast. `gc=False` keeps them out of the cycle collector, which would otherwise walk
-    every one of them on each full collection: a record only holds strings, numbers and
-    tuples of other records, made before it, so it can never be part of a reference cycle.
+    dataclass runs a Python `__init__`), and msgspec decodes the cache straight into them in
+    about two thirds of the time. `gc=False` keeps them out of the cycle collector, which
+    would otherwise walk every one of them on each full collection: a record only holds
+    strings, numbers and tuples of other records, made before it, so it can never be part of
+    a reference cycle.
     Change one with `msgspec.structs.replace`. (Subclasses repeat `frozen=True` for the type
     checker; msgspec inherits it anyway.)
     """
