@@ -66,8 +66,8 @@ class StyleCache:
         self.path = path
         self._entries: dict[str, bytes] = {}
         self._used: set[str] = set()
-        self._added = 0
-        """Entries parsed in this run that the file does not have yet."""
+        self.dirty = False
+        """True when this run parsed CSS the file does not have."""
 
     def read(self) -> None:
         """Read the file, if there is a trustworthy one; anything else leaves the cache empty."""
@@ -103,12 +103,7 @@ class StyleCache:
         except Exception:  # noqa: BLE001 (a rule that cannot be pickled is parsed each time)
             return
         self._used.add(key)
-        self._added += 1
-
-    @property
-    def dirty(self) -> bool:
-        """True when this run parsed CSS the file does not have."""
-        return self._added > 0
+        self.dirty = True
 
     def write(self) -> None:
         """Write the file (atomically, mode 0600, in a 0700 directory) if it gained entries.
@@ -122,7 +117,7 @@ class StyleCache:
         if len(self._entries) > MAX_ENTRIES:
             self._entries = {k: v for k, v in self._entries.items() if k in self._used}
         write_atomically(self.path, pickle.dumps(self._entries, pickle.HIGHEST_PROTOCOL))
-        self._added = 0
+        self.dirty = False
         # an earlier Textual's file for the same Python (another Python keeps its own)
         python = self.path.name.partition("-python-")[2]
         for other in self.path.parent.glob(f"textual-*-python-{python}"):
