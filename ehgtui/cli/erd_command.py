@@ -104,6 +104,8 @@ def erd(
     """Export the FK diagram of TABLEs (with neighbours) or of a domain: Mermaid, DOT, SVG, PNG."""
     if not table_names and domain_name is None:
         raise click.UsageError("give at least one TABLE or --domain NAME")
+    if fmt == "png" and output_path is None:  # a mistake in the command line comes first
+        raise click.UsageError("--format png writes binary data: give -o FILE")
     dot_program = shutil.which("dot")
     if fmt in GRAPHVIZ_FORMATS and dot_program is None:
         output.error(
@@ -111,8 +113,6 @@ def erd(
             " (apt-get install graphviz), or use --format dot"
         )
         return ExitCode.USAGE
-    if fmt == "png" and output_path is None:
-        raise click.UsageError("--format png writes binary data: give -o FILE")
 
     catalog = load_for(options_from(dsn, demo, schemas), table_names)
     for name in table_names:

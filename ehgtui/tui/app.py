@@ -104,6 +104,10 @@ class EhgApp(App[None]):
         self._config = config
         self.stable = stable
         """Hide sizes and row estimates (snapshots, screenshots); never persist the theme."""
+        if stable:
+            # an animation's frame depends on timing: Textual's tab underline, for one, starts
+            # sliding after a 20 ms timer, so a snapshot could catch it before it moved
+            self.animation_level = "none"
         self.use_cache = use_cache
         """Read the catalog cache at start and save every load (`--no-cache` turns it off)."""
         self._row_settings_problem: str | None = None

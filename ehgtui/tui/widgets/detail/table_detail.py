@@ -14,8 +14,9 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Tab, TabbedContent, TabPane
+from textual.widgets import Tab, TabbedContent, TabPane, Tabs
 
 from ehgtui.catalog.model import Catalog, Table
 from ehgtui.tui.formatting import RLS_MARKS, rls_state
@@ -170,6 +171,8 @@ class TableDetail(Vertical):
         self._unmounted = {tab: body for tab, body in self._bodies.items() if tab != "columns"}
         """Bodies not in their pane yet: see `mount_bodies`."""
         self._mounting = asyncio.Lock()
+        self._underlined_span: tuple[int, int] | None = None
+        """The active tab's columns when the tab bar was last asked to underline it."""
 
     def compose(self) -> ComposeResult:
         yield TableSummary("select a table on the left", id="table-summary")
@@ -178,6 +181,9 @@ class TableDetail(Vertical):
                 with TabPane(TAB_NAMES[tab_id][0], id=tab_id):
                     if tab_id not in self._unmounted:
                         yield self._bodies[tab_id]
+
+    def on_mount(self) -> None:
+        self.screen.screen_layout_refresh_signal.subscribe(self, self._follow_active_tab)
 
     def body(self, kind: type[BodyT]) -> BodyT:
         """The tab body of class `kind`, mounted or not yet (its attributes can be set).
@@ -265,9 +271,8 @@ class TableDetail(Vertical):
     def _set_titles(self, table: Table | None) -> None:
         """Relabel the tabs whose title changed.
 
-        Every relabel makes the tab bar move its underline (an animated query per tab), which
-        is only needed when a label changed width; so relabels stay quiet and the tab bar
-        hears once, about the last tab that got wider or narrower.
+        Every relabel would make the tab bar move its underline (an animated query per tab),
+        so relabels stay quiet: the layout they cause moves it, once (`_follow_active_tab`).
         """
         tabs = self.tabs
         if self.size.width:
@@ -275,24 +280,36 @@ class TableDetail(Vertical):
         else:  # not laid out yet: the resize that follows picks the level
             level = self._title_level
             titles = tab_titles(table, level)
-        resized: Tab | None = None
         if TAB_PADDING[level] != TAB_PADDING[self._title_level]:
             # inline styles on the ten tabs: a class on this widget would restyle all it holds
             padding = (0, 0, 0, 1) if TAB_PADDING[level] == 1 else (0, 1)
             for tab_id in TAB_IDS:
                 tabs.get_tab(tab_id).styles.padding = padding
-            resized = tabs.get_tab(TAB_IDS[0])
         self._title_level = level
         for tab_id, title in titles.items():
             tab = tabs.get_tab(tab_id)
             if tab.label.plain == title:
                 continue
-            if tab.label.cell_length != cell_len(title):
-                resized = tab
             with self.prevent(Tab.Relabelled):
                 tab.label = title
-        if resized is not None:
-            resized.post_message(Tab.Relabelled(resized))
+
+    def _follow_active_tab(self, _screen: Screen[object]) -> None:
+        """After each layout, have the tab bar move its underline if the active tab moved or
+        changed width.
+
+        The tab bar measures the active tab once, after the refresh that follows a relabel, but
+        the tab's new size reaches the screen in a message of its own that can come later: the
+        underline then kept the old title's width (at 120 columns, where the titles change from
+        full to compact after the first layout). After a layout the size is known.
+        """
+        bar = self.tabs.query_one(Tabs)
+        active = bar.active_tab
+        if active is None:
+            return
+        span = active.virtual_region.shrink(active.styles.gutter).column_span
+        if span != self._underlined_span:
+            self._underlined_span = span
+            active.post_message(Tab.Relabelled(active))
 
     def _fill(self, tab_id: str) -> None:
         """Fill one tab from the current table, once per table (mounting its body first)."""
