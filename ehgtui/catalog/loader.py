@@ -22,7 +22,7 @@ from ehgtui.catalog.builders import (
     needs_column_names,
 )
 from ehgtui.catalog.model import Catalog
-from ehgtui.db.pool import fetch_read_only
+from ehgtui.db.pool import acquire_batch, fetch_read_only
 
 __all__ = ["CatalogError", "fetch_raw", "gc_paused", "load_catalog"]
 
@@ -62,9 +62,24 @@ async def load_catalog(pool: asyncpg.Pool, schemas: Sequence[str] = ("public",))
         raise CatalogError("the schema changed during the catalog load; try again") from None
 
 
+LOAD_ORDER = (
+    "relations",
+    "server",
+    *(name for name in queries.BULK_QUERIES if name != "relations"),
+)
+"""Each statement of a load, by its place in the load's batch of connections."""
+
+
 async def _load_once(pool: asyncpg.Pool, schemas: Sequence[str]) -> Catalog:
     names = list(schemas)
-    relations = asyncio.ensure_future(fetch_read_only(pool, queries.RELATIONS, names))
+    batch = await acquire_batch(pool, len(LOAD_ORDER))
+
+    async def fetch(name: str, sql: str, *args: Any) -> list[Row]:
+        # the same connection as last time for the same query (`ConnectionBatch`)
+        conn = batch.take(LOAD_ORDER.index(name))
+        return await fetch_read_only(pool, sql, *args, conn=conn)
+
+    relations = asyncio.ensure_future(fetch("relations", queries.RELATIONS, names))
 
     async def named_columns() -> ColumnNames:
         return column_names(await relations)
@@ -72,7 +87,7 @@ async def _load_once(pool: asyncpg.Pool, schemas: Sequence[str]) -> Catalog:
     keys = asyncio.ensure_future(named_columns())
 
     async def fetch_one(name: str, sql: str, *args: Any) -> tuple[str, Any]:
-        rows = await fetch_read_only(pool, sql, *args)
+        rows = await fetch(name, sql, *args)
         return name, build(name, rows, await keys if needs_column_names(name) else None)
 
     fetches = [asyncio.ensure_future(fetch_one("server", queries.SERVER_INFO))] + [
@@ -95,6 +110,7 @@ async def _load_once(pool: asyncpg.Pool, schemas: Sequence[str]) -> Catalog:
                     task.cancel()
                 elif not task.cancelled():
                     task.exception()
+            batch.close()  # the connections of queries stopped before they began
         return assemble(prepared, schemas, time.time())
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import re
+from typing import Any
 
 import asyncpg
 import msgspec
@@ -169,9 +170,11 @@ async def test_ddl_between_the_queries_is_seen_whole(
     applied = asyncio.Event()
     real_fetch = loader.fetch_read_only
 
-    async def racing_fetch(pool: asyncpg.Pool, sql: str, *args: object) -> list[asyncpg.Record]:
+    async def racing_fetch(
+        pool: asyncpg.Pool, sql: str, *args: object, **kwargs: Any
+    ) -> list[asyncpg.Record]:
         if sql == queries.RELATIONS:
-            rows = await real_fetch(pool, sql, *args)
+            rows = await real_fetch(pool, sql, *args, **kwargs)
             if not applied.is_set():  # once: the retry runs undisturbed
                 conn = await asyncpg.connect(pg.dsn(database))
                 try:
@@ -181,7 +184,7 @@ async def test_ddl_between_the_queries_is_seen_whole(
                 applied.set()
             return rows
         await applied.wait()
-        return await real_fetch(pool, sql, *args)
+        return await real_fetch(pool, sql, *args, **kwargs)
 
     monkeypatch.setattr(loader, "fetch_read_only", racing_fetch)
     catalog = await _load(pg, database)

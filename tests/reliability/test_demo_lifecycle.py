@@ -65,11 +65,15 @@ def _start_tui(home: Path) -> PtyProcess:
     demo = _demo(home)
     tui = PtyProcess(["--demo"], _env(home))
     holder = demo.root / "holders" / str(tui.process.pid)
-    tui.wait_until(
-        lambda: holder.exists() and demo.server.running_port() is not None,
-        "the TUI to hold the demo server",
-    )
-    tui.wait_until(lambda: "tables" in tui.text(), "the catalog to load")
+    try:
+        tui.wait_until(
+            lambda: holder.exists() and demo.server.running_port() is not None,
+            "the TUI to hold the demo server",
+        )
+        tui.wait_until(lambda: "tables" in tui.text(), "the catalog to load")
+    except BaseException:
+        tui.close()  # a TUI that never got there must not outlive the test
+        raise
     return tui
 
 

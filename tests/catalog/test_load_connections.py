@@ -1,0 +1,145 @@
+"""Which connections a catalog load uses: the same backend for each query on every load, and
+every connection back in the pool however the load ends."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import defaultdict
+from typing import Any
+
+import asyncpg
+import pytest
+
+from ehgtui.catalog import loader, queries
+from ehgtui.catalog.loader import CatalogError, load_catalog
+from ehgtui.db.pool import create_pool
+from ehgtui.db.settings import ConnectionTarget
+from tests.pg import TestServer
+
+SCHEMA = """
+CREATE TABLE hub (id int PRIMARY KEY, note text);
+CREATE TABLE spoke (id int PRIMARY KEY, hub_id int REFERENCES hub(id));
+CREATE INDEX spoke_hub ON spoke(hub_id);
+"""
+
+
+def _executions(pg: TestServer, database: str) -> list[tuple[int, str]]:
+    """(backend pid, SQL text) of each statement ehgtui executed in `database`, in order.
+
+    The server logs every statement (`log_statement=all`, prefix `%m [%p] %d %a: `); a
+    statement's text runs on until the next log line.
+    """
+    log = (pg.server.data_dir / "server.log").read_text(errors="replace")
+    entry = re.compile(
+        rf"^\S+ \S+ \S+ \[(\d+)\] {re.escape(database)} ehgtui: LOG:  execute [^:]*: "
+        r"(.*?)(?=^\S+ \S+ \S+ \[\d+\] |\Z)",
+        re.M | re.S,
+    )
+    return [(int(pid), " ".join(sql.split())) for pid, sql in entry.findall(log)]
+
+
+async def _wait_all_idle(pool: asyncpg.Pool) -> None:
+    """Wait (bounded) for the background rollbacks and releases to give every connection back."""
+    for _ in range(500):
+        if pool.get_idle_size() == pool.get_size():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{pool.get_size() - pool.get_idle_size()} connections never came back")
+
+
+async def test_each_query_runs_on_the_same_backend_at_every_load(pg: TestServer) -> None:
+    # a backend keeps the catalog rows it read cached: the next load finds them warm only if
+    # each query goes back to the backend that ran it
+    database = pg.create_database("pinned", SCHEMA)
+    pool = await create_pool(ConnectionTarget(pg.dsn(database), "test"))
+    try:
+        for _ in range(4):
+            catalog = await load_catalog(pool, ["public"])
+            assert {t.name for t in catalog.tables} == {"hub", "spoke"}
+            await _wait_all_idle(pool)
+    finally:
+        await pool.close()
+    backends: dict[str, list[int]] = defaultdict(list)
+    for pid, sql in _executions(pg, database):
+        backends[sql].append(pid)
+    assert len(backends) == queries.QUERIES_PER_LOAD
+    assert all(len(pids) == 4 for pids in backends.values())
+    assert all(len(set(pids)) == 1 for pids in backends.values()), backends.values()
+    assert len({pids[0] for pids in backends.values()}) == queries.QUERIES_PER_LOAD
+
+
+async def test_a_failed_load_gives_every_connection_back(
+    pg: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = pg.create_database("failing", SCHEMA)
+    real_fetch = loader.fetch_read_only
+
+    async def failing_fetch(
+        pool: asyncpg.Pool, sql: str, *args: Any, **kwargs: Any
+    ) -> list[asyncpg.Record]:
+        if sql == queries.TRIGGERS:  # a query that fails on the server, mid-load
+            sql = "SELECT 1 / 0"
+            args = ()
+        return await real_fetch(pool, sql, *args, **kwargs)
+
+    monkeypatch.setattr(loader, "fetch_read_only", failing_fetch)
+    pool = await create_pool(ConnectionTarget(pg.dsn(database), "test"))
+    try:
+        with pytest.raises(CatalogError, match="division by zero"):
+            await load_catalog(pool, ["public"])
+        await _wait_all_idle(pool)
+        assert pool.get_size() == queries.QUERIES_PER_LOAD
+        monkeypatch.setattr(loader, "fetch_read_only", real_fetch)
+        catalog = await load_catalog(pool, ["public"])  # and the pool still serves a load
+        assert {t.name for t in catalog.tables} == {"hub", "spoke"}
+    finally:
+        await pool.close()
+
+
+async def test_a_cancelled_load_gives_every_connection_back(
+    pg: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = pg.create_database("cancelled", SCHEMA)
+    real_fetch = loader.fetch_read_only
+    started = asyncio.Event()
+
+    async def slow_fetch(
+        pool: asyncpg.Pool, sql: str, *args: Any, **kwargs: Any
+    ) -> list[asyncpg.Record]:
+        if sql == queries.COLUMNS:  # held on the server until the load is cancelled
+            started.set()
+            sql, args = "SELECT pg_sleep(30)", ()
+        return await real_fetch(pool, sql, *args, **kwargs)
+
+    monkeypatch.setattr(loader, "fetch_read_only", slow_fetch)
+    pool = await create_pool(ConnectionTarget(pg.dsn(database), "test"))
+    try:
+        load = asyncio.ensure_future(load_catalog(pool, ["public"]))
+        await started.wait()
+        load.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await load
+        await _wait_all_idle(pool)
+    finally:
+        await pool.close()
+
+
+async def test_loads_side_by_side_and_small_pools_still_load(pg: TestServer) -> None:
+    database = pg.create_database("side_by_side", SCHEMA)
+    pool = await create_pool(ConnectionTarget(pg.dsn(database), "test"))
+    try:
+        # two loads at once each need the whole pool: they take turns, neither waits forever
+        both = await asyncio.wait_for(
+            asyncio.gather(load_catalog(pool, ["public"]), load_catalog(pool, ["public"])), 60
+        )
+        assert [len(c.tables) for c in both] == [2, 2]
+    finally:
+        await pool.close()
+    small = await create_pool(ConnectionTarget(pg.dsn(database), "test"), max_size=2)
+    try:  # fewer connections than queries: the queries share them as they come free
+        catalog = await asyncio.wait_for(load_catalog(small, ["public"]), 60)
+        assert {t.name for t in catalog.tables} == {"hub", "spoke"}
+        assert small.get_size() <= 2
+    finally:
+        await small.close()
