@@ -136,6 +136,10 @@ def render_report(r: dict[str, Any], table_count: int, repeat: int) -> str:
         "handle a message, sees that tree later (both figures are in the side-by-side table). "
         "A cold start has an empty cache directory: no catalog and no parsed CSS "
         "(`tui/style_cache.py`); a warm one has both, as every start after the first.",
+        '- A load "pool open" is the second load on a pool, as a reload in the app: each '
+        "query runs on the backend that ran it the first time (`db/pool.py`, "
+        '`ConnectionBatch`), whose catalog caches are warm; "incl. connect" is the first '
+        "load on a new pool, with the connections opened and the backends' caches cold.",
         f"- Schemas: the demo ({dl['tables']} relations) and a generated one of {table_count} "
         f"tables ({bl['tables']} relations); building them took {r['build_demo_s']:.1f} s and "
         f"{r['build_big_s']:.1f} s.",
