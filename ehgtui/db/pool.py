@@ -10,7 +10,7 @@ import asyncio
 import socket
 import ssl
 import uuid
-import weakref
+from collections import Counter
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeAlias
@@ -170,7 +170,7 @@ async def fetch_read_only(
     except BaseException:
         await _finish(pool, conn, tx)
         raise
-    _in_background(_finish(pool, conn, tx))
+    _in_background(_finish(pool, conn, tx), releasing=pool)
     return rows
 
 
@@ -197,37 +197,36 @@ class ConnectionBatch:
         """Give back every connection nobody took (in the background)."""
         untaken, self._untaken = self._untaken, {}
         for conn in untaken.values():
-            _in_background(self._pool.release(conn))
-
-
-_batch_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-    weakref.WeakKeyDictionary()
-)
-"""One batch at a time (per event loop: asyncpg's pools take no weak references): two
-batches that each held part of a pool would wait for each other forever."""
+            _in_background(self._pool.release(conn), releasing=self._pool)
 
 
 async def acquire_batch(pool: asyncpg.Pool, count: int) -> ConnectionBatch:
     """Take `count` connections from the pool at once (opening missing ones side by side).
 
-    An empty batch when the pool cannot hold that many: its takers then acquire their own.
+    An empty batch when the pool cannot spare that many right now (another user holds one,
+    or it is smaller): its takers then acquire their own as they start, as before batches.
+    A batch that waited for the rest of the pool would keep the connections it got idle;
+    connections still on their way back from an earlier load (a rollback in the background)
+    count as spare, as nothing can hold them up.
+    Two batches cannot each hold part of the pool and wait for each other: a batch's
+    acquisitions are queued together, and asyncio's queue serves waiters in order.
 
     Raises:
         Whatever acquiring a connection raises, once every connection taken is given back.
     """
-    if pool.get_max_size() < count:
+    spare = pool.get_idle_size() + pool.get_max_size() - pool.get_size() + _releasing[id(pool)]
+    if spare < count:
         return ConnectionBatch(pool, [])
-    async with _batch_locks.setdefault(asyncio.get_running_loop(), asyncio.Lock()):
-        tasks = [asyncio.ensure_future(pool.acquire()) for _ in range(count)]
-        try:
-            await asyncio.wait(tasks)
-        except BaseException:  # cancelled: nothing may stay taken
-            _give_back(pool, tasks)
-            raise
-    errors = [e for t in tasks if not t.cancelled() and (e := t.exception()) is not None]
-    if errors or any(t.cancelled() for t in tasks):
+    tasks = [asyncio.ensure_future(pool.acquire()) for _ in range(count)]
+    try:
+        await asyncio.wait(tasks)
+    except BaseException:  # cancelled: nothing may stay taken
         _give_back(pool, tasks)
-        raise errors[0] if errors else asyncio.CancelledError()
+        raise
+    errors = [e for t in tasks if not t.cancelled() and (e := t.exception()) is not None]
+    if errors:
+        _give_back(pool, tasks)
+        raise errors[0]
     connections = sorted((t.result() for t in tasks), key=lambda c: c.get_server_pid())
     return ConnectionBatch(pool, connections)
 
@@ -237,15 +236,36 @@ def _give_back(pool: asyncpg.Pool, tasks: Sequence[asyncio.Future[PoolConnection
     for task in tasks:
         if not task.done():
             task.cancel()
+            task.add_done_callback(_retrieve)
         elif not task.cancelled() and task.exception() is None:
-            _in_background(pool.release(task.result()))
+            _in_background(pool.release(task.result()), releasing=pool)
 
 
-def _in_background(work: Coroutine[Any, Any, Any]) -> None:
-    """Run `work` without waiting for it (kept referenced until it ends)."""
+def _in_background(work: Coroutine[Any, Any, Any], releasing: asyncpg.Pool) -> None:
+    """Run `work`, which gives a connection back to `releasing`, without waiting for it."""
     task = asyncio.ensure_future(work)
     _finishing.add(task)
-    task.add_done_callback(_finishing.discard)
+    _releasing[id(releasing)] += 1
+
+    def done(task: asyncio.Future[Any]) -> None:
+        _finishing.discard(task)
+        _releasing[id(releasing)] -= 1
+        if not _releasing[id(releasing)]:
+            del _releasing[id(releasing)]
+        _retrieve(task)
+
+    task.add_done_callback(done)
+
+
+_releasing: Counter[int] = Counter()
+"""Connections on their way back to each pool (by `id`): a batch counts them as spare."""
+
+
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    """Mark the outcome of work nobody waits for as seen (a release on a pool closed
+    meanwhile fails, and asyncio would log "exception was never retrieved")."""
+    if not task.cancelled():
+        task.exception()
 
 
 _finishing: set[asyncio.Future[Any]] = set()

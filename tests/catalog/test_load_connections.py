@@ -143,3 +143,18 @@ async def test_loads_side_by_side_and_small_pools_still_load(pg: TestServer) -> 
         assert small.get_size() <= 2
     finally:
         await small.close()
+
+
+async def test_a_load_while_the_pool_is_in_use_does_not_wait_for_it(pg: TestServer) -> None:
+    # a batch that waited for the connection held here would keep the other seven idle, and
+    # here never get it: the load runs its queries on what is free instead
+    database = pg.create_database("busy", SCHEMA)
+    pool = await create_pool(ConnectionTarget(pg.dsn(database), "test"))
+    try:
+        async with pool.acquire() as held:
+            catalog = await asyncio.wait_for(load_catalog(pool, ["public"]), 60)
+            assert {t.name for t in catalog.tables} == {"hub", "spoke"}
+            assert await held.fetchval("SELECT 1") == 1
+        await _wait_all_idle(pool)
+    finally:
+        await pool.close()
