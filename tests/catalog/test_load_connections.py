@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections import defaultdict
 from typing import Any
 
@@ -16,6 +17,7 @@ from ehgtui.catalog.loader import CatalogError, load_catalog
 from ehgtui.db.pool import create_pool
 from ehgtui.db.settings import ConnectionTarget
 from tests.pg import TestServer
+from tests.reliability.terminal import DEADLINE_SECONDS
 
 SCHEMA = """
 CREATE TABLE hub (id int PRIMARY KEY, note text);
@@ -41,7 +43,8 @@ def _executions(pg: TestServer, database: str) -> list[tuple[int, str]]:
 
 async def _wait_all_idle(pool: asyncpg.Pool) -> None:
     """Wait (bounded) for the background rollbacks and releases to give every connection back."""
-    for _ in range(500):
+    deadline = time.monotonic() + DEADLINE_SECONDS  # a safety net, not a timing assumption
+    while time.monotonic() < deadline:
         if pool.get_idle_size() == pool.get_size():
             return
         await asyncio.sleep(0.01)
