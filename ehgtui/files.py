@@ -8,6 +8,9 @@ import os
 import tempfile
 from pathlib import Path
 
+_TEMPORARY = ".tmp"
+"""The ending of `write_atomically`'s temporary files: `.NAME.RANDOM.tmp` beside NAME."""
+
 
 def write_atomically(path: Path, data: bytes, *, mode: int = 0o600, sync: bool = False) -> None:
     """Write `data` to `path` through a temporary file in the same directory and a rename.
@@ -26,7 +29,7 @@ def write_atomically(path: Path, data: bytes, *, mode: int = 0o600, sync: bool =
     Raises:
         OSError: It could not be written; the temporary file is removed.
     """
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TEMPORARY, dir=path.parent)
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
@@ -39,3 +42,13 @@ def write_atomically(path: Path, data: bytes, *, mode: int = 0o600, sync: bool =
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise
+
+
+def left_for(path: Path) -> str | None:
+    """The name of the file `path` was a temporary for, if it is one `write_atomically` left
+    (a crash mid-write); else None."""
+    name = path.name
+    if not (name.startswith(".") and name.endswith(_TEMPORARY)):
+        return None
+    target, dot, _random = name[1 : -len(_TEMPORARY)].rpartition(".")
+    return target if dot and target else None

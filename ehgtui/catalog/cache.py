@@ -27,7 +27,7 @@ from ehgtui import __version__
 from ehgtui.catalog.fingerprint import fetch_fingerprint
 from ehgtui.catalog.loader import gc_paused, load_catalog
 from ehgtui.catalog.model import Catalog
-from ehgtui.files import write_atomically
+from ehgtui.files import left_for, write_atomically
 
 CACHE_FORMAT = 1
 """Bumped whenever the file layout or the catalog's JSON shape changes incompatibly."""
@@ -205,8 +205,8 @@ def clear_cache(directory: Path | None = None) -> int:
         return 0
     deleted = 0
     for path in root.iterdir():
-        leftover = path.name.startswith(".") and path.name.endswith(".tmp") and _SUFFIX in path.name
-        if (path.name.endswith(_SUFFIX) or leftover) and path.is_file():
+        name = left_for(path) or path.name  # a temporary a crash left goes with its file
+        if name.endswith(_SUFFIX) and path.is_file():
             path.unlink(missing_ok=True)
             deleted += 1
     return deleted

@@ -10,7 +10,6 @@ import asyncio
 import socket
 import ssl
 import uuid
-from collections import Counter
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeAlias
@@ -214,7 +213,12 @@ async def acquire_batch(pool: asyncpg.Pool, count: int) -> ConnectionBatch:
     Raises:
         Whatever acquiring a connection raises, once every connection taken is given back.
     """
-    spare = pool.get_idle_size() + pool.get_max_size() - pool.get_size() + _releasing[id(pool)]
+    spare = (
+        pool.get_idle_size()
+        + pool.get_max_size()
+        - pool.get_size()
+        + len(_returning.get(id(pool), ()))
+    )
     if spare < count:
         return ConnectionBatch(pool, [])
     tasks = [asyncio.ensure_future(pool.acquire()) for _ in range(count)]
@@ -244,21 +248,22 @@ def _give_back(pool: asyncpg.Pool, tasks: Sequence[asyncio.Future[PoolConnection
 def _in_background(work: Coroutine[Any, Any, Any], releasing: asyncpg.Pool) -> None:
     """Run `work`, which gives a connection back to `releasing`, without waiting for it."""
     task = asyncio.ensure_future(work)
-    _finishing.add(task)
-    _releasing[id(releasing)] += 1
+    returning = _returning.setdefault(id(releasing), set())
+    returning.add(task)
 
     def done(task: asyncio.Future[Any]) -> None:
-        _finishing.discard(task)
-        _releasing[id(releasing)] -= 1
-        if not _releasing[id(releasing)]:
-            del _releasing[id(releasing)]
+        returning.discard(task)
+        if not returning and _returning.get(id(releasing)) is returning:
+            del _returning[id(releasing)]
         _retrieve(task)
 
     task.add_done_callback(done)
 
 
-_releasing: Counter[int] = Counter()
-"""Connections on their way back to each pool (by `id`): a batch counts them as spare."""
+_returning: dict[int, set[asyncio.Future[Any]]] = {}
+"""Background rollbacks and releases in flight, by the `id` of the pool they give a
+connection back to: kept referenced so they are not garbage collected, and counted by a batch
+as spare connections."""
 
 
 def _retrieve(task: asyncio.Future[Any]) -> None:
@@ -266,11 +271,6 @@ def _retrieve(task: asyncio.Future[Any]) -> None:
     meanwhile fails, and asyncio would log "exception was never retrieved")."""
     if not task.cancelled():
         task.exception()
-
-
-_finishing: set[asyncio.Future[Any]] = set()
-"""Background rollbacks and releases in flight (kept referenced so they are not garbage
-collected)."""
 
 
 async def _finish(pool: asyncpg.Pool, conn: PoolConnectionProxy, tx: Any) -> None:

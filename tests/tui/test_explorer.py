@@ -256,10 +256,8 @@ async def test_switching_relabels_only_the_tabs_that_changed(
         # per tab (the hook sees the message at every widget it bubbles through)
         await settle(pilot)
         assert len({id(m) for m in messages if isinstance(m, Tab.Relabelled)}) <= 1
-        active = detail.tabs.get_tab("columns")
-        underline = detail.tabs.query_one("Underline")
-        span = (underline.highlight_start, underline.highlight_end)  # type: ignore[attr-defined]
-        assert span == active.virtual_region.shrink(active.styles.gutter).column_span
+        underline, active = _underline_and_active_tab(detail)
+        assert underline == active
         messages.clear()
         screen.show_table(other)  # the same titles again: nothing is relabelled
         await settle(pilot)
@@ -277,17 +275,23 @@ async def test_the_underline_follows_the_active_tab_after_a_layout(
         screen = await loaded(pilot)
         detail = screen.query_one(TableDetail)
         await settle(pilot)
-        bar = detail.tabs.query_one(Tabs)
-        active = bar.active_tab
-        assert active is not None
-        underline = bar.query_one(Underline)
-        before = (underline.highlight_start, underline.highlight_end)
+        before, _ = _underline_and_active_tab(detail)
         with detail.prevent(Tab.Relabelled):
-            active.label = "Columns, and a much longer title"
+            detail.tabs.get_tab("columns").label = "Columns, and a much longer title"
         await settle(pilot)
-        span = active.virtual_region.shrink(active.styles.gutter).column_span
-        assert span[1] - span[0] > before[1] - before[0]
-        assert (underline.highlight_start, underline.highlight_end) == span
+        underline, active = _underline_and_active_tab(detail)
+        assert active[1] - active[0] > before[1] - before[0]
+        assert underline == active
+
+
+def _underline_and_active_tab(detail: TableDetail) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The columns the tab bar's underline spans, and those of the active tab's title."""
+    bar = detail.tabs.query_one(Tabs)
+    active = bar.active_tab
+    assert active is not None
+    underline = bar.query_one(Underline)
+    span = active.virtual_region.shrink(active.styles.gutter).column_span
+    return (underline.highlight_start, underline.highlight_end), span
 
 
 async def test_reload_keeps_selection_and_sees_changes(

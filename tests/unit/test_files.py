@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ehgtui.catalog.cache import clear_cache
-from ehgtui.files import write_atomically
+from ehgtui.files import left_for, write_atomically
 
 
 def test_a_file_is_written_private_unless_asked(tmp_path: Path) -> None:
@@ -40,9 +40,26 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_nothing_behind(
     assert [p.name for p in tmp_path.iterdir()] == ["config.toml"]
 
 
-def test_cache_clear_also_removes_a_temporary_file_left_by_a_crash(tmp_path: Path) -> None:
-    (tmp_path / "abc.catalog.json").write_text("{}")
-    (tmp_path / ".abc.catalog.json.x1y2z3.tmp").write_text("{")  # a crash mid-write
+def test_cache_clear_also_removes_a_temporary_file_left_by_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cached = tmp_path / "abc.catalog.json"
+    cached.write_text("{}")
+    temporaries: list[str] = []
+
+    def crash(src: str, dst: str) -> None:  # the process dies before the rename
+        temporaries.append(src)
+        raise SystemExit(1)
+
+    monkeypatch.setattr(os, "replace", crash)
+    monkeypatch.setattr(os, "unlink", lambda _path: None)  # and so never cleans up
+    with pytest.raises(SystemExit):
+        write_atomically(cached, b"{")
+    monkeypatch.undo()
+    (leftover,) = (Path(t) for t in temporaries)
+    assert leftover.exists() and left_for(leftover) == "abc.catalog.json"
     (tmp_path / "notes.txt").write_text("not ours")
+    (tmp_path / ".notes.tmp").write_text("not ours either")
+    assert left_for(tmp_path / ".notes.tmp") is None
     assert clear_cache(tmp_path) == 2
-    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".notes.tmp", "notes.txt"]
