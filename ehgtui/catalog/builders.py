@@ -260,7 +260,6 @@ COLUMN_FIELDS = (
     "generated",
     "collation",
     "storage",
-    "type_storage",
     "comment",
     "is_local",
     "not_null_name",
@@ -295,7 +294,6 @@ def _columns(rows: Sequence[Any]) -> dict[int, list[Column]]:
         generated,
         collation,
         storage,
-        type_storage,
         comment,
         is_local,
         not_null_name,
@@ -320,7 +318,7 @@ def _columns(rows: Sequence[Any]) -> dict[int, list[Column]]:
                 default if generated_kind else None,  # generated
                 generated_kind,
                 collation,
-                STORAGE.get(storage) if storage != type_storage else None,  # storage
+                STORAGE.get(storage) if storage else None,  # storage, when not the type's
                 comment,
                 is_local,
                 not_null_name,
