@@ -1,7 +1,8 @@
 """The catalog made from the bulk queries' built rows: the tables, then the catalog.
 
 The loader fetches, `builders.py` turns each query's rows into model objects as they arrive;
-this puts them together with the relations query's rows once all have.
+this puts them together once all have: only what needs every query's rows is left to do here,
+as this is the part of a load no query's wait can hide.
 """
 
 from __future__ import annotations
@@ -10,10 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ehgtui.catalog import queries
-from ehgtui.catalog.acl import parse_acl
-from ehgtui.catalog.builders import check_fields
 from ehgtui.catalog.model import (
-    TABLE_KINDS,
     Catalog,
     ForeignKeyRef,
     ServerInfo,
@@ -21,41 +19,13 @@ from ehgtui.catalog.model import (
 )
 from ehgtui.catalog.model import Sequence as SequenceModel
 
-PERSISTENCE = {"p": "permanent", "u": "unlogged", "t": "temporary"}
-REPLICA_IDENTITY = {"d": "DEFAULT", "n": "NOTHING", "f": "FULL", "i": "INDEX"}
-
-
-RELATION_FIELDS = (
-    "oid",
-    "schema",
-    "name",
-    "relkind",
-    "owner",
-    "comment",
-    "rls_enabled",
-    "rls_forced",
-    "row_estimate",
-    "size_bytes",
-    "persistence",
-    "replica_identity",
-    "options",
-    "partition_key",
-    "partition_bound",
-    "parents",
-    "is_partition",
-    "view_definition",
-    "acl",
-    "attnames",
-)
-"""The RELATIONS query's result columns, in order: `assemble` unpacks rows by position."""
-
 
 def _referencing_order(ref: ForeignKeyRef) -> tuple[str, str, str]:
     return (ref.schema, ref.table, ref.constraint_name)
 
 
 def assemble(prepared: dict[str, Any], schemas: Sequence[str], loaded_at: float) -> Catalog:
-    """The catalog from every query's built rows (`build`), the relations' raw."""
+    """The catalog from every query's built rows (`build`)."""
     raw = prepared
     server_row = raw["server"][0]
     server = ServerInfo(
@@ -71,65 +41,22 @@ def assemble(prepared: dict[str, Any], schemas: Sequence[str], loaded_at: float)
     triggers = prepared["triggers"]
     constraints, referenced_by = prepared["constraints"]
 
-    relations = raw["relations"]
-    check_fields(relations, RELATION_FIELDS, "relations")
     no_items: tuple[Any, ...] = ()
     tables = []
-    for (
-        oid,
-        schema,
-        name,
-        relkind,
-        owner,
-        comment,
-        rls_enabled,
-        rls_forced,
-        row_estimate,
-        size_bytes,
-        persistence,
-        replica_identity,
-        options,
-        partition_key,
-        partition_bound,
-        parents,
-        is_partition,
-        view_definition,
-        acl,
-        _attnames,
-    ) in relations:
-        parents = tuple(parents) if parents else no_items
+    # heads: each table's fields before `columns`, in order (`builders._table_heads`)
+    for head, privileges in prepared["relations"]:
+        oid, schema, name = head[0], head[1], head[2]
         pointing_here = referenced_by.get((schema, name))
-        tables.append(
-            Table(
-                oid=oid,
-                schema=schema,
-                name=name,
-                kind=TABLE_KINDS[relkind],
-                owner=owner,
-                comment=comment,
-                rls_enabled=rls_enabled,
-                rls_forced=rls_forced,
-                row_estimate=row_estimate,
-                size_bytes=size_bytes,
-                persistence=PERSISTENCE.get(persistence, persistence),
-                replica_identity=REPLICA_IDENTITY.get(replica_identity, replica_identity),
-                options=tuple(options) if options else no_items,
-                partition_key=partition_key,
-                partition_of=parents[0] if is_partition and parents else None,
-                partition_bound=partition_bound,
-                inherits=no_items if is_partition else parents,
-                view_definition=view_definition,
-                columns=tuple(columns.get(oid, no_items)),
-                constraints=tuple(constraints.get(oid, no_items)),
-                indexes=tuple(indexes.get(oid, no_items)),
-                policies=tuple(policies.get(oid, no_items)),
-                triggers=tuple(triggers.get(oid, no_items)),
-                privileges=parse_acl(acl),
-                referenced_by=tuple(sorted(pointing_here, key=_referencing_order))
-                if pointing_here
-                else no_items,
-            )
+        tail: tuple[Any, ...] = (  # the fields after the head, in the model's order
+            tuple(columns.get(oid, no_items)),
+            tuple(constraints.get(oid, no_items)),
+            tuple(indexes.get(oid, no_items)),
+            tuple(policies.get(oid, no_items)),
+            tuple(triggers.get(oid, no_items)),
+            privileges,
+            tuple(sorted(pointing_here, key=_referencing_order)) if pointing_here else no_items,
         )
+        tables.append(Table(*head, *tail))
     sequences = tuple(_sequence(row) for row in raw["sequences"])
     return Catalog(
         server=server,

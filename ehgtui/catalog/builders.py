@@ -13,9 +13,12 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from operator import attrgetter, itemgetter
 from typing import Any
 
+from ehgtui.catalog.acl import parse_acl
 from ehgtui.catalog.model import (
+    TABLE_KINDS,
     Column,
     Constraint,
     ForeignKeyRef,
@@ -56,6 +59,28 @@ TYPE_KINDS = {
     "m": "multirange",
 }
 
+_CONSTRAINT_ORDER = {kind: contype for contype, kind in CONSTRAINT_KINDS.items()}
+"""A table's constraints come in pg_constraint.contype order, then by name (as psql lists them)."""
+
+_BY_NAME = attrgetter("name")
+_BY_POSITION = attrgetter("position")
+
+
+def _constraint_order(constraint: Constraint) -> tuple[str, str]:
+    return (_CONSTRAINT_ORDER.get(constraint.kind, constraint.kind), constraint.name)
+
+
+def _sort_each(grouped: dict[int, list[Any]], key: Any) -> None:
+    """Put each table's objects in order (the queries send rows in no order: `queries.py`).
+
+    Python's sort compares str by code point, which is the byte order of their UTF-8, as
+    PostgreSQL's `name` type (collation "C") orders them.
+    """
+    for items in grouped.values():
+        if len(items) > 1:
+            items.sort(key=key)
+
+
 _WHEN_CLAUSE = re.compile(r" FOR EACH (?:ROW|STATEMENT) WHEN \((?P<when>.*)\) EXECUTE ", re.DOTALL)
 
 
@@ -90,6 +115,8 @@ def build(name: str, rows: Any, keys: ColumnNames | None = None) -> Any:
         return _KEYED[name](rows, keys)
     if name == "columns":
         return _columns(rows)
+    if name == "relations":
+        return _table_heads(rows)
     if name in _GROUPED:
         return _group(rows, _GROUPED[name])
     return rows
@@ -97,6 +124,96 @@ def build(name: str, rows: Any, keys: ColumnNames | None = None) -> Any:
 
 ColumnNames = dict[int, list[str]]
 """Table oid to its column names by attnum - 1 (dropped columns hold a placeholder name)."""
+
+
+PERSISTENCE = {"p": "permanent", "u": "unlogged", "t": "temporary"}
+REPLICA_IDENTITY = {"d": "DEFAULT", "n": "NOTHING", "f": "FULL", "i": "INDEX"}
+
+RELATION_FIELDS = (
+    "oid",
+    "schema",
+    "name",
+    "relkind",
+    "owner",
+    "comment",
+    "rls_enabled",
+    "rls_forced",
+    "row_estimate",
+    "size_bytes",
+    "persistence",
+    "replica_identity",
+    "options",
+    "partition_key",
+    "partition_bound",
+    "parents",
+    "is_partition",
+    "view_definition",
+    "acl",
+    "attnames",
+)
+"""The RELATIONS query's result columns, in order: `_table_heads` unpacks rows by position."""
+
+TableHead = tuple[tuple[Any, ...], Any]
+"""A table's fields up to `view_definition`, in the model's order, and its privileges."""
+
+_BY_SCHEMA_AND_NAME = itemgetter(1, 2)
+"""The catalog lists its tables by schema, then name (RELATION_FIELDS positions)."""
+
+
+def _table_heads(relations: Sequence[Any]) -> list[TableHead]:
+    """Every field of each table that the relations query alone gives, sorted by schema and
+    name: made as soon as those rows arrive, so that `assemble`, which waits for every query,
+    only has to add the other queries' objects.
+    """
+    check_fields(relations, RELATION_FIELDS, "relations")
+    no_items: tuple[Any, ...] = ()
+    heads = []
+    for (
+        oid,
+        schema,
+        name,
+        relkind,
+        owner,
+        comment,
+        rls_enabled,
+        rls_forced,
+        row_estimate,
+        size_bytes,
+        persistence,
+        replica_identity,
+        options,
+        partition_key,
+        partition_bound,
+        parents,
+        is_partition,
+        view_definition,
+        acl,
+        _attnames,
+    ) in sorted(relations, key=_BY_SCHEMA_AND_NAME):
+        parents = tuple(parents) if parents else no_items
+        # positional, in the model's field order (a test checks where each value lands)
+        head = (
+            oid,
+            schema,
+            name,
+            TABLE_KINDS[relkind],
+            owner,
+            comment,
+            rls_enabled,
+            rls_forced,
+            row_estimate,
+            size_bytes,
+            PERSISTENCE.get(persistence, persistence),
+            REPLICA_IDENTITY.get(replica_identity, replica_identity),
+            tuple(options) if options else no_items,
+            partition_key,
+            parents[0] if is_partition and parents else None,  # partition_of
+            partition_bound,
+            no_items if is_partition else parents,  # inherits
+            view_definition,
+        )
+        heads.append((head, parse_acl(acl)))
+    return heads
 
 
 def column_names(relations: Iterable[Any]) -> ColumnNames:
@@ -229,6 +346,7 @@ def _constraints(
                     on_update=constraint.on_update or "NO ACTION",
                 )
             )
+    _sort_each(constraints, _constraint_order)
     return constraints, referenced_by
 
 
@@ -242,6 +360,7 @@ def _group(rows: Iterable[Any], make: Any) -> dict[int, list[Any]]:
     grouped: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
         grouped[row["table_oid"]].append(make(row))
+    _sort_each(grouped, _BY_NAME)
     return grouped
 
 
@@ -325,6 +444,7 @@ def _columns(rows: Sequence[Any]) -> dict[int, list[Column]]:
                 tuple(acl) if acl else (),  # acl
             )
         )
+    _sort_each(grouped, _BY_POSITION)
     return grouped
 
 
@@ -391,6 +511,7 @@ def _indexes(rows: Sequence[Any], column_names: ColumnNames) -> dict[int, list[I
                 is_replica_identity=is_replica_identity,
             )
         )
+    _sort_each(grouped, _BY_NAME)
     return grouped
 
 

@@ -86,6 +86,11 @@ async def _load_once(pool: asyncpg.Pool, schemas: Sequence[str]) -> Catalog:
 
     keys = asyncio.ensure_future(named_columns())
 
+    async def table_heads() -> tuple[str, Any]:
+        return "relations", build("relations", await relations)
+
+    heads = asyncio.ensure_future(table_heads())
+
     async def fetch_one(name: str, sql: str, *args: Any) -> tuple[str, Any]:
         rows = await fetch(name, sql, *args)
         return name, build(name, rows, await keys if needs_column_names(name) else None)
@@ -97,15 +102,14 @@ async def _load_once(pool: asyncpg.Pool, schemas: Sequence[str]) -> Catalog:
     ]
     with gc_paused():
         try:
-            prepared = dict(await asyncio.gather(*fetches))
-            prepared["relations"] = await relations
+            prepared = dict(await asyncio.gather(*fetches, heads))
         except asyncpg.PostgresError as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise CatalogError(f"catalog query failed: {first}") from None
         finally:
             # after a failure, the queries still running are stopped (their connections go
             # back to the pool); every other outcome is retrieved, so it is reported once
-            for task in (*fetches, keys, relations):
+            for task in (*fetches, heads, keys, relations):
                 if not task.done():
                     task.cancel()
                 elif not task.cancelled():

@@ -12,7 +12,7 @@ import msgspec
 import pytest
 
 from ehgtui.catalog.loader import CatalogError, load_catalog
-from ehgtui.catalog.model import Catalog
+from ehgtui.catalog.model import Catalog, Column, Privilege
 from ehgtui.catalog.queries import QUERIES_PER_LOAD
 from ehgtui.db.pool import create_pool, read_only
 from ehgtui.db.settings import ConnectionTarget
@@ -224,13 +224,13 @@ def test_a_failed_load_freezes_nothing_and_a_finished_one_freezes_its_objects() 
 async def test_rows_of_another_shape_are_refused(pg: TestServer, query: str) -> None:
     """The builders unpack rows by position: rows whose fields differ are refused, and every
     query's fields are exactly the ones its builder unpacks."""
-    from ehgtui.catalog import assemble, builders, queries
+    from ehgtui.catalog import builders, queries
 
     fields = {
         "columns": builders.COLUMN_FIELDS,
         "constraints": builders.CONSTRAINT_FIELDS,
         "indexes": builders.INDEX_FIELDS,
-        "relations": assemble.RELATION_FIELDS,
+        "relations": builders.RELATION_FIELDS,
     }[query]
     conn = await asyncpg.connect(pg.dsn())
     try:
@@ -241,31 +241,7 @@ async def test_rows_of_another_shape_are_refused(pg: TestServer, query: str) -> 
     finally:
         await conn.close()
     with pytest.raises(CatalogError, match=f"{query} query's fields changed"):
-        if query == "relations":
-            assemble.assemble(
-                {
-                    "server": [
-                        {
-                            "version": "18.0",
-                            "version_num": 180000,
-                            "database": "db",
-                            "current_user": "me",
-                            "read_only": False,
-                        }
-                    ],
-                    "relations": rows,
-                    "columns": {},
-                    "indexes": {},
-                    "policies": {},
-                    "triggers": {},
-                    "constraints": ({}, {}),
-                    "sequences": [],
-                },
-                ["public"],
-                0.0,
-            )
-        else:
-            builders.build(query, rows, {})
+        builders.build(query, rows, {})
 
 
 def test_each_column_value_lands_in_its_field() -> None:
@@ -299,3 +275,78 @@ def test_each_column_value_lands_in_its_field() -> None:
     # fmt: on
     built = _columns(rows)[7]
     assert [msgspec.structs.asdict(c) for c in built] == expected
+
+
+def test_each_relation_value_lands_in_its_field() -> None:
+    """Tables are built positionally from the relations row (`_table_heads`) and the other
+    queries' objects (`assemble`): every value must reach its own field, and tables come
+    sorted by schema and name whatever order the rows arrive in."""
+    from ehgtui.catalog.assemble import assemble
+    from ehgtui.catalog.builders import RELATION_FIELDS, build
+
+    class Row(tuple[object, ...]):
+        def keys(self) -> tuple[str, ...]:
+            return RELATION_FIELDS
+
+    # fmt: off
+    rows = [  # RELATION_FIELDS order: a partition, then a table that inherits from two
+        Row((9, "s", "part", "r", "me", "a part", True, False, 10, 8192, "u", "f",
+             ["fillfactor=70"], None, "FOR VALUES IN (1)", ["s.parent"], True, None,
+             ["anon=r/me"], ["id"])),
+        Row((8, "s", "child", "p", "you", None, False, True, -1, 0, "p", "i", None,
+             "RANGE (at)", None, ["s.a", "s.b"], False, None, None, ["id"])),
+    ]
+    server = {"version": "18.0", "version_num": 180000, "database": "db",
+              "current_user": "me", "read_only": False}
+    # fmt: on
+    column = Column(
+        name="id",
+        position=1,
+        data_type="int",
+        type_schema="pg_catalog",
+        type_kind="base",
+        element_type=None,
+        enum_values=(),
+        not_null=True,
+        default=None,
+        identity=None,
+        generated=None,
+        generated_kind=None,
+        collation=None,
+        storage=None,
+        comment=None,
+    )  # fmt: skip
+    catalog = assemble(
+        {
+            "server": [server],
+            "relations": build("relations", rows),
+            "columns": {9: [column]},
+            "indexes": {},
+            "policies": {},
+            "triggers": {},
+            "constraints": ({}, {}),
+            "sequences": [],
+        },
+        ["s"],
+        0.0,
+    )
+    assert [t.name for t in catalog.tables] == ["child", "part"]
+    child, part = (msgspec.structs.asdict(t) for t in catalog.tables)
+    assert part == dict(
+        oid=9, schema="s", name="part", kind="table", owner="me", comment="a part",
+        rls_enabled=True, rls_forced=False, row_estimate=10, size_bytes=8192,
+        persistence="unlogged", replica_identity="FULL", options=("fillfactor=70",),
+        partition_key=None, partition_of="s.parent", partition_bound="FOR VALUES IN (1)",
+        inherits=(), view_definition=None, columns=(column,), constraints=(), indexes=(),
+        policies=(), triggers=(),
+        privileges=(Privilege(grantee="anon", privilege="SELECT", grantable=False, grantor="me"),),
+        referenced_by=(),
+    )  # fmt: skip
+    assert child == dict(
+        oid=8, schema="s", name="child", kind="partitioned table", owner="you", comment=None,
+        rls_enabled=False, rls_forced=True, row_estimate=-1, size_bytes=0,
+        persistence="permanent", replica_identity="INDEX", options=(), partition_key="RANGE (at)",
+        partition_of=None, partition_bound=None, inherits=("s.a", "s.b"), view_definition=None,
+        columns=(), constraints=(), indexes=(), policies=(), triggers=(), privileges=(),
+        referenced_by=(),
+    )  # fmt: skip
