@@ -237,7 +237,7 @@ def _names(keys: str | None, names: list[str] | None) -> tuple[str, ...]:
         return ()
     if names is None or max(attnums) > len(names):
         raise SchemaMoved
-    return tuple(names[k - 1] for k in attnums)
+    return tuple([names[k - 1] for k in attnums])
 
 
 CONSTRAINT_FIELDS = (
@@ -313,23 +313,24 @@ def _constraints(
             ref_columns = ()
         elif ref_columns is None:
             ref_columns = _names(ref_keys, names_of(ref_oid))
+        # positional, in the model's field order (a test checks where each value lands)
         constraint = Constraint(
-            name=name,
-            kind=CONSTRAINT_KINDS.get(contype, contype),
-            definition=definition,
-            columns=tuple(columns),
-            deferrable=deferrable,
-            deferred=deferred,
-            validated=validated,
-            is_local=is_local,
-            index_name=index_name,
-            ref_schema=ref_schema if is_fk else None,
-            ref_table=ref_table if is_fk else None,
-            ref_columns=tuple(ref_columns),
-            on_update=FK_ACTIONS.get(on_update) if is_fk else None,
-            on_delete=FK_ACTIONS.get(on_delete) if is_fk else None,
-            match=FK_MATCH.get(match_type) if is_fk else None,
-            comment=comment,
+            name,
+            CONSTRAINT_KINDS.get(contype, contype),
+            definition,
+            tuple(columns),
+            deferrable,
+            deferred,
+            validated,
+            is_local,
+            index_name,
+            ref_schema if is_fk else None,
+            ref_table if is_fk else None,
+            tuple(ref_columns),
+            FK_ACTIONS.get(on_update) if is_fk else None,  # on_update
+            FK_ACTIONS.get(on_delete) if is_fk else None,  # on_delete
+            FK_MATCH.get(match_type) if is_fk else None,  # match
+            comment,
         )
         if is_loaded:
             constraints[table_oid].append(constraint)
@@ -495,20 +496,21 @@ def _indexes(rows: Sequence[Any], column_names: ColumnNames) -> dict[int, list[I
         if names is None or (attnums and max(attnums) > len(names)):
             raise SchemaMoved
         grouped[table_oid].append(
+            # positional, in the model's field order (a test checks where each value lands)
             Index(
-                name=name,
-                definition=definition,
+                name,
+                definition,
                 # expression indexes only have key_texts: attnum 0 marks an expression
-                columns=tuple(names[k - 1] if k else key_texts[i] for i, k in enumerate(attnums)),
-                is_unique=is_unique,
-                is_primary=is_primary,
-                constraint_name=constraint_name,
-                predicate=predicate,
-                method=method,
-                size_bytes=size_bytes,
-                is_valid=is_valid,
-                is_inherited=is_inherited,
-                is_replica_identity=is_replica_identity,
+                tuple([names[k - 1] if k else key_texts[i] for i, k in enumerate(attnums)]),
+                is_unique,
+                is_primary,
+                constraint_name,
+                predicate,
+                method,
+                size_bytes,
+                is_valid,
+                is_inherited,
+                is_replica_identity,
             )
         )
     _sort_each(grouped, _BY_NAME)
@@ -526,8 +528,9 @@ def _policy(row: Any) -> Policy:
     )
 
 
-def _trigger(row: Any) -> Trigger:
-    tgtype = row["tgtype"]
+@lru_cache(maxsize=256)
+def _trigger_type(tgtype: int) -> tuple[str, tuple[str, ...], str]:
+    """Timing, events and level from pg_trigger.tgtype's bits (a few distinct values)."""
     if tgtype & 2:
         timing = "BEFORE"
     elif tgtype & 64:
@@ -539,20 +542,26 @@ def _trigger(row: Any) -> Trigger:
         for bit, name in ((4, "INSERT"), (16, "UPDATE"), (8, "DELETE"), (32, "TRUNCATE"))
         if tgtype & bit
     )
+    return timing, events, "ROW" if tgtype & 1 else "STATEMENT"
+
+
+def _trigger(row: Any) -> Trigger:
+    timing, events, for_each = _trigger_type(row["tgtype"])
     raw_args: bytes = row["args"] or b""
     arguments = tuple(a.decode("utf-8", "replace") for a in raw_args.split(b"\x00")[: row["nargs"]])
-    when = _WHEN_CLAUSE.search(row["definition"])
+    definition = row["definition"]
+    when = _WHEN_CLAUSE.search(definition) if " WHEN (" in definition else None
     return Trigger(
         name=row["name"],
         timing=timing,
         events=events,
         update_columns=tuple(row["update_columns"] or ()),
-        for_each="ROW" if tgtype & 1 else "STATEMENT",
+        for_each=for_each,
         function=row["function"],
         arguments=arguments,
         when=when.group("when") if when else None,
         enabled=TRIGGER_ENABLED.get(row["enabled"], row["enabled"]),
-        definition=row["definition"],
+        definition=definition,
         is_inherited=row["is_inherited"],
     )
 

@@ -277,6 +277,85 @@ def test_each_column_value_lands_in_its_field() -> None:
     assert [msgspec.structs.asdict(c) for c in built] == expected
 
 
+def test_each_constraint_and_index_value_lands_in_its_field() -> None:
+    """Constraints and indexes are built positionally too: each value in its own field."""
+    from ehgtui.catalog.builders import CONSTRAINT_FIELDS, INDEX_FIELDS, build
+
+    def rows(fields: tuple[str, ...], *values: tuple[object, ...]) -> list[tuple[object, ...]]:
+        class Row(tuple[object, ...]):
+            def keys(self) -> tuple[str, ...]:
+                return fields
+
+        return [Row(v) for v in values]
+
+    names = {7: ["id", "a", "b"], 8: ["ref_id"]}
+    # fmt: off
+    constraints, referenced_by = build("constraints", rows(
+        CONSTRAINT_FIELDS,  # a foreign key with every option, then a primary key
+        (7, "s", "t", "t_fk", "f", "FOREIGN KEY (a, b) ...", "2 3", None, True, True, False,
+         True, None, "s", "u", 8, "1", None, "c", "n", "f", True, "why"),
+        (7, "s", "t", "t_pkey", "p", "PRIMARY KEY (id)", "1", None, False, False, True, False,
+         "t_pkey", None, None, 0, None, None, " ", " ", " ", True, None),
+    ), names)
+    indexes = build("indexes", rows(
+        INDEX_FIELDS,  # an expression index with an INCLUDE column, then a plain unique one
+        (7, "t_x", "CREATE INDEX t_x ...", "0 2 3", 2, ["lower(x)", "a"], False, False, None,
+         "(a > 0)", "gist", 16384, False, True, True),
+        (7, "t_a", "CREATE UNIQUE INDEX t_a ...", "2", 1, None, True, True, "t_a_key", None,
+         "btree", 8192, True, False, False),
+    ), names)
+    # fmt: on
+    assert [msgspec.structs.asdict(c) for c in constraints[7]] == [
+        dict(
+            name="t_fk",
+            kind="FOREIGN KEY",
+            definition="FOREIGN KEY (a, b) ...",
+            columns=("a", "b"),
+            deferrable=True,
+            deferred=True,
+            validated=False,
+            is_local=True,
+            index_name=None,
+            ref_schema="s",
+            ref_table="u",
+            ref_columns=("ref_id",),
+            on_update="CASCADE",
+            on_delete="SET NULL",
+            match="FULL",
+            comment="why",
+        ),
+        dict(
+            name="t_pkey",
+            kind="PRIMARY KEY",
+            definition="PRIMARY KEY (id)",
+            columns=("id",),
+            deferrable=False,
+            deferred=False,
+            validated=True,
+            is_local=False,
+            index_name="t_pkey",
+            ref_schema=None,
+            ref_table=None,
+            ref_columns=(),
+            on_update=None,
+            on_delete=None,
+            match=None,
+            comment=None,
+        ),
+    ]  # fmt: skip
+    assert [r.constraint_name for r in referenced_by[("s", "u")]] == ["t_fk"]
+    assert [msgspec.structs.asdict(i) for i in indexes[7]] == [
+        dict(name="t_a", definition="CREATE UNIQUE INDEX t_a ...", columns=("a",),
+             is_unique=True, is_primary=True, constraint_name="t_a_key", predicate=None,
+             method="btree", size_bytes=8192, is_valid=True, is_inherited=False,
+             is_replica_identity=False),
+        dict(name="t_x", definition="CREATE INDEX t_x ...", columns=("lower(x)", "a"),
+             is_unique=False, is_primary=False, constraint_name=None, predicate="(a > 0)",
+             method="gist", size_bytes=16384, is_valid=False, is_inherited=True,
+             is_replica_identity=True),
+    ]  # fmt: skip
+
+
 def test_each_relation_value_lands_in_its_field() -> None:
     """Tables are built positionally from the relations row (`_table_heads`) and the other
     queries' objects (`assemble`): every value must reach its own field, and tables come
