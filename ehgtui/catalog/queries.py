@@ -7,6 +7,13 @@ so asyncpg never issues type-introspection queries of its own. They work on Post
 
 Rows come in no particular order: sorting the wide rows cost the server 8 ms a load on the
 demo, sorting each table's few objects in Python (`builders.py`, `assemble.py`) under 1 ms.
+
+COLUMNS and INDEXES pick the loaded schemas' relations by namespace oid, from an array the
+planner cannot see into, rather than by the joined schema name: from the name it expects one
+relation in eight to be loaded (141 of the demo's 1,129; 912 are) and probes an index once per
+row where hashing is cheaper (measured on the demo: indexes 25 -> 20 ms, columns 23 -> 21 ms;
+on 10,000 tables columns 303 -> 271 ms). RELATIONS keeps the join: the same change made it
+slower on 10,000 tables.
 """
 
 from __future__ import annotations
@@ -114,7 +121,6 @@ SELECT a.attrelid::bigint AS table_oid,
        a.attacl::text[] AS acl
   FROM pg_attribute a
   JOIN pg_class c ON c.oid = a.attrelid
-  JOIN pg_namespace n ON n.oid = c.relnamespace
   JOIN LATERAL (
     SELECT bn.nspname::text AS type_schema,
            bt.typtype::text AS type_kind,
@@ -135,7 +141,7 @@ SELECT a.attrelid::bigint AS table_oid,
   LEFT JOIN printed_default pd ON pd.tree = ad.tree AND pd.context = ad.context
   LEFT JOIN not_null nn ON nn.conrelid = a.attrelid AND nn.attnum = a.attnum
   LEFT JOIN column_comment d ON d.objoid = a.attrelid AND d.objsubid = a.attnum
- WHERE n.nspname = ANY($1::text[])
+ WHERE c.relnamespace = ANY (ARRAY(SELECT oid FROM pg_namespace WHERE nspname = ANY($1::text[])))
    AND c.relkind IN {RELATION_KINDS}
    AND a.attnum > 0
    AND NOT a.attisdropped
@@ -253,7 +259,7 @@ SELECT i.indrelid::bigint AS table_oid,
          ON i.indnatts = 1 AND ka.attrelid = i.indrelid AND ka.attnum = i.indkey[0]
   LEFT JOIN pg_opclass kc ON i.indnatts = 1 AND kc.oid = i.indclass[0]
   LEFT JOIN pg_attribute ia ON i.indnatts = 1 AND ia.attrelid = i.indexrelid AND ia.attnum = 1
- WHERE n.nspname = ANY($1::text[])
+ WHERE c.relnamespace = ANY (ARRAY(SELECT oid FROM pg_namespace WHERE nspname = ANY($1::text[])))
    AND c.relkind IN {RELATION_KINDS}
 """
 """Every index of the loaded tables, with its definition, predicate and size.
