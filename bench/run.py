@@ -23,12 +23,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+
 from bench.big_schema import big_schema_sql
 from bench.latency_proxy import latency_proxy
 from bench.server_work import server_work
 from ehgtui.catalog.loader import fetch_raw, load_catalog
 from ehgtui.catalog.model import Catalog
-from ehgtui.db.pool import create_pool
+from ehgtui.db.pool import APPLICATION_NAME, create_pool
 from ehgtui.db.settings import ConnectionTarget
 from ehgtui.demo.schema import demo_schema_sql
 from ehgtui.demo.server import LocalServer, embedded_bin_dir
@@ -84,38 +86,69 @@ def create_database(server: LocalServer, name: str, sql: str) -> float:
     return time.perf_counter() - started
 
 
-async def _load(dsn: str) -> tuple[float, float, float, int, int, Catalog]:
-    """Cold (connect + load) and warm load times, the warm load's client CPU time, statements
-    sent, rows fetched.
+def _cpu_seconds(pid: int) -> float | None:
+    """A local process's time on a CPU so far (Linux's schedstat), or None."""
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+async def _backends_cpu(pool: asyncpg.Pool) -> dict[int, float | None]:
+    """CPU seconds so far of each of the pool's server processes (the server is local)."""
+    pids = await pool.fetch(
+        "SELECT pid FROM pg_stat_activity"
+        " WHERE application_name = $1 AND datname = current_database()",
+        APPLICATION_NAME,
+    )
+    return {row["pid"]: _cpu_seconds(row["pid"]) for row in pids}
+
+
+async def _load(dsn: str) -> tuple[float, float, float, float | None, int, int, Catalog]:
+    """Cold (connect + load) and warm load times, the warm load's client and server CPU time,
+    statements sent, rows fetched.
 
     Timed through `load_catalog`, the function the app and the CLI use; the rows are counted
-    on one more, untimed, raw fetch of the same queries.
+    on one more, untimed, raw fetch of the same queries. The server's CPU time is the sum over
+    the pool's backends, read from /proc before and after the warm load (None elsewhere).
     """
     started = time.perf_counter()
     pool = await create_pool(ConnectionTarget(dsn, "bench"))
     try:
         catalog = await load_catalog(pool, ["public"])
         cold = time.perf_counter() - started
+        before = await _backends_cpu(pool)
         started, cpu_started = time.perf_counter(), time.process_time()
         catalog = await load_catalog(pool, ["public"])
         warm = time.perf_counter() - started
         cpu = time.process_time() - cpu_started
+        await asyncio.sleep(0.05)  # the background rollbacks, part of the load's server work
+        after = {pid: _cpu_seconds(pid) for pid in before}
+        spent = [
+            now - was
+            for pid, was in before.items()
+            if was is not None and (now := after[pid]) is not None
+        ]
+        server_cpu = sum(spent) if before and len(spent) == len(before) else None
         raw = await fetch_raw(pool, ["public"])
     finally:
         await pool.close()
-    return cold, warm, cpu, len(raw), sum(len(rows) for rows in raw.values()), catalog
+    rows = sum(len(rows) for rows in raw.values())
+    return cold, warm, cpu, server_cpu, len(raw), rows, catalog
 
 
 def measure_load(dsn: str, repeat: int) -> dict[str, Any]:
     runs = [asyncio.run(_load(dsn)) for _ in range(repeat)]
+    server = [r[3] for r in runs if r[3] is not None]
     return {
         "cold_s": statistics.median(r[0] for r in runs),
         "warm_s": statistics.median(r[1] for r in runs),
         "client_cpu_s": statistics.median(r[2] for r in runs),
-        "queries": runs[0][3],
-        "rows": runs[0][4],
-        "tables": len(runs[0][5].tables),
-        "catalog": runs[0][5],
+        "server_cpu_s": statistics.median(server) if server else None,
+        "queries": runs[0][4],
+        "rows": runs[0][5],
+        "tables": len(runs[0][6].tables),
+        "catalog": runs[0][6],
     }
 
 
