@@ -286,8 +286,12 @@ SELECT p.polrelid::bigint AS table_oid,
        p.polname::text AS name,
        p.polcmd::text AS polcmd,
        p.polpermissive AS permissive,
-       ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END
-               FROM unnest(p.polroles) WITH ORDINALITY u(r, ord) ORDER BY u.ord) AS roles,
+       CASE WHEN cardinality(p.polroles) = 1  -- most policies: no subquery to run
+            THEN ARRAY[CASE WHEN p.polroles[1] = 0 THEN 'public'
+                            ELSE pg_get_userbyid(p.polroles[1])::text END]
+            ELSE ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END
+                         FROM unnest(p.polroles) WITH ORDINALITY u(r, ord) ORDER BY u.ord)
+       END AS roles,
        pg_get_expr(p.polqual, p.polrelid) AS using_expr,
        pg_get_expr(p.polwithcheck, p.polrelid) AS with_check
   FROM pg_policy p
