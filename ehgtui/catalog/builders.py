@@ -419,7 +419,7 @@ def _columns(rows: Sequence[Any]) -> dict[int, list[Column]]:
         not_null_name,
         acl,
     ) in rows:
-        generated_kind = GENERATED.get(generated or "")
+        generated_kind = GENERATED.get(generated) if generated else None  # mostly ""
         grouped[table_oid].append(
             # positional, in the model's field order (a test checks where each value lands):
             # five times faster to build than by keyword, and this runs once per column
@@ -434,7 +434,7 @@ def _columns(rows: Sequence[Any]) -> dict[int, list[Column]]:
                 tuple(enum_values) if enum_values else (),
                 not_null,
                 None if generated_kind else default,  # default
-                IDENTITY.get(identity or ""),  # identity
+                IDENTITY.get(identity) if identity else None,  # identity
                 default if generated_kind else None,  # generated
                 generated_kind,
                 collation,
