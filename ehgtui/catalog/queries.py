@@ -292,14 +292,20 @@ SELECT p.polrelid::bigint AS table_oid,
             ELSE ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END
                          FROM unnest(p.polroles) WITH ORDINALITY u(r, ord) ORDER BY u.ord)
        END AS roles,
-       pg_get_expr(p.polqual, p.polrelid) AS using_expr,
-       pg_get_expr(p.polwithcheck, p.polrelid) AS with_check
+       e.using_expr,
+       CASE WHEN p.polwithcheck::text = p.polqual::text THEN e.using_expr
+            ELSE pg_get_expr(p.polwithcheck, p.polrelid) END AS with_check
   FROM pg_policy p
+  CROSS JOIN LATERAL (SELECT pg_get_expr(p.polqual, p.polrelid) AS using_expr OFFSET 0) e
   JOIN pg_class c ON c.oid = p.polrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE n.nspname = ANY($1::text[])
 """
-"""Every row-level security policy of the loaded tables."""
+"""Every row-level security policy of the loaded tables.
+
+Printing the expressions is most of this query's time, and most policies that have a WITH
+CHECK have the same one as their USING (1,299 of the demo's 1,417): that one is printed once.
+"""
 
 TRIGGERS = """
 SELECT t.tgrelid::bigint AS table_oid,

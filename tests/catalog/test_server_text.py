@@ -1,9 +1,10 @@
 """Text the catalog load prints without one server call per object is the server's own.
 
-The INDEXES query writes the definition of a plain one-column index itself, and the COLUMNS
-query prints each distinct default expression once (`catalog/queries.py`). Both must give,
-character for character, what `pg_get_indexdef()` and `pg_get_expr()` give for each object:
-checked here for every index and every default of several schemas, on each server version.
+The INDEXES query writes the definition of a plain one-column index itself, the COLUMNS query
+prints each distinct default expression once, and the POLICIES query prints a WITH CHECK equal
+to the USING once (`catalog/queries.py`). Each must give, character for character, what
+`pg_get_indexdef()` and `pg_get_expr()` give for each object: checked here for every index,
+default and policy of several schemas, on each server version.
 """
 
 from __future__ import annotations
@@ -77,6 +78,13 @@ CREATE INDEX parted_at_idx ON parted (at);
 CREATE INDEX parted_2024_id_idx ON parted_2024 (id);
 CREATE MATERIALIZED VIEW twice_view AS SELECT "from", twice FROM "select";
 CREATE UNIQUE INDEX twice_view_idx ON twice_view ("from");
+
+-- USING and WITH CHECK the same, different, or one of them only
+ALTER TABLE first_other ENABLE ROW LEVEL SECURITY;
+CREATE POLICY same ON first_other USING (a > 0) WITH CHECK (a > 0);
+CREATE POLICY differ ON first_other FOR UPDATE USING (a > 0) WITH CHECK (a > 1);
+CREATE POLICY reads ON first_other FOR SELECT USING (twice > 0);
+CREATE POLICY writes ON first_other FOR INSERT WITH CHECK (a < 10);
 """
 
 SERVER_INDEX_TEXT = """
@@ -86,6 +94,14 @@ SELECT n.nspname, c.relname, ic.relname, pg_get_indexdef(i.indexrelid)
   JOIN pg_class ic ON ic.oid = i.indexrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE n.nspname = 'public'
+"""
+
+SERVER_POLICY_TEXT = """
+SELECT c.relname, p.polname,
+       pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)
+  FROM pg_policy p
+  JOIN pg_class c ON c.oid = p.polrelid
+ WHERE c.relnamespace = 'public'::regnamespace
 """
 
 SERVER_DEFAULT_TEXT = """
@@ -99,7 +115,12 @@ SELECT c.relname, a.attname, pg_get_expr(d.adbin, d.adrelid)
 
 async def _load_with_server_text(
     dsn: str,
-) -> tuple[Catalog, dict[tuple[str, str, str], str], dict[tuple[str, str], str]]:
+) -> tuple[
+    Catalog,
+    dict[tuple[str, str, str], str],
+    dict[tuple[str, str], str],
+    dict[tuple[str, str], tuple[str | None, str | None]],
+]:
     pool = await create_pool(ConnectionTarget(dsn, "test"))
     try:
         catalog = await load_catalog(pool, ("public",))
@@ -109,9 +130,10 @@ async def _load_with_server_text(
     try:
         indexes = {(r[0], r[1], r[2]): r[3] for r in await conn.fetch(SERVER_INDEX_TEXT)}
         defaults = {(r[0], r[1]): r[2] for r in await conn.fetch(SERVER_DEFAULT_TEXT)}
+        policies = {(r[0], r[1]): (r[2], r[3]) for r in await conn.fetch(SERVER_POLICY_TEXT)}
     finally:
         await conn.close()
-    return catalog, indexes, defaults
+    return catalog, indexes, defaults, policies
 
 
 _DATABASES: dict[str, dict[str, str]] = {}
@@ -132,9 +154,13 @@ def _databases(pg: TestServer) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("schema", ["variants", "demo", "ddl_features", "awkward"])
-async def test_index_definitions_and_defaults_are_the_servers(pg: TestServer, schema: str) -> None:
+async def test_index_definitions_defaults_and_policies_are_the_servers(
+    pg: TestServer, schema: str
+) -> None:
     database = _databases(pg)[schema]
-    catalog, server_indexes, server_defaults = await _load_with_server_text(pg.dsn(database))
+    catalog, server_indexes, server_defaults, server_policies = await _load_with_server_text(
+        pg.dsn(database)
+    )
 
     loaded_indexes = {
         (table.schema, table.name, index.name): index.definition
@@ -150,6 +176,13 @@ async def test_index_definitions_and_defaults_are_the_servers(pg: TestServer, sc
         if column.default is not None or column.generated is not None
     }
     assert loaded_defaults == server_defaults
+
+    loaded_policies = {
+        (table.name, policy.name): (policy.using, policy.with_check)
+        for table in catalog.tables
+        for policy in table.policies
+    }
+    assert loaded_policies == server_policies
     if schema == "variants":
         # what these schemas are for: each clause of an index definition, and one expression
         # tree printed with the column names of each of its tables
@@ -157,6 +190,9 @@ async def test_index_definitions_and_defaults_are_the_servers(pg: TestServer, sc
         assert loaded_defaults[("first_other", "twice")] == "(a * 2)"
         assert loaded_defaults[("second_other", "twice")] == "(b * 2)"
         assert loaded_defaults[("select", "twice")] == '("from" * 2)'
+        assert loaded_policies[("first_other", "same")] == ("(a > 0)", "(a > 0)")
+        assert loaded_policies[("first_other", "differ")] == ("(a > 0)", "(a > 1)")
+        assert loaded_policies[("first_other", "writes")] == (None, "(a < 10)")
         definitions = "\n".join(server_indexes.values())
         for clause in (
             " DESC",
