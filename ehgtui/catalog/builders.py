@@ -60,7 +60,7 @@ TYPE_KINDS = {
 }
 
 _CONSTRAINT_ORDER = {kind: contype for contype, kind in CONSTRAINT_KINDS.items()}
-"""A table's constraints come in pg_constraint.contype order, then by name (as psql lists them)."""
+"""A table's constraints come in pg_constraint.contype order (c, f, p, t, u, x), then by name."""
 
 _BY_NAME = attrgetter("name")
 _BY_POSITION = attrgetter("position")
