@@ -26,8 +26,7 @@ def _referencing_order(ref: ForeignKeyRef) -> tuple[str, str, str]:
 
 def assemble(prepared: dict[str, Any], schemas: Sequence[str], loaded_at: float) -> Catalog:
     """The catalog from every query's built rows (`build`)."""
-    raw = prepared
-    server_row = raw["server"][0]
+    server_row = prepared["server"][0]
     server = ServerInfo(
         version=server_row["version"],
         version_num=server_row["version_num"],
@@ -57,7 +56,7 @@ def assemble(prepared: dict[str, Any], schemas: Sequence[str], loaded_at: float)
             tuple(sorted(pointing_here, key=_referencing_order)) if pointing_here else no_items,
         )
         tables.append(Table(*head, *tail))
-    sequences = tuple(_sequence(row) for row in raw["sequences"])
+    sequences = tuple(_sequence(row) for row in prepared["sequences"])
     return Catalog(
         server=server,
         schemas=tuple(schemas),

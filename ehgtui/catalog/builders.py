@@ -74,7 +74,8 @@ def _sort_each(grouped: dict[int, list[Any]], key: Any) -> None:
     """Put each table's objects in order (the queries send rows in no order: `queries.py`).
 
     Python's sort compares str by code point, which is the byte order of their UTF-8, as
-    PostgreSQL's `name` type (collation "C") orders them.
+    PostgreSQL's `name` type (collation "C") orders them in a UTF-8 database (Supabase's and
+    the demo's); in another server encoding, names outside ASCII may sort differently.
     """
     for items in grouped.values():
         if len(items) > 1:
@@ -103,7 +104,8 @@ def needs_column_names(name: str) -> bool:
 
 
 def build(name: str, rows: Any, keys: ColumnNames | None = None) -> Any:
-    """Turn one query's rows into model objects grouped by table oid, when it has any.
+    """Turn one query's rows into model objects grouped by table oid, when it has any (for
+    `relations`: each table's own fields, sorted; see `_table_heads`).
 
     Args:
         name: The query's name in `queries.BULK_QUERIES` (or `server`).

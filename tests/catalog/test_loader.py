@@ -12,7 +12,7 @@ import msgspec
 import pytest
 
 from ehgtui.catalog.loader import CatalogError, load_catalog
-from ehgtui.catalog.model import Catalog, Column, Privilege
+from ehgtui.catalog.model import Catalog, Column, ForeignKeyRef, Privilege
 from ehgtui.catalog.queries import QUERIES_PER_LOAD
 from ehgtui.db.pool import create_pool, read_only
 from ehgtui.db.settings import ConnectionTarget
@@ -292,7 +292,7 @@ def test_each_constraint_and_index_value_lands_in_its_field() -> None:
     # fmt: off
     constraints, referenced_by = build("constraints", rows(
         CONSTRAINT_FIELDS,  # a foreign key with every option, then a primary key
-        (7, "s", "t", "t_fk", "f", "FOREIGN KEY (a, b) ...", "2 3", None, True, True, False,
+        (7, "s", "t", "t_fk", "f", "FOREIGN KEY (a, b) ...", "2 3", None, True, False, False,
          True, None, "s", "u", 8, "1", None, "c", "n", "f", True, "why"),
         (7, "s", "t", "t_pkey", "p", "PRIMARY KEY (id)", "1", None, False, False, True, False,
          "t_pkey", None, None, 0, None, None, " ", " ", " ", True, None),
@@ -300,9 +300,9 @@ def test_each_constraint_and_index_value_lands_in_its_field() -> None:
     indexes = build("indexes", rows(
         INDEX_FIELDS,  # an expression index with an INCLUDE column, then a plain unique one
         (7, "t_x", "CREATE INDEX t_x ...", "0 2 3", 2, ["lower(x)", "a"], False, False, None,
-         "(a > 0)", "gist", 16384, False, True, True),
-        (7, "t_a", "CREATE UNIQUE INDEX t_a ...", "2", 1, None, True, True, "t_a_key", None,
-         "btree", 8192, True, False, False),
+         "(a > 0)", "gist", 16384, False, True, False),
+        (7, "t_a", "CREATE UNIQUE INDEX t_a ...", "2", 1, None, True, False, "t_a_key", None,
+         "btree", 8192, True, False, True),
     ), names)
     # fmt: on
     assert [msgspec.structs.asdict(c) for c in constraints[7]] == [
@@ -312,7 +312,7 @@ def test_each_constraint_and_index_value_lands_in_its_field() -> None:
             definition="FOREIGN KEY (a, b) ...",
             columns=("a", "b"),
             deferrable=True,
-            deferred=True,
+            deferred=False,
             validated=False,
             is_local=True,
             index_name=None,
@@ -346,13 +346,13 @@ def test_each_constraint_and_index_value_lands_in_its_field() -> None:
     assert [r.constraint_name for r in referenced_by[("s", "u")]] == ["t_fk"]
     assert [msgspec.structs.asdict(i) for i in indexes[7]] == [
         dict(name="t_a", definition="CREATE UNIQUE INDEX t_a ...", columns=("a",),
-             is_unique=True, is_primary=True, constraint_name="t_a_key", predicate=None,
+             is_unique=True, is_primary=False, constraint_name="t_a_key", predicate=None,
              method="btree", size_bytes=8192, is_valid=True, is_inherited=False,
-             is_replica_identity=False),
+             is_replica_identity=True),
         dict(name="t_x", definition="CREATE INDEX t_x ...", columns=("lower(x)", "a"),
              is_unique=False, is_primary=False, constraint_name=None, predicate="(a > 0)",
              method="gist", size_bytes=16384, is_valid=False, is_inherited=True,
-             is_replica_identity=True),
+             is_replica_identity=False),
     ]  # fmt: skip
 
 
@@ -395,15 +395,25 @@ def test_each_relation_value_lands_in_its_field() -> None:
         storage=None,
         comment=None,
     )  # fmt: skip
+    reference = ForeignKeyRef(
+        schema="s",
+        table="child",
+        constraint_name="fk",
+        columns=("id",),
+        ref_columns=("id",),
+        on_delete="CASCADE",
+        on_update="NO ACTION",
+    )
     catalog = assemble(
         {
             "server": [server],
             "relations": build("relations", rows),
+            # the other queries' objects: stand-ins, one of each, to see where each lands
             "columns": {9: [column]},
-            "indexes": {},
-            "policies": {},
-            "triggers": {},
-            "constraints": ({}, {}),
+            "indexes": {9: ["an index"]},
+            "policies": {9: ["a policy"]},
+            "triggers": {9: ["a trigger"]},
+            "constraints": ({9: ["a constraint"]}, {("s", "part"): [reference]}),
             "sequences": [],
         },
         ["s"],
@@ -416,10 +426,10 @@ def test_each_relation_value_lands_in_its_field() -> None:
         rls_enabled=True, rls_forced=False, row_estimate=10, size_bytes=8192,
         persistence="unlogged", replica_identity="FULL", options=("fillfactor=70",),
         partition_key=None, partition_of="s.parent", partition_bound="FOR VALUES IN (1)",
-        inherits=(), view_definition=None, columns=(column,), constraints=(), indexes=(),
-        policies=(), triggers=(),
+        inherits=(), view_definition=None, columns=(column,), constraints=("a constraint",),
+        indexes=("an index",), policies=("a policy",), triggers=("a trigger",),
         privileges=(Privilege(grantee="anon", privilege="SELECT", grantable=False, grantor="me"),),
-        referenced_by=(),
+        referenced_by=(reference,),
     )  # fmt: skip
     assert child == dict(
         oid=8, schema="s", name="child", kind="partitioned table", owner="you", comment=None,

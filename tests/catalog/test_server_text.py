@@ -85,6 +85,35 @@ CREATE POLICY same ON first_other USING (a > 0) WITH CHECK (a > 0);
 CREATE POLICY differ ON first_other FOR UPDATE USING (a > 0) WITH CHECK (a > 1);
 CREATE POLICY reads ON first_other FOR SELECT USING (twice > 0);
 CREATE POLICY writes ON first_other FOR INSERT WITH CHECK (a < 10);
+
+-- a default operator class made for a domain: the server names it, as its default is the
+-- base type's
+CREATE DOMAIN code AS text;
+CREATE OPERATOR CLASS code_ops DEFAULT FOR TYPE code USING btree AS
+    OPERATOR 1 <(text, text), OPERATOR 2 <=(text, text), OPERATOR 3 =(text, text),
+    OPERATOR 4 >=(text, text), OPERATOR 5 >(text, text),
+    FUNCTION 1 (code, code) bttextcmp(text, text);
+CREATE TABLE coded (c code, d code);
+CREATE INDEX coded_c_idx ON coded (c code_ops);
+CREATE INDEX coded_d_idx ON coded (d);
+
+-- names whose order differs between byte order and a dictionary's
+CREATE TABLE "Zebra" (id int PRIMARY KEY);
+CREATE TABLE "éclair" (id int);
+CREATE TABLE apple (id int, "Zed" int, "éa" int, aa int,
+                    CONSTRAINT "Zcheck" CHECK (id > 0), CONSTRAINT acheck CHECK (id < 100),
+                    CONSTRAINT "écheck" CHECK (id <> 5));
+CREATE INDEX "B_idx" ON apple (id);
+CREATE INDEX a_idx ON apple (aa);
+CREATE INDEX "é_idx" ON apple ("éa");
+ALTER TABLE apple ENABLE ROW LEVEL SECURITY;
+CREATE POLICY "Zp" ON apple USING (true);
+CREATE POLICY ap ON apple USING (true);
+CREATE POLICY "ép" ON apple USING (true);
+CREATE FUNCTION noop() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+CREATE TRIGGER "Zt" BEFORE INSERT ON apple FOR EACH ROW EXECUTE FUNCTION noop();
+CREATE TRIGGER at BEFORE INSERT ON apple FOR EACH ROW EXECUTE FUNCTION noop();
+CREATE TRIGGER "ét" BEFORE INSERT ON apple FOR EACH ROW EXECUTE FUNCTION noop();
 """
 
 SERVER_INDEX_TEXT = """
@@ -186,7 +215,7 @@ async def test_index_definitions_defaults_and_policies_are_the_servers(
     if schema == "variants":
         # what these schemas are for: each clause of an index definition, and one expression
         # tree printed with the column names of each of its tables
-        assert len(server_indexes) == 26
+        assert len(server_indexes) == 32
         assert loaded_defaults[("first_other", "twice")] == "(a * 2)"
         assert loaded_defaults[("second_other", "twice")] == "(b * 2)"
         assert loaded_defaults[("select", "twice")] == '("from" * 2)'
@@ -205,5 +234,63 @@ async def test_index_definitions_defaults_and_policies_are_the_servers(
             ' INCLUDE ("from")',
             " WHERE (",
             "ON ONLY public.parted",
+            "(c code_ops)",
         ):
             assert clause in definitions, clause
+
+
+SERVER_ORDER = """
+SELECT 'tables', 0::oid, array_agg(c.relname::text ORDER BY c.relname)
+  FROM pg_class c
+ WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+UNION ALL
+SELECT 'columns', attrelid, array_agg(attname::text ORDER BY attnum) FROM pg_attribute
+ WHERE attnum > 0 AND NOT attisdropped GROUP BY attrelid
+UNION ALL
+SELECT 'constraints', conrelid, array_agg(conname::text ORDER BY contype, conname)
+  FROM pg_constraint WHERE contype <> 'n' GROUP BY conrelid
+UNION ALL
+SELECT 'indexes', i.indrelid, array_agg(c.relname::text ORDER BY c.relname)
+  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid GROUP BY i.indrelid
+UNION ALL
+SELECT 'policies', polrelid, array_agg(polname::text ORDER BY polname)
+  FROM pg_policy GROUP BY polrelid
+UNION ALL
+SELECT 'triggers', tgrelid, array_agg(tgname::text ORDER BY tgname)
+  FROM pg_trigger WHERE NOT tgisinternal GROUP BY tgrelid
+"""
+"""Each list the catalog keeps in order, ordered by the server (the load's queries send rows
+unsorted, and Python sorts them: `builders._sort_each`)."""
+
+
+@pytest.mark.parametrize("schema", ["variants", "demo", "ddl_features", "awkward"])
+async def test_everything_comes_in_the_servers_order(pg: TestServer, schema: str) -> None:
+    dsn = pg.dsn(_databases(pg)[schema])
+    pool = await create_pool(ConnectionTarget(dsn, "test"))
+    try:
+        catalog = await load_catalog(pool, ("public",))
+    finally:
+        await pool.close()
+    conn = await asyncpg.connect(dsn)
+    try:
+        ordered = {(r[0], r[1]): list(r[2]) for r in await conn.fetch(SERVER_ORDER)}
+    finally:
+        await conn.close()
+
+    assert [t.name for t in catalog.tables] == ordered[("tables", 0)]
+    for table in catalog.tables:
+        loaded = {
+            "columns": [c.name for c in table.columns],
+            "constraints": [c.name for c in table.constraints],
+            "indexes": [i.name for i in table.indexes],
+            "policies": [p.name for p in table.policies],
+            "triggers": [t.name for t in table.triggers],
+        }
+        for kind, names in loaded.items():
+            assert names == ordered.get((kind, table.oid), []), (table.name, kind)
+    if schema == "variants":
+        apple = catalog.table("apple")
+        assert apple is not None
+        assert [i.name for i in apple.indexes] == ["B_idx", "a_idx", "é_idx"]
+        assert [c.name for c in apple.constraints] == ["Zcheck", "acheck", "écheck"]
+        assert [t.name for t in catalog.tables][:2] == ["Zebra", "apple"]
