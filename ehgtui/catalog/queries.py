@@ -221,7 +221,7 @@ INDEXES = f"""
 SELECT i.indrelid::bigint AS table_oid,
        ic.relname::text AS name,
        CASE WHEN i.indnatts = 1 AND ka.attnum IS NOT NULL
-                 AND kc.opcdefault AND kc.opcintype = ka.atttypid AND kt.typtype <> 'd'
+                 AND kc.opcdefault AND kc.opcintype = ka.atttypid
                  AND i.indcollation[0] IN (0, ka.attcollation) AND i.indoption[0] = 0
                  AND ia.attoptions IS NULL AND i.indpred IS NULL AND NOT i.indnullsnotdistinct
                  AND ic.reloptions IS NULL AND ic.reltablespace = 0 AND ic.relkind = 'i'
@@ -257,8 +257,10 @@ SELECT i.indrelid::bigint AS table_oid,
   -- the key column, its operator class and its options, for one-column indexes
   LEFT JOIN pg_attribute ka
          ON i.indnatts = 1 AND ka.attrelid = i.indrelid AND ka.attnum = i.indkey[0]
-  LEFT JOIN pg_opclass kc ON i.indnatts = 1 AND kc.oid = i.indclass[0]
-  LEFT JOIN pg_type kt ON kt.oid = kc.opcintype
+  LEFT JOIN (SELECT o.oid, o.opcdefault, o.opcintype  -- operator classes not for a domain
+               FROM pg_opclass o JOIN pg_type t ON t.oid = o.opcintype
+              WHERE t.typtype <> 'd') kc
+         ON i.indnatts = 1 AND kc.oid = i.indclass[0]
   LEFT JOIN pg_attribute ia ON i.indnatts = 1 AND ia.attrelid = i.indexrelid AND ia.attnum = 1
  WHERE c.relnamespace = ANY (ARRAY(SELECT oid FROM pg_namespace WHERE nspname = ANY($1::text[])))
    AND c.relkind IN {RELATION_KINDS}
