@@ -42,7 +42,7 @@ def assemble(prepared: dict[str, Any], schemas: Sequence[str], loaded_at: float)
 
     no_items: tuple[Any, ...] = ()
     tables = []
-    # heads: each table's fields before `columns`, in order (`builders._table_heads`)
+    # heads: each table's fields before `columns`, in order (`table_heads.py`)
     for head, privileges in prepared["relations"]:
         oid, schema, name = head[0], head[1], head[2]
         pointing_here = referenced_by.get((schema, name))

@@ -13,12 +13,10 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Any
 
-from ehgtui.catalog.acl import parse_acl
 from ehgtui.catalog.model import (
-    TABLE_KINDS,
     Column,
     Constraint,
     ForeignKeyRef,
@@ -104,8 +102,8 @@ def needs_column_names(name: str) -> bool:
 
 
 def build(name: str, rows: Any, keys: ColumnNames | None = None) -> Any:
-    """Turn one query's rows into model objects grouped by table oid, when it has any (for
-    `relations`: each table's own fields, sorted; see `_table_heads`).
+    """Turn one query's rows into model objects grouped by table oid, when it has any (the
+    relations query's rows become tables in `table_heads.py`).
 
     Args:
         name: The query's name in `queries.BULK_QUERIES` (or `server`).
@@ -117,8 +115,6 @@ def build(name: str, rows: Any, keys: ColumnNames | None = None) -> Any:
         return _KEYED[name](rows, keys)
     if name == "columns":
         return _columns(rows)
-    if name == "relations":
-        return _table_heads(rows)
     if name in _GROUPED:
         return _group(rows, _GROUPED[name])
     return rows
@@ -126,96 +122,6 @@ def build(name: str, rows: Any, keys: ColumnNames | None = None) -> Any:
 
 ColumnNames = dict[int, list[str]]
 """Table oid to its column names by attnum - 1 (dropped columns hold a placeholder name)."""
-
-
-PERSISTENCE = {"p": "permanent", "u": "unlogged", "t": "temporary"}
-REPLICA_IDENTITY = {"d": "DEFAULT", "n": "NOTHING", "f": "FULL", "i": "INDEX"}
-
-RELATION_FIELDS = (
-    "oid",
-    "schema",
-    "name",
-    "relkind",
-    "owner",
-    "comment",
-    "rls_enabled",
-    "rls_forced",
-    "row_estimate",
-    "size_bytes",
-    "persistence",
-    "replica_identity",
-    "options",
-    "partition_key",
-    "partition_bound",
-    "parents",
-    "is_partition",
-    "view_definition",
-    "acl",
-    "attnames",
-)
-"""The RELATIONS query's result columns, in order: `_table_heads` unpacks rows by position."""
-
-TableHead = tuple[tuple[Any, ...], Any]
-"""A table's fields up to `view_definition`, in the model's order, and its privileges."""
-
-_BY_SCHEMA_AND_NAME = itemgetter(1, 2)
-"""The catalog lists its tables by schema, then name (RELATION_FIELDS positions)."""
-
-
-def _table_heads(relations: Sequence[Any]) -> list[TableHead]:
-    """Every field of each table that the relations query alone gives, sorted by schema and
-    name: made as soon as those rows arrive, so that `assemble`, which waits for every query,
-    only has to add the other queries' objects.
-    """
-    check_fields(relations, RELATION_FIELDS, "relations")
-    no_items: tuple[Any, ...] = ()
-    heads = []
-    for (
-        oid,
-        schema,
-        name,
-        relkind,
-        owner,
-        comment,
-        rls_enabled,
-        rls_forced,
-        row_estimate,
-        size_bytes,
-        persistence,
-        replica_identity,
-        options,
-        partition_key,
-        partition_bound,
-        parents,
-        is_partition,
-        view_definition,
-        acl,
-        _attnames,
-    ) in sorted(relations, key=_BY_SCHEMA_AND_NAME):
-        parents = tuple(parents) if parents else no_items
-        # positional, in the model's field order (a test checks where each value lands)
-        head = (
-            oid,
-            schema,
-            name,
-            TABLE_KINDS[relkind],
-            owner,
-            comment,
-            rls_enabled,
-            rls_forced,
-            row_estimate,
-            size_bytes,
-            PERSISTENCE.get(persistence, persistence),
-            REPLICA_IDENTITY.get(replica_identity, replica_identity),
-            tuple(options) if options else no_items,
-            partition_key,
-            parents[0] if is_partition and parents else None,  # partition_of
-            partition_bound,
-            no_items if is_partition else parents,  # inherits
-            view_definition,
-        )
-        heads.append((head, parse_acl(acl)))
-    return heads
 
 
 def column_names(relations: Iterable[Any]) -> ColumnNames:

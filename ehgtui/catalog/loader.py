@@ -22,6 +22,7 @@ from ehgtui.catalog.builders import (
     needs_column_names,
 )
 from ehgtui.catalog.model import Catalog
+from ehgtui.catalog.table_heads import table_heads
 from ehgtui.db.pool import acquire_batch, fetch_read_only
 
 __all__ = ["CatalogError", "fetch_raw", "gc_paused", "load_catalog"]
@@ -86,10 +87,10 @@ async def _load_once(pool: asyncpg.Pool, schemas: Sequence[str]) -> Catalog:
 
     keys = asyncio.ensure_future(named_columns())
 
-    async def table_heads() -> tuple[str, Any]:
-        return "relations", build("relations", await relations)
+    async def made_tables() -> tuple[str, Any]:
+        return "relations", table_heads(await relations)
 
-    heads = asyncio.ensure_future(table_heads())
+    heads = asyncio.ensure_future(made_tables())
 
     async def fetch_one(name: str, sql: str, *args: Any) -> tuple[str, Any]:
         rows = await fetch(name, sql, *args)

@@ -142,14 +142,9 @@ SELECT c.relname, a.attname, pg_get_expr(d.adbin, d.adrelid)
 """
 
 
-async def _load_with_server_text(
-    dsn: str,
-) -> tuple[
-    Catalog,
-    dict[tuple[str, str, str], str],
-    dict[tuple[str, str], str],
-    dict[tuple[str, str], tuple[str | None, str | None]],
-]:
+async def _load_and_ask_server(dsn: str, *sql: str) -> tuple[Catalog, list[list[asyncpg.Record]]]:
+    """The catalog of `public` as a load makes it, and the rows of each query in `sql`, asked
+    of the server one object at a time."""
     pool = await create_pool(ConnectionTarget(dsn, "test"))
     try:
         catalog = await load_catalog(pool, ("public",))
@@ -157,12 +152,9 @@ async def _load_with_server_text(
         await pool.close()
     conn = await asyncpg.connect(dsn)
     try:
-        indexes = {(r[0], r[1], r[2]): r[3] for r in await conn.fetch(SERVER_INDEX_TEXT)}
-        defaults = {(r[0], r[1]): r[2] for r in await conn.fetch(SERVER_DEFAULT_TEXT)}
-        policies = {(r[0], r[1]): (r[2], r[3]) for r in await conn.fetch(SERVER_POLICY_TEXT)}
+        return catalog, [await conn.fetch(query) for query in sql]
     finally:
         await conn.close()
-    return catalog, indexes, defaults, policies
 
 
 _DATABASES: dict[str, dict[str, str]] = {}
@@ -187,9 +179,12 @@ async def test_index_definitions_defaults_and_policies_are_the_servers(
     pg: TestServer, schema: str
 ) -> None:
     database = _databases(pg)[schema]
-    catalog, server_indexes, server_defaults, server_policies = await _load_with_server_text(
-        pg.dsn(database)
+    catalog, (indexes, defaults, policies) = await _load_and_ask_server(
+        pg.dsn(database), SERVER_INDEX_TEXT, SERVER_DEFAULT_TEXT, SERVER_POLICY_TEXT
     )
+    server_indexes = {(r[0], r[1], r[2]): r[3] for r in indexes}
+    server_defaults = {(r[0], r[1]): r[2] for r in defaults}
+    server_policies = {(r[0], r[1]): (r[2], r[3]) for r in policies}
 
     loaded_indexes = {
         (table.schema, table.name, index.name): index.definition
@@ -265,17 +260,8 @@ unsorted, and Python sorts them: `builders._sort_each`)."""
 
 @pytest.mark.parametrize("schema", ["variants", "demo", "ddl_features", "awkward"])
 async def test_everything_comes_in_the_servers_order(pg: TestServer, schema: str) -> None:
-    dsn = pg.dsn(_databases(pg)[schema])
-    pool = await create_pool(ConnectionTarget(dsn, "test"))
-    try:
-        catalog = await load_catalog(pool, ("public",))
-    finally:
-        await pool.close()
-    conn = await asyncpg.connect(dsn)
-    try:
-        ordered = {(r[0], r[1]): list(r[2]) for r in await conn.fetch(SERVER_ORDER)}
-    finally:
-        await conn.close()
+    catalog, (rows,) = await _load_and_ask_server(pg.dsn(_databases(pg)[schema]), SERVER_ORDER)
+    ordered = {(r[0], r[1]): list(r[2]) for r in rows}
 
     assert [t.name for t in catalog.tables] == ordered[("tables", 0)]
     for table in catalog.tables:
