@@ -109,8 +109,10 @@ async def test_a_failed_load_gives_every_connection_back(
     async with _pool(pg, database) as pool:
         with pytest.raises(CatalogError, match="division by zero"):
             await load_catalog(pool, ["public"])
-        await _wait_all_idle(pool)
-        assert pool.get_size() == queries.QUERIES_PER_LOAD
+        await _wait_all_idle(pool)  # none is still held
+        # a query stopped mid-flight by the failure may leave its connection unusable, and
+        # that one is closed (the pool opens another when needed), so no exact count here
+        assert 1 <= pool.get_size() <= queries.QUERIES_PER_LOAD
         monkeypatch.undo()
         catalog = await load_catalog(pool, ["public"])  # and the pool still serves a load
         assert {t.name for t in catalog.tables} == {"hub", "spoke"}
