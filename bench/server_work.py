@@ -20,7 +20,7 @@ from ehgtui.catalog import queries
 DEPARSE_CALLS: dict[str, tuple[str, tuple[str, ...]]] = {
     "policies (pg_get_expr)": (
         "policies",
-        ("pg_get_expr(p.polqual, p.polrelid)", "pg_get_expr(p.polwithcheck, p.polrelid)"),
+        (queries.POLICY_USING, queries.POLICY_WITH_CHECK),
     ),
     "column defaults (pg_get_expr, once per distinct expression)": (
         "columns",

@@ -85,6 +85,24 @@ CREATE POLICY same ON first_other USING (a > 0) WITH CHECK (a > 0);
 CREATE POLICY differ ON first_other FOR UPDATE USING (a > 0) WITH CHECK (a > 1);
 CREATE POLICY reads ON first_other FOR SELECT USING (twice > 0);
 CREATE POLICY writes ON first_other FOR INSERT WITH CHECK (a < 10);
+-- expressions without a column: printed without the table as context, unless they hold a
+-- subquery (whose aliases avoid the table's name) or are large
+CREATE TABLE plain_rls (id int);
+ALTER TABLE plain_rls ENABLE ROW LEVEL SECURITY;
+CREATE POLICY never ON plain_rls FOR SELECT USING (false);
+CREATE POLICY claims ON plain_rls FOR UPDATE
+    USING (current_setting('request.jwt.claims', true) IS NOT NULL)
+    WITH CHECK (current_setting('app.role', true) = 'admin');
+-- the subquery's table is printed `plain_rls plain_rls_1` with the table as context
+CREATE POLICY sub ON plain_rls FOR DELETE USING (EXISTS (SELECT FROM plain_rls));
+CREATE POLICY sub_insert ON plain_rls FOR INSERT
+    WITH CHECK ((SELECT count(*) FROM first_other) >= 0);
+-- a large tree, which the server stores compressed
+CREATE POLICY long ON plain_rls FOR SELECT
+    USING (current_setting('a', true) = 'x' OR current_setting('b', true) = 'y'
+           OR current_setting('c', true) = 'z' OR current_setting('d', true) = 'w'
+           OR current_setting('e', true) = 'v' OR current_setting('f', true) = 'u'
+           OR current_setting('g', true) = 't' OR current_setting('h', true) = 's');
 
 -- a default operator class made for a domain: the server names it, as its default is the
 -- base type's
@@ -96,6 +114,19 @@ CREATE OPERATOR CLASS code_ops DEFAULT FOR TYPE code USING btree AS
 CREATE TABLE coded (c code, d code);
 CREATE INDEX coded_c_idx ON coded (c code_ops);
 CREATE INDEX coded_d_idx ON coded (d);
+
+-- a default B-tree operator class that takes options (support function 5): the server prints
+-- the options, and the class with them
+CREATE TYPE hue AS ENUM ('red', 'green');
+CREATE OPERATOR CLASS hue_ops DEFAULT FOR TYPE hue USING btree AS
+    OPERATOR 1 <(anyenum, anyenum), OPERATOR 2 <=(anyenum, anyenum),
+    OPERATOR 3 =(anyenum, anyenum), OPERATOR 4 >=(anyenum, anyenum),
+    OPERATOR 5 >(anyenum, anyenum),
+    FUNCTION 1 (hue, hue) enum_cmp(anyenum, anyenum),
+    FUNCTION 5 (hue, hue) gtsvector_options(internal);
+CREATE TABLE painted (h hue, g hue);
+CREATE INDEX painted_h_idx ON painted (h hue_ops (siglen = 8));
+CREATE INDEX painted_g_idx ON painted (g);
 
 -- names whose order differs between byte order and a dictionary's
 CREATE TABLE "Zebra" (id int PRIMARY KEY);
@@ -210,13 +241,15 @@ async def test_index_definitions_defaults_and_policies_are_the_servers(
     if schema == "variants":
         # what these schemas are for: each clause of an index definition, and one expression
         # tree printed with the column names of each of its tables
-        assert len(server_indexes) == 32
+        assert len(server_indexes) == 34
         assert loaded_defaults[("first_other", "twice")] == "(a * 2)"
         assert loaded_defaults[("second_other", "twice")] == "(b * 2)"
         assert loaded_defaults[("select", "twice")] == '("from" * 2)'
         assert loaded_policies[("first_other", "same")] == ("(a > 0)", "(a > 0)")
         assert loaded_policies[("first_other", "differ")] == ("(a > 0)", "(a > 1)")
         assert loaded_policies[("first_other", "writes")] == (None, "(a < 10)")
+        assert loaded_policies[("plain_rls", "never")] == ("false", None)
+        assert "FROM plain_rls plain_rls_1" in loaded_policies[("plain_rls", "sub")][0]
         definitions = "\n".join(server_indexes.values())
         for clause in (
             " DESC",
@@ -224,6 +257,7 @@ async def test_index_definitions_defaults_and_policies_are_the_servers(
             ' COLLATE "C"',
             " text_pattern_ops",
             "siglen='100'",
+            "(h hue_ops (siglen='8'))",
             " WITH (fillfactor='70')",
             " NULLS NOT DISTINCT",
             ' INCLUDE ("from")',
