@@ -357,10 +357,12 @@ SELECT t.tgrelid::bigint AS table_oid,
        pn.nspname || '.' || p.proname AS function,
        t.tgargs AS args,
        t.tgnargs::int AS nargs,
-       ARRAY(SELECT a.attname::text
-               FROM unnest(t.tgattr::int2[]) WITH ORDINALITY k(attnum, ord)
-               JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.attnum
-              ORDER BY k.ord) AS update_columns,
+       CASE WHEN t.tgattr::text = '' THEN '{}'::text[]  -- most: no subquery to run
+            ELSE ARRAY(SELECT a.attname::text
+                         FROM unnest(t.tgattr::int2[]) WITH ORDINALITY k(attnum, ord)
+                         JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.attnum
+                        ORDER BY k.ord)
+       END AS update_columns,
        t.tgparentid <> 0 AS is_inherited
   FROM pg_trigger t
   JOIN pg_class c ON c.oid = t.tgrelid
