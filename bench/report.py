@@ -154,7 +154,9 @@ def render_report(r: dict[str, Any], table_count: int, repeat: int) -> str:
         '- A load "pool open" is the second load on a pool, as a reload in the app: each '
         "query runs on the backend that ran it the first time (`db/pool.py`, "
         '`ConnectionBatch`), whose catalog caches are warm; "incl. connect" is the first '
-        "load on a new pool, with the connections opened and the backends' caches cold.",
+        "load on a new pool, with the connections opened and the backends' caches cold. "
+        "The catalog loads and `pg_dump --schema-only` take turns, one of each at a time, so "
+        "that their ratio compares the same moments of a machine whose speed drifts.",
         f"- Schemas: the demo ({dl['tables']} relations) and a generated one of {table_count} "
         f"tables ({bl['tables']} relations); building them took {r['build_demo_s']:.1f} s and "
         f"{r['build_big_s']:.1f} s.",

@@ -53,7 +53,7 @@ SELECT c.oid::bigint AS oid,
        c.reltuples::bigint AS row_estimate,
        ((c.relpages::bigint + coalesce(toast.relpages, 0)
          + coalesce(ip.pages, 0))
-        * current_setting('block_size')::bigint)::bigint AS size_bytes,
+        * (SELECT current_setting('block_size')::bigint))::bigint AS size_bytes,
        c.relpersistence::text AS persistence,
        c.relreplident::text AS replica_identity,
        coalesce(c.reloptions, '{{}}')::text[] AS options,
@@ -246,7 +246,7 @@ SELECT i.indrelid::bigint AS table_oid,
        con.conname::text AS constraint_name,
        pg_get_expr(i.indpred, i.indrelid) AS predicate,
        am.amname::text AS method,
-       (ic.relpages::bigint * current_setting('block_size')::bigint) AS size_bytes,
+       (ic.relpages::bigint * (SELECT current_setting('block_size')::bigint)) AS size_bytes,
        i.indisvalid AS is_valid,
        i.indexrelid IN (SELECT h.inhrelid FROM pg_inherits h) AS is_inherited,
        i.indisreplident AS is_replica_identity
