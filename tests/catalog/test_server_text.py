@@ -2,7 +2,8 @@
 
 The INDEXES query writes the definition of a plain one-column index itself, the COLUMNS query
 prints each distinct default expression once, and the POLICIES query prints a WITH CHECK equal
-to the USING once (`catalog/queries.py`). Each must give, character for character, what
+to the USING once, and an expression without a column without its table as context
+(`catalog/queries.py`). Each must give, character for character, what
 `pg_get_indexdef()` and `pg_get_expr()` give for each object: checked here for every index,
 default and policy of several schemas, on each server version.
 """
