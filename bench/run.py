@@ -104,7 +104,11 @@ async def _backends_cpu(pool: asyncpg.Pool) -> dict[int, float | None]:
     return {row["pid"]: _cpu_seconds(row["pid"]) for row in pids}
 
 
-async def _load(dsn: str) -> tuple[float, float, float, float | None, int, int, Catalog]:
+LoadRun = tuple[float, float, float, float | None, int, int, Catalog]
+"""One `_load`: cold and warm seconds, client and server CPU seconds, statements, rows, catalog."""
+
+
+async def _load(dsn: str) -> LoadRun:
     """Cold (connect + load) and warm load times, the warm load's client and server CPU time,
     statements sent, rows fetched.
 
@@ -155,7 +159,7 @@ def measure_load_and_pg_dump(
     10-20% over minutes, and measuring every load first and then every pg_dump would compare
     two different moments.
     """
-    args = [str(server.bin_dir / "pg_dump"), "--schema-only", "-d", dsn]
+    args = _pg_dump_args(server, dsn)
     runs, dumps = [], []
     for _ in range(repeat):
         runs.append(asyncio.run(_load(dsn)))
@@ -163,9 +167,7 @@ def measure_load_and_pg_dump(
     return _load_figures(runs), statistics.median(dumps)
 
 
-def _load_figures(
-    runs: list[tuple[float, float, float, float | None, int, int, Catalog]],
-) -> dict[str, Any]:
+def _load_figures(runs: list[LoadRun]) -> dict[str, Any]:
     server = [r[3] for r in runs if r[3] is not None]
     return {
         "cold_s": statistics.median(r[0] for r in runs),
@@ -185,8 +187,12 @@ def timed(args: list[str]) -> float:
     return time.perf_counter() - started
 
 
+def _pg_dump_args(server: LocalServer, dsn: str) -> list[str]:
+    return [str(server.bin_dir / "pg_dump"), "--schema-only", "-d", dsn]
+
+
 def pg_dump_seconds(server: LocalServer, dsn: str, repeat: int) -> float:
-    args = [str(server.bin_dir / "pg_dump"), "--schema-only", "-d", dsn]
+    args = _pg_dump_args(server, dsn)
     return median_of(repeat, lambda: timed(args))
 
 

@@ -226,11 +226,14 @@ async def test_rows_of_another_shape_are_refused(pg: TestServer, query: str) -> 
     query's fields are exactly the ones its builder unpacks."""
     from ehgtui.catalog import builders, queries, table_heads
 
-    fields = {
-        "columns": builders.COLUMN_FIELDS,
-        "constraints": builders.CONSTRAINT_FIELDS,
-        "indexes": builders.INDEX_FIELDS,
-        "relations": table_heads.RELATION_FIELDS,
+    fields, make = {
+        "columns": (builders.COLUMN_FIELDS, lambda rows: builders.build("columns", rows)),
+        "constraints": (
+            builders.CONSTRAINT_FIELDS,
+            lambda rows: builders.build("constraints", rows, {}),
+        ),
+        "indexes": (builders.INDEX_FIELDS, lambda rows: builders.build("indexes", rows, {})),
+        "relations": (table_heads.RELATION_FIELDS, table_heads.table_heads),
     }[query]
     conn = await asyncpg.connect(pg.dsn())
     try:
@@ -241,10 +244,7 @@ async def test_rows_of_another_shape_are_refused(pg: TestServer, query: str) -> 
     finally:
         await conn.close()
     with pytest.raises(CatalogError, match=f"{query} query's fields changed"):
-        if query == "relations":
-            table_heads.table_heads(rows)
-        else:
-            builders.build(query, rows, {})
+        make(rows)
 
 
 def test_each_column_value_lands_in_its_field() -> None:
