@@ -1,4 +1,8 @@
-"""The options every subcommand shares (`--dsn`, `--demo`, `--schema`) and what they open."""
+"""What the shared connection options open: the target, the pool, the catalog.
+
+`ConnectionOptions`, `connection_options` and `options_from` live in `cli.options` (re-exported
+here for the commands), so that the command line itself can be built without asyncpg.
+"""
 
 from __future__ import annotations
 
@@ -6,54 +10,32 @@ import asyncio
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import asyncpg
-import click
 
 from ehgtui.catalog.loader import load_catalog
 from ehgtui.catalog.model import Catalog, Table
 from ehgtui.cli import output
 from ehgtui.cli.errors import NotFoundError
+from ehgtui.cli.options import ConnectionOptions, connection_options, options_from
 from ehgtui.db.pool import create_pool
 from ehgtui.db.settings import ConnectionTarget, resolve_target
 
+__all__ = [
+    "ConnectionOptions",
+    "connection_options",
+    "load",
+    "load_for",
+    "options_from",
+    "require_table",
+    "resolved_target",
+    "run_with_pool",
+    "schemas_for",
+]
+
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class ConnectionOptions:
-    """What the user asked to connect to."""
-
-    dsn: str | None
-    demo: bool
-    schemas: tuple[str, ...]
-
-
-def connection_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Add `--dsn`, `--demo` and `--schema` to a command, passed on as `conn`."""
-    func = click.option(
-        "--schema",
-        "schemas",
-        multiple=True,
-        default=("public",),
-        show_default=True,
-        help="Schema to load (repeatable).",
-    )(func)
-    func = click.option(
-        "--demo", is_flag=True, help="Use the embedded demo database (started if needed)."
-    )(func)
-    func = click.option(
-        "--dsn",
-        envvar=None,
-        help="PostgreSQL URL; default: DATABASE_URL, then .env, then PG* variables.",
-    )(func)
-    return func
-
-
-def options_from(dsn: str | None, demo: bool, schemas: tuple[str, ...]) -> ConnectionOptions:
-    return ConnectionOptions(dsn=dsn, demo=demo, schemas=tuple(schemas) or ("public",))
 
 
 @contextmanager
