@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
+from ehgtui.catalog.cache import load_and_cache, read_cached, refresh_if_changed
 from ehgtui.catalog.loader import load_catalog
 from ehgtui.catalog.model import Catalog, Table
 from ehgtui.cli import output
@@ -96,10 +97,23 @@ def run_with_pool(
 
 
 def load(conn: ConnectionOptions) -> Catalog:
-    """Load the catalog of the requested schemas."""
+    """The catalog of the requested schemas: from the cache when it is current, else loaded.
 
-    async def work(pool: asyncpg.Pool, _target: ConnectionTarget) -> Catalog:
-        return await load_catalog(pool, conn.schemas)
+    Through the cache (the TUI's file for the same server and schemas) an unchanged schema costs
+    one connection and one fingerprint statement; a changed or uncached one is loaded in full
+    and saved for the next command. `--no-cache` loads without reading or writing the file.
+    """
+
+    async def work(pool: asyncpg.Pool, target: ConnectionTarget) -> Catalog:
+        if not conn.use_cache:
+            return await load_catalog(pool, conn.schemas)
+        # a file that cannot be used only costs this command its speed-up, and the load below
+        # replaces it: no warning, so that scripts see the same stderr either way
+        read = await asyncio.to_thread(read_cached, target.identity, conn.schemas)
+        if read.cached is None:
+            return await load_and_cache(pool, target.identity, conn.schemas)
+        fresh = await refresh_if_changed(pool, read.cached)
+        return read.cached.catalog if fresh is None else fresh
 
     return run_with_pool(conn, work)
 

@@ -136,7 +136,6 @@ class _Group(click.Group):
 )
 @connection_options
 @click.option("--no-rows", is_flag=True, help="TUI: switch the Rows tab (all row reads) off.")
-@click.option("--no-cache", is_flag=True, help="TUI: neither read nor write the catalog cache.")
 @click.option(
     "--project-dir",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -151,7 +150,6 @@ def cli(
     demo: bool,
     schemas: tuple[str, ...],
     no_rows: bool,
-    no_cache: bool,
     project_dir: Path | None,
 ) -> None:
     """Explore the EHG_Engineer database: run with no command for the terminal UI."""
@@ -159,10 +157,11 @@ def cli(
         return
     from ehgtui.cli.tui_command import run_tui
 
+    options = options_from(dsn, demo, schemas)
     run_tui(
-        options_from(dsn, demo, schemas),
+        options,
         rows_enabled=not no_rows,
-        use_cache=not no_cache,
+        use_cache=options.use_cache,
         project_dir=project_dir,
     )
 
