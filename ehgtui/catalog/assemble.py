@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ehgtui.catalog import queries
+from ehgtui.catalog.builders import CatalogError
 from ehgtui.catalog.model import (
     Catalog,
     ForeignKeyRef,
@@ -27,6 +28,10 @@ def _referencing_order(ref: ForeignKeyRef) -> tuple[str, str, str]:
 def assemble(prepared: dict[str, Any], schemas: Sequence[str], loaded_at: float) -> Catalog:
     """The catalog from every query's built rows (`build`)."""
     server_row = prepared["server"][0]
+    missing = server_row["missing_schemas"]
+    if missing:  # else a typo reads as an empty schema: `0 tables`, exit status 0
+        names = ", ".join(missing)
+        raise CatalogError(f"no such schema in this database: {names}")
     server = ServerInfo(
         version=server_row["version"],
         version_num=server_row["version_num"],

@@ -33,7 +33,7 @@ Row: TypeAlias = asyncpg.Record
 async def fetch_raw(pool: asyncpg.Pool, schemas: Sequence[str]) -> dict[str, list[Row]]:
     """Run SERVER_INFO and every bulk query concurrently; return their rows by name."""
     names = ["server", *queries.BULK_QUERIES]
-    coros = [fetch_read_only(pool, queries.SERVER_INFO)] + [
+    coros = [fetch_read_only(pool, queries.SERVER_INFO, list(schemas))] + [
         fetch_read_only(pool, sql, list(schemas)) for sql in queries.BULK_QUERIES.values()
     ]
     try:
@@ -96,7 +96,7 @@ async def _load_once(pool: asyncpg.Pool, schemas: Sequence[str]) -> Catalog:
         rows = await fetch(name, sql, *args)
         return name, build(name, rows, await keys if needs_column_names(name) else None)
 
-    fetches = [asyncio.ensure_future(fetch_one("server", queries.SERVER_INFO))] + [
+    fetches = [asyncio.ensure_future(fetch_one("server", queries.SERVER_INFO, names))] + [
         asyncio.ensure_future(fetch_one(name, sql, names))
         for name, sql in queries.BULK_QUERIES.items()
         if name != "relations"

@@ -26,9 +26,11 @@ SELECT current_setting('server_version') AS version,
        current_setting('server_version_num')::int AS version_num,
        current_database()::text AS database,
        current_user::text AS current_user,
-       current_setting('default_transaction_read_only') = 'on' AS read_only
+       current_setting('default_transaction_read_only') = 'on' AS read_only,
+       ARRAY(SELECT s FROM unnest($1::text[]) AS s
+             WHERE NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = s)) AS missing_schemas
 """
-"""Who and where we are; takes no parameters."""
+"""Who and where we are, and which of the schemas asked for ($1) do not exist."""
 
 RELATIONS = f"""
 WITH parent_names AS MATERIALIZED (

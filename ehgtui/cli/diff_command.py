@@ -8,7 +8,6 @@ connection (`--dsn`, `--demo`, DATABASE_URL, .env, PG* variables) and comes seco
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -138,7 +137,13 @@ def diff(
     if as_json and as_ddl:
         output.error("--json and --ddl cannot be used together")
         return ExitCode.USAGE
-    if not sides or len(sides) > 2 or (len(sides) == 2 and (dsn or demo)):
+    if len(sides) == 2 and (dsn or demo):
+        output.error(
+            "two sides were given, and a connection too (--dsn or --demo): give A B alone, "
+            "or one side plus the connection"
+        )
+        return ExitCode.USAGE
+    if not sides or len(sides) > 2:
         output.error(
             "give two sides (A B), or one side plus the connection (--dsn, --demo, "
             "DATABASE_URL): e.g. ehgtui diff schema.snapshot.json"
@@ -170,7 +175,7 @@ def diff(
         if text:
             output.emit_text(text)
     else:
-        style = _style if sys.stdout.isatty() else None
+        style = _style if output.colour_wanted() else None
         header = f"from {side_a.label} to {side_b.label}"
         body = render_text(result, style) if style else render_text(result)
         output.emit_text(f"{header}\n{body}")

@@ -8,6 +8,7 @@ import click
 
 from ehgtui.cli import output
 from ehgtui.cli.connection import connection_options, load_for, options_from, require_table
+from ehgtui.cli.exit_codes import ExitCode
 from ehgtui.ddl import RLS_PATTERNS, MigrationError, new_migration
 
 
@@ -38,7 +39,7 @@ def new_migration_command(
     dsn: str | None,
     demo: bool,
     schemas: tuple[str, ...],
-) -> None:
+) -> int:
     """Write YYYYMMDD_create_NAME.sql modelled on TABLE: uuid id, timestamps, RLS, policies,
     a created_at index and the updated_at trigger this database uses."""
     catalog = load_for(options_from(dsn, demo, schemas), [like_name])
@@ -46,12 +47,15 @@ def new_migration_command(
     try:
         file_name, sql = new_migration(name, like, catalog, pattern)
     except MigrationError as exc:
-        raise click.ClickException(str(exc)) from None
+        output.error(str(exc))
+        return ExitCode.USAGE
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / file_name
     try:
         with path.open("x", encoding="utf-8") as handle:  # "x": never replace a file
             handle.write(sql)
     except FileExistsError:
-        raise click.ClickException(f"{path} already exists; not overwriting it") from None
+        output.error(f"{path} already exists; not overwriting it")
+        return ExitCode.USAGE
     output.emit_text(str(path))
+    return ExitCode.OK

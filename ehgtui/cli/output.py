@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
+
+
+def colour_wanted() -> bool:
+    """Whether to colour stdout: a terminal, and NO_COLOR unset or empty (no-color.org)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def emit_json(data: Any) -> None:

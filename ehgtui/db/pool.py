@@ -51,11 +51,24 @@ def describe_connect_error(exc: BaseException, target: ConnectionTarget, timeout
         message = f"TLS required but the server does not offer TLS ({where})"
     elif isinstance(exc, ssl.SSLError) or "SSL" in str(exc) or "TLS" in str(exc):
         message = f"TLS required but could not be negotiated ({where}): {_first_line(exc)}"
+    elif _closed_by_server(exc):
+        message = (
+            f"the server closed the connection before it was set up: "
+            f"is this a PostgreSQL server, and the right port? ({where})"
+        )
     elif isinstance(exc, OSError):
         message = f"cannot connect ({where}): {exc.strerror or exc}"
     else:
         message = f"cannot connect ({where}): {_first_line(exc)}"
     return scrub(message, target.password)
+
+
+def _closed_by_server(exc: BaseException) -> bool:
+    """Whether the other end hung up mid-handshake (asyncpg says `unexpected connection_lost()
+    call`, or the socket is reset): a proxy with no server behind it, or not PostgreSQL."""
+    if isinstance(exc, ConnectionResetError | asyncpg.ConnectionDoesNotExistError):
+        return True
+    return "connection_lost" in str(exc)
 
 
 def _first_line(exc: BaseException) -> str:

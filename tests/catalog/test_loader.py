@@ -379,7 +379,7 @@ def test_each_relation_value_lands_in_its_field() -> None:
              "RANGE (at)", None, ["s.a", "s.b"], False, None, None, ["id"])),
     ]
     server = {"version": "18.0", "version_num": 180000, "database": "db",
-              "current_user": "me", "read_only": False}
+              "current_user": "me", "read_only": False, "missing_schemas": []}
     # fmt: on
     column = Column(
         name="id",

@@ -155,8 +155,8 @@ async def test_projects_columns_storage_comments_rls_and_policies(catalog: Catal
         "E'Projects: the owner''s work, with a \\\\ backslash';",
         "COMMENT ON COLUMN public.projects.name IS 'Display name';",
         "ALTER TABLE public.projects OWNER TO ddl_owner;",
+        "ADD CONSTRAINT projects_code_key UNIQUE (code) INCLUDE (name);",  # by name, as pg_dump
         "ADD CONSTRAINT projects_pkey PRIMARY KEY (id);",
-        "ADD CONSTRAINT projects_code_key UNIQUE (code) INCLUDE (name);",
         "CREATE INDEX idx_projects_created ON public.projects USING btree (created_at);",
         "ALTER TABLE ONLY public.projects REPLICA IDENTITY FULL;",
         "CREATE TRIGGER projects_audit AFTER INSERT OR DELETE OR UPDATE OF status, budget",

@@ -147,3 +147,63 @@ async def test_find_column_narrowed_by_table_words(make_app: Callable[..., EhgAp
         assert titles and all(" in public.strategic" in t for t in titles)
         assert all(t.startswith("Find column: created_by in ") for t in titles)
         assert hits[0].help and "table" in hits[0].help
+
+
+@pytest.mark.parametrize("tab", ["columns", "constraints", "rows"])
+async def test_a_jump_to_a_finding_shows_its_table(
+    make_app: Callable[..., EhgApp], tab: str
+) -> None:
+    from textual.widgets import DataTable
+
+    from ehgtui.checks.findings import sort_findings
+    from ehgtui.checks.rls import check_rls
+    from ehgtui.tui.screens.findings import FindingsScreen
+    from ehgtui.tui.tasks_commands import ChecksProvider
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await loaded(pilot)
+        assert screen.catalog is not None
+        findings = sort_findings(check_rls(screen.catalog))
+        targets = list(dict.fromkeys(f.table for f in findings))[:6]
+        assert len(targets) >= 4
+        start = "public.crm_deals" if screen.catalog.table("public.crm_deals") else SD_TABLE
+        detail = await _open(pilot, screen, start)
+        for target in targets:
+            detail.show_tab(tab)
+            await settle(pilot)
+            focusable = [w for w in detail.tabs.get_pane(tab).query("*") if w.focusable]
+            if focusable:
+                focusable[-1].focus()
+            await pilot.press("j")
+            hits = [
+                h
+                async for h in ChecksProvider(screen).search("Check: RLS coverage")
+                if h.text == "Check: RLS coverage"
+            ]
+            hits[0].command()
+            await settle(pilot, lambda: isinstance(app.screen, FindingsScreen))
+            grid = app.screen.query_one(DataTable)
+            row = next(i for i, f in enumerate(app.screen.findings) if f.table == target)
+            grid.move_cursor(row=row)
+            await pilot.press("enter")
+            await settle(pilot, lambda: app.screen is screen)
+            await settle(pilot)
+            assert screen.selected == target
+            assert detail.table is not None and detail.table.qualified_name == target
+            summary = str(screen.query_one("TableSummary").render())
+            assert target in summary
+
+
+async def test_header_counts_tables_and_views_as_docs_do(make_app: Callable[..., EhgApp]) -> None:
+    from ehgtui.tui.widgets.connection_bar import ConnectionBar
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await loaded(pilot)
+        assert screen.catalog is not None
+        views = sum(t.is_view for t in screen.catalog.tables)
+        tables = len(screen.catalog.tables) - views
+        assert views > 0
+        header = str(screen.query_one(ConnectionBar).render())
+        assert f"{tables} tables, {views} views" in header

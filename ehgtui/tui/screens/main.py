@@ -323,7 +323,9 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         self.domain_map = message.domain_map
         bar = self.query_one(ConnectionBar)
         bar.server_version = f"PostgreSQL {message.catalog.server.version}"
-        bar.table_count = len(message.catalog.tables)
+        views = sum(t.is_view for t in message.catalog.tables)
+        bar.view_count = views
+        bar.table_count = len(message.catalog.tables) - views
         bar.status = f"{message.cached} · checking…" if message.cached else ""
         self.query_one("#body", ContentSwitcher).current = "explorer"
         self.refresh_bindings()

@@ -30,7 +30,9 @@ class ConnectionBar(Widget):
     server_version: reactive[str] = reactive("")
     """e.g. `PostgreSQL 18.1`; empty until connected."""
     table_count: reactive[int | None] = reactive(None)
-    """Relations in the catalog; None until loaded."""
+    """Tables in the catalog, views not counted (as `ehgtui docs` counts); None until loaded."""
+    view_count: reactive[int] = reactive(0)
+    """Views (plain and materialised) in the catalog."""
     status: reactive[str] = reactive("starting…")
     """What is happening now: `connecting…`, `loading catalog…`, `refreshing…`, or ""."""
     disconnected: reactive[bool] = reactive(False)
@@ -44,7 +46,7 @@ class ConnectionBar(Widget):
         if self.server_version:
             parts.append(Content(self.server_version))
         if self.table_count is not None:
-            parts.append(Content(f"{self.table_count} tables"))
+            parts.append(Content(f"{self.table_count} tables, {self.view_count} views"))
         if self.status:
             parts.append(Content.styled(self.status, "italic $text-muted"))
         if self.target_label:

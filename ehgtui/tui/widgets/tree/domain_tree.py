@@ -9,6 +9,7 @@ recolours them without rebuilding anything.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -311,12 +312,13 @@ class DomainTree(Tree[NodeData]):
                     isinstance(node.data, TableEntry)
                     and node.data.table.qualified_name == qualified_name
                 ):
-                    self.get_node_at_line(0)  # rebuilds the line index so node.line is valid
-                    if post:
+                    # rebuilding the line index (so that node.line is valid) re-announces the
+                    # old cursor node when its line moved: a silent move silences that too,
+                    # or the detail would go back to the old table after the new one
+                    quiet = nullcontext() if post else self.prevent(Tree.NodeHighlighted)
+                    with quiet:
+                        self.get_node_at_line(0)
                         self.move_cursor(node)
-                    else:
-                        with self.prevent(Tree.NodeHighlighted):
-                            self.move_cursor(node)
                     self.call_after_refresh(self._reveal, domain_node, node)
                     return True
         return False
