@@ -50,7 +50,8 @@ async def test_header_tree_and_first_table(make_app: Callable[..., EhgApp]) -> N
         screen = await loaded(pilot)
         assert screen.catalog is not None and screen.domain_map is not None
         bar = screen.query_one(ConnectionBar)
-        assert bar.table_count == len(screen.catalog.tables)
+        views = sum(t.is_view for t in screen.catalog.tables)
+        assert (bar.table_count, bar.view_count) == (len(screen.catalog.tables) - views, views)
         assert bar.server_version == f"PostgreSQL {screen.catalog.server.version}"
         assert "(test)" in bar.target_label and "postgres@127.0.0.1" in bar.target_label
 
