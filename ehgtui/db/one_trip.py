@@ -81,6 +81,9 @@ async def fetch_value_in_one_trip(conn: AnyConnection, query: str) -> str | None
         except asyncpg.PostgresError:
             await _roll_back(conn)
             raise
+        except BaseException:  # cancelled mid-message: the transaction may still be open
+            conn.terminate()
+            raise
         # asyncpg hands log messages to listeners with call_soon: give them their turn.
         for _ in range(3):
             if answers:
