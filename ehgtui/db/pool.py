@@ -63,6 +63,8 @@ def describe_connect_error(
         message = f"not authorised: {_safe_line(exc, target)}"
     elif _rejected_tls(exc):
         message = _tls_rejection(mode, tls_reply)
+    elif _closed_during_startup(exc):
+        message = _closure(tls_reply)
     elif isinstance(exc, ssl.SSLCertVerificationError):
         reason = exc.verify_message or _safe_line(exc, target)
         message = f"server certificate rejected ({_mode_note(target)}): {reason}"
@@ -83,6 +85,31 @@ def _mode_note(target: ConnectionTarget) -> str:
 
 def _rejected_tls(exc: BaseException) -> bool:
     return "rejected SSL upgrade" in str(exc)
+
+
+def _closed_during_startup(exc: BaseException) -> bool:
+    """The server hung up before the session was ready. asyncpg words this in its own terms
+    ("unexpected connection_lost() call", "connection was closed in the middle of
+    operation", or an empty ConnectionResetError in the TLS handshake), none of which says
+    anything to the user."""
+    return isinstance(
+        exc,
+        ConnectionResetError
+        | ConnectionAbortedError
+        | BrokenPipeError
+        | ssl.SSLEOFError
+        | asyncpg.ConnectionDoesNotExistError
+        | asyncpg.ProtocolError,
+    ) or (type(exc) is ConnectionError and "connection_lost" in str(exc))
+
+
+def _closure(reply: bytes | None) -> str:
+    if reply not in (None, b"", b"N", b"S", b"E"):
+        return "the server did not answer as PostgreSQL does: is another service on that port?"
+    return (
+        "the server closed the connection during startup: check that this is PostgreSQL's "
+        "port, and the server's log for why"
+    )
 
 
 def _tls_rejection(mode: str, reply: bytes | None) -> str:
@@ -210,7 +237,8 @@ async def create_pool(
                 min_size=1, max_size=max_size, reset=_no_reset, **kwargs
             )
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
-        reply = await _tls_reply(target, connect_timeout) if _rejected_tls(exc) else None
+        probe = _rejected_tls(exc) or _closed_during_startup(exc)
+        reply = await _tls_reply(target, connect_timeout) if probe else None
         raise ConnectError(describe_connect_error(exc, target, connect_timeout, reply)) from None
     except ValueError as exc:  # asyncpg's checks of the arguments
         raise ConnectError(f"invalid connection settings: {_safe_line(exc, target)}") from None

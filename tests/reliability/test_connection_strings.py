@@ -223,17 +223,108 @@ def http_port() -> Iterator[int]:
 
 
 def test_http_server_is_not_reported_as_missing_tls(http_port: int) -> None:
-    for query, expected in (
-        ("", "the server did not answer as PostgreSQL does: is another service on that port?"),
-        (
-            "?sslmode=require",
-            "the server did not answer as PostgreSQL does: is another service on that port?",
-        ),
-    ):
+    expected = "the server did not answer as PostgreSQL does: is another service on that port?"
+    for query in ("", "?sslmode=disable", "?sslmode=require", "?sslmode=verify-full"):
         dsn = f"postgresql://u@127.0.0.1:{http_port}/app{query}"
-        result = run_cli("ping", "--dsn", dsn, unset=PG_VARIABLES)
+        result = run_cli("ping", "--dsn", dsn, unset=PG_VARIABLES, env={"HOME": "/nonexistent"})
         assert result.returncode == 2
+        if query.endswith("verify-full"):  # refused before connecting: no root certificate
+            assert "root.crt" in result.stderr
+            continue
         assert result.stderr.splitlines() == [f"ehgtui: {expected} ({dsn})"]
+
+
+class _HangUpHandler(socketserver.BaseRequestHandler):
+    """Accepts, reads the client's first message, and closes: a published container port
+    with nothing behind it, or a proxy whose backend is down."""
+
+    def handle(self) -> None:
+        self.request.recv(1024)
+
+
+@pytest.fixture(scope="module")
+def hang_up_port() -> Iterator[int]:
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _HangUpHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("mode", ["disable", "prefer", "require"])
+def test_server_hanging_up_is_said_in_our_words(hang_up_port: int, mode: str) -> None:
+    """asyncpg's own words ("unexpected connection_lost() call", "connection was closed in
+    the middle of operation", an empty ConnectionResetError) never reach the user."""
+    dsn = f"postgresql://u:pa#ssword9@127.0.0.1:{hang_up_port}/app?sslmode={mode}"
+    result = run_cli("ping", "--dsn", dsn, unset=PG_VARIABLES)
+    assert result.returncode == 2
+    assert _one_line(result, "pa#ssword9") == (
+        "ehgtui: the server closed the connection during startup: check that this is "
+        "PostgreSQL's port, and the server's log for why "
+        f"(postgresql://u:***@127.0.0.1:{hang_up_port}/app?sslmode={mode})"
+    )
+
+
+@pytest.mark.parametrize("source", ["DATABASE_URL", ".env"])
+@pytest.mark.parametrize("index", range(len(RAW_PASSWORDS)), ids=RAW_PASSWORDS)
+def test_raw_passwords_from_the_environment_and_dotenv(
+    weird_roles: PasswordServer, tmp_path: Path, source: str, index: int
+) -> None:
+    port, password = weird_roles.port, RAW_PASSWORDS[index]
+    for attempt, expect in ((password, 0), (password[::-1], 2)):
+        dsn = f"postgresql://weird{index}:{attempt}@127.0.0.1:{port}/app"
+        env: dict[str, str] = {}
+        if source == "DATABASE_URL":
+            env["DATABASE_URL"] = dsn
+        else:
+            (tmp_path / ".env").write_text(f"DATABASE_URL='{dsn}'\n")
+        result = run_cli("ping", env=env, cwd=tmp_path, unset=PG_VARIABLES)
+        assert result.returncode == expect, result.stderr
+        for piece in _fragments(password) + _fragments(password[::-1]):
+            assert piece not in result.stdout + result.stderr, piece
+        assert f"postgresql://weird{index}:***@127.0.0.1:{port}/app" in (
+            result.stdout + result.stderr
+        )
+
+
+def _command_line(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc")
+def test_ps_does_not_show_the_password() -> None:
+    """The process title is rewritten: `ps` and /proc/PID/cmdline show the masked DSN."""
+    import socket
+    import time
+
+    with socket.socket() as silent:  # accepts (in the backlog) and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        dsn = f"postgresql://app_user:p@ss w0rd#Z@127.0.0.1:{port}/app?connect_timeout=20"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ehgtui", "ping", "--dsn", dsn],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 20
+            while "***" not in _command_line(process.pid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            shown = _command_line(process.pid)
+            ps = subprocess.run(
+                ["ps", "-o", "args=", "-p", str(process.pid)], capture_output=True, text=True
+            ).stdout
+        finally:
+            process.kill()
+            process.wait()
+    assert shown.endswith(
+        f"-m ehgtui ping --dsn postgresql://app_user:***@127.0.0.1:{port}/app?connect_timeout=20"
+    ), shown
+    for text in (shown, ps):
+        for piece in _fragments("p@ss w0rd#Z"):
+            assert piece not in text, (piece, text)
 
 
 async def test_password_at_the_line_piece_boundary_is_masked() -> None:
