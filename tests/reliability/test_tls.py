@@ -1,9 +1,11 @@
 """sslmode as libpq defines it, against PostgreSQL 15 servers with TLS and a test CA.
 
-Three servers share one cluster's files: one with a certificate for 127.0.0.1/localhost
-signed by the test CA, one with a certificate of that CA for `wronghost.example`, and one
-whose right-host certificate an unknown CA signed. Every sslmode is tried against each, and
-the verdict (connects or not) must be psql's for the same DSN and the same empty home.
+Four servers share one cluster's files: one with a certificate for 127.0.0.1/localhost
+signed by the test CA, one with a certificate of that CA for `wronghost.example`, one
+whose right-host certificate an unknown CA signed, and one (`client-cert`) that takes only
+clients presenting a certificate of the test CA for their role (`cert` authentication).
+Every sslmode is tried against the first three, and the verdict (connects or not) must be
+psql's for the same DSN and the same empty home.
 """
 
 from __future__ import annotations
@@ -29,8 +31,11 @@ trustme = pytest.importorskip("trustme")
 @dataclass(frozen=True)
 class TlsServers:
     ports: dict[str, int]
-    """Port of each server: `right`, `wronghost`, `unknown-ca`."""
+    """Port of each server: `right`, `wronghost`, `unknown-ca`, `client-cert`."""
     ca_file: Path
+    client_cert: Path
+    """A certificate of the test CA for the role `postgres`, and its key (`client_key`)."""
+    client_key: Path
     empty_home: Path
     psql: Path
 
@@ -55,9 +60,15 @@ def tls_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsServers
         "right": ca.issue_cert("127.0.0.1", "localhost"),
         "wronghost": ca.issue_cert("wronghost.example", common_name="wronghost.example"),
         "unknown-ca": other_ca.issue_cert("127.0.0.1", "localhost"),
+        "client-cert": ca.issue_cert("127.0.0.1", "localhost"),
     }
     ca_file = root / "ca.crt"
     ca.cert_pem.write_to_path(str(ca_file))
+    client = ca.issue_cert("postgres", common_name="postgres")
+    client_cert, client_key = root / "client.crt", root / "client.key"
+    client.cert_chain_pems[0].write_to_path(str(client_cert))
+    client.private_key_pem.write_to_path(str(client_key))
+    os.chmod(client_key, 0o600)  # libpq refuses a key others may read
     first = LocalServer(bin_dir, root / "right")
     first.init()  # once: the other clusters are copies
     for name in certs:
@@ -73,13 +84,16 @@ def tls_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsServers
             cert.private_key_pem.write_to_path(str(key_file))
             _own(cert_file, 0o644)
             _own(key_file, 0o600)
-            ports[name] = server.start(
-                extra_options=f"-c ssl=on -c ssl_cert_file={cert_file} -c ssl_key_file={key_file}"
-            )
+            options = f"-c ssl=on -c ssl_cert_file={cert_file} -c ssl_key_file={key_file}"
+            if name == "client-cert":
+                hba = root / "client-cert" / "pg_hba.conf"
+                hba.write_text("local all all trust\nhostssl all all 127.0.0.1/32 cert\n")
+                options += f" -c ssl_ca_file={ca_file}"
+            ports[name] = server.start(extra_options=options)
             servers.append(server)
         home = root / "home"
         home.mkdir()
-        yield TlsServers(ports, ca_file, home, bin_dir / "psql")
+        yield TlsServers(ports, ca_file, client_cert, client_key, home, bin_dir / "psql")
     finally:
         for server in servers:
             server.stop()
@@ -194,3 +208,39 @@ def test_pg_variables_and_default_root_cert_are_honoured(tls_servers: TlsServers
     right = tls_servers.ports["right"]
     full = f"postgresql://postgres@localhost:{right}/postgres?sslmode=verify-full"
     assert run_cli("ping", "--dsn", full, env={"HOME": str(home)}).returncode == 0
+
+
+def test_client_certificate_from_sslcert_and_sslkey(
+    tls_servers: TlsServers, empty_home: None
+) -> None:
+    """sslcert/sslkey are sent, as libpq sends them; without them `cert` auth refuses us."""
+    port = tls_servers.ports["client-cert"]
+    base = _dsn(port, "verify-full", tls_servers.ca_file)
+    with_cert = f"{base}&sslcert={tls_servers.client_cert}&sslkey={tls_servers.client_key}"
+    assert _psql_connects(tls_servers, with_cert)
+    assert _ehgtui_outcome(with_cert) is None
+    assert not _psql_connects(tls_servers, base)
+    refused = _ehgtui_outcome(base)
+    assert refused is not None
+    assert refused.startswith("not authorised: connection requires a valid client certificate")
+    no_key = f"{base}&sslcert={tls_servers.client_cert}&sslkey={tls_servers.client_key}.gone"
+    assert _ehgtui_outcome(no_key) == (
+        f'certificate present, but not private key file "{tls_servers.client_key}.gone" ({no_key})'
+    )
+
+
+def test_client_certificate_from_pg_variables_and_home(tls_servers: TlsServers) -> None:
+    """PGSSLCERT/PGSSLKEY, and ~/.postgresql/postgresql.crt and .key when none is named."""
+    port = tls_servers.ports["client-cert"]
+    env = {"PGHOST": "127.0.0.1", "PGPORT": str(port), "PGUSER": "postgres"}
+    env |= {"PGDATABASE": "postgres", "PGSSLMODE": "verify-ca"}
+    env |= {"PGSSLROOTCERT": str(tls_servers.ca_file), "HOME": str(tls_servers.empty_home)}
+    assert run_cli("ping", env=env).returncode == 2
+    named = {"PGSSLCERT": str(tls_servers.client_cert), "PGSSLKEY": str(tls_servers.client_key)}
+    assert run_cli("ping", env={**env, **named}).returncode == 0
+    home = shared_dir(tls_servers.empty_home.parent / "home-with-client-cert")
+    (home / ".postgresql").mkdir(exist_ok=True)
+    shutil.copy(tls_servers.client_cert, home / ".postgresql" / "postgresql.crt")
+    shutil.copy(tls_servers.client_key, home / ".postgresql" / "postgresql.key")
+    result = run_cli("ping", env={**env, "HOME": str(home)})
+    assert result.returncode == 0, result.stderr
