@@ -108,12 +108,26 @@ def test_quoted_keyword_password_is_masked_whole(password_server: PasswordServer
     )
 
 
-def test_unparseable_dsn_is_never_echoed() -> None:
-    result = run_cli("ping", "--dsn", "not a dsn s3cr3tPW", unset=PG_VARIABLES)
+@pytest.mark.parametrize("command", [("ping",), ()], ids=["ping", "tui"])
+@pytest.mark.parametrize("source", ["--dsn", "DATABASE_URL", ".env"])
+def test_unparseable_dsn_is_never_echoed(
+    tmp_path: Path, source: str, command: tuple[str, ...]
+) -> None:
+    """From each source, for a command and for the TUI (refused before any window opens)."""
+    text = "not a dsn s3cr3tPW"
+    args, env = command, {}
+    if source == "--dsn":
+        args += ("--dsn", text)
+    elif source == "DATABASE_URL":
+        env["DATABASE_URL"] = text
+    else:
+        (tmp_path / ".env").write_text(f"DATABASE_URL='{text}'\n")
+    result = run_cli(*args, env=env, cwd=tmp_path, unset=PG_VARIABLES)
     assert result.returncode == 2
     line = _one_line(result, "s3cr3tPW")
     assert "not a dsn" not in line
     assert line.startswith("ehgtui: malformed DSN: it is neither a postgresql:// URL nor libpq")
+    assert line.endswith(f"(from {source})")
 
 
 def test_short_password_does_not_mask_other_text() -> None:
