@@ -50,10 +50,13 @@ def _one_line(result: subprocess.CompletedProcess[str], *secrets: str) -> str:
 
 @pytest.fixture(scope="module")
 def weird_roles(password_server: PasswordServer) -> PasswordServer:
-    """Roles `weird0`, `weird1`, … whose passwords are RAW_PASSWORDS."""
+    """Roles `weird0`, `weird1`, … whose passwords are RAW_PASSWORDS (created once per
+    server: other modules use this fixture too)."""
     admin = password_server.dsn("postgres", user="postgres", password="postgres-admin-pw")
     sql = ";".join(
-        f"CREATE ROLE weird{i} LOGIN PASSWORD '{pw}'; GRANT CONNECT ON DATABASE app TO weird{i}"
+        f"SELECT 'CREATE ROLE weird{i}' WHERE NOT EXISTS "
+        f"(SELECT FROM pg_roles WHERE rolname = 'weird{i}') \\gexec\n"
+        f"ALTER ROLE weird{i} LOGIN PASSWORD '{pw}'; GRANT CONNECT ON DATABASE app TO weird{i}"
         for i, pw in enumerate(RAW_PASSWORDS)
     )
     subprocess.run(
