@@ -98,3 +98,25 @@ async def test_not_postgres_on_the_error_screen(fake_servers: dict[str, int], se
     assert message == f"{expected} ({masked})"
     assert "connection_lost" not in shown and "middle of operation" not in shown
     _assert_hidden(password, message, shown)
+
+
+async def test_keyword_dsn_and_short_password_on_the_error_screen(
+    password_server: PasswordServer,
+) -> None:
+    """A quoted keyword password is masked whole; a one-letter one masks only itself."""
+    port = password_server.port
+    keyword = f"host=127.0.0.1 port={port} dbname=app user=app_user password='it\\'s my SECRETPART'"
+    message, label, shown = await _error_screen(keyword)
+    assert message == (
+        'authentication failed: password authentication failed for user "app_user" '
+        f"(host=127.0.0.1 port={port} dbname=app user=app_user password=***)"
+    )
+    _assert_hidden("it's my SECRETPART", message, label, shown)
+    assert "SECRETPART" not in shown
+
+    closed = free_port()
+    message, label, _shown = await _error_screen(f"postgresql://u:s@127.0.0.1:{closed}/app")
+    assert message == (
+        f"connection refused: is the server running? (postgresql://u:***@127.0.0.1:{closed}/app)"
+    )
+    assert label.startswith(f"postgresql://u:***@127.0.0.1:{closed}/app")

@@ -244,3 +244,19 @@ def test_client_certificate_from_pg_variables_and_home(tls_servers: TlsServers) 
     shutil.copy(tls_servers.client_key, home / ".postgresql" / "postgresql.key")
     result = run_cli("ping", env={**env, "HOME": str(home)})
     assert result.returncode == 0, result.stderr
+
+
+def test_sslrootcert_system(tls_servers: TlsServers, empty_home: None) -> None:
+    """`system` trusts the system's roots (which never hold the test CA) and demands
+    verify-full, as libpq 16+ does."""
+    port = tls_servers.ports["right"]
+    base = f"postgresql://postgres@127.0.0.1:{port}/postgres?sslrootcert=system"
+    refused = _ehgtui_outcome(f"{base}&sslmode=verify-full")
+    assert refused is not None
+    assert refused.startswith(
+        "server certificate rejected (sslmode=verify-full): unable to get local issuer certificate"
+    )
+    assert _ehgtui_outcome(f"{base}&sslmode=verify-ca") == (
+        'sslmode=verify-ca may not be used with sslrootcert=system (use "verify-full") '
+        f"({base}&sslmode=verify-ca)"
+    )
