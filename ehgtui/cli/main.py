@@ -219,6 +219,10 @@ def _os_error_line(exc: OSError) -> str:
 
 def main(argv: list[str] | None = None) -> Any:
     """Run the CLI; turn every expected failure into one line on stderr and an exit status."""
+    if argv is None:
+        from ehgtui.cli.process_title import hide_passwords
+
+        hide_passwords()
     try:
         result = cli.main(args=argv, prog_name="ehgtui", standalone_mode=False)
         sys.stdout.flush()

@@ -31,7 +31,18 @@ SECRET_PASSWORD = "Sup3r$ecret!pw"
 APP_ROLE = "app_user"
 """The role that logs in with SECRET_PASSWORD."""
 
-PG_VARIABLES = ("PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGPASSWORD", "PGSSLMODE")
+PG_VARIABLES = (
+    "PGHOST",
+    "PGPORT",
+    "PGUSER",
+    "PGDATABASE",
+    "PGPASSWORD",
+    "PGSSLMODE",
+    "PGSSLROOTCERT",
+    "PGSERVICE",
+    "PGSERVICEFILE",
+    "PGCONNECT_TIMEOUT",
+)
 """libpq's variables, which ehgtui reads last."""
 
 READY_DEADLINE_SECONDS = 30.0
