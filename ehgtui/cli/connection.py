@@ -1,4 +1,8 @@
-"""The options every subcommand shares (`--dsn`, `--demo`, `--schema`) and what they open."""
+"""What the shared connection options open: the target, the pool, the catalog.
+
+`ConnectionOptions`, `connection_options` and `options_from` live in `cli.options` (re-exported
+here for the commands), so that the command line itself can be built without asyncpg.
+"""
 
 from __future__ import annotations
 
@@ -6,54 +10,33 @@ import asyncio
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import asyncpg
-import click
 
+from ehgtui.catalog.cache import load_and_cache, read_cached, refresh_if_changed
 from ehgtui.catalog.loader import load_catalog
 from ehgtui.catalog.model import Catalog, Table
 from ehgtui.cli import output
 from ehgtui.cli.errors import NotFoundError
+from ehgtui.cli.options import ConnectionOptions, connection_options, options_from
 from ehgtui.db.pool import create_pool
 from ehgtui.db.settings import ConnectionTarget, resolve_target
 
+__all__ = [
+    "ConnectionOptions",
+    "connection_options",
+    "load",
+    "load_for",
+    "options_from",
+    "require_table",
+    "resolved_target",
+    "run_with_pool",
+    "schemas_for",
+]
+
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class ConnectionOptions:
-    """What the user asked to connect to."""
-
-    dsn: str | None
-    demo: bool
-    schemas: tuple[str, ...]
-
-
-def connection_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Add `--dsn`, `--demo` and `--schema` to a command, passed on as `conn`."""
-    func = click.option(
-        "--schema",
-        "schemas",
-        multiple=True,
-        default=("public",),
-        show_default=True,
-        help="Schema to load (repeatable).",
-    )(func)
-    func = click.option(
-        "--demo", is_flag=True, help="Use the embedded demo database (started if needed)."
-    )(func)
-    func = click.option(
-        "--dsn",
-        envvar=None,
-        help="PostgreSQL URL; default: DATABASE_URL, then .env, then PG* variables.",
-    )(func)
-    return func
-
-
-def options_from(dsn: str | None, demo: bool, schemas: tuple[str, ...]) -> ConnectionOptions:
-    return ConnectionOptions(dsn=dsn, demo=demo, schemas=tuple(schemas) or ("public",))
 
 
 @contextmanager
@@ -114,10 +97,23 @@ def run_with_pool(
 
 
 def load(conn: ConnectionOptions) -> Catalog:
-    """Load the catalog of the requested schemas."""
+    """The catalog of the requested schemas: from the cache when it is current, else loaded.
 
-    async def work(pool: asyncpg.Pool, _target: ConnectionTarget) -> Catalog:
-        return await load_catalog(pool, conn.schemas)
+    Through the cache (the TUI's file for the same server and schemas) an unchanged schema costs
+    one connection and one fingerprint statement; a changed or uncached one is loaded in full
+    and saved for the next command. `--no-cache` loads without reading or writing the file.
+    """
+
+    async def work(pool: asyncpg.Pool, target: ConnectionTarget) -> Catalog:
+        if not conn.use_cache:
+            return await load_catalog(pool, conn.schemas)
+        # a file that cannot be used only costs this command its speed-up, and the load below
+        # replaces it: no warning, so that scripts see the same stderr either way
+        read = await asyncio.to_thread(read_cached, target.identity, conn.schemas)
+        if read.cached is None:
+            return await load_and_cache(pool, target.identity, conn.schemas)
+        fresh = await refresh_if_changed(pool, read.cached)
+        return read.cached.catalog if fresh is None else fresh
 
     return run_with_pool(conn, work)
 

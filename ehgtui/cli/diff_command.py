@@ -9,7 +9,7 @@ connection (`--dsn`, `--demo`, DATABASE_URL, .env, PG* variables) and comes seco
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ import click
 from ehgtui.catalog.model import Catalog
 from ehgtui.cli import output
 from ehgtui.cli.config import domain_settings
-from ehgtui.cli.connection import ConnectionOptions, connection_options, load
+from ehgtui.cli.connection import ConnectionOptions, connection_options, load, options_from
 from ehgtui.cli.exit_codes import ExitCode
 from ehgtui.db.settings import mask_dsn, resolve_target
 from ehgtui.ddl import table_ddl
@@ -89,11 +89,11 @@ def _connection_side(dsn: str | None, demo: bool, schemas: tuple[str, ...]) -> S
     )
 
 
-def _load_side(side: Side) -> Catalog:
+def _load_side(side: Side, use_cache: bool) -> Catalog:
     if side.snapshot is not None:
         return read_snapshot(side.snapshot)
     assert side.connection is not None
-    return load(side.connection)
+    return load(replace(side.connection, use_cache=use_cache))
 
 
 def _ddl_text(diff: CatalogDiff, a: Catalog, b: Catalog) -> str:
@@ -158,8 +158,9 @@ def diff(
     if len(parsed) == 1:
         parsed.append(_connection_side(dsn, demo, schemas))
     side_a, side_b = parsed
-    catalog_a = snapshots[side_a] if side_a in snapshots else _load_side(side_a)
-    catalog_b = snapshots[side_b] if side_b in snapshots else _load_side(side_b)
+    use_cache = options_from(dsn, demo, schemas).use_cache
+    catalog_a = snapshots[side_a] if side_a in snapshots else _load_side(side_a, use_cache)
+    catalog_b = snapshots[side_b] if side_b in snapshots else _load_side(side_b, use_cache)
     result = diff_catalogs(catalog_a, catalog_b, domain_settings())
 
     if as_json:
