@@ -71,6 +71,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "ehgtui.cli.ping_command:ping_command",
         "Check the connection: round trip, server version, role, read-only state.",
     ),
+    "query": (
+        "ehgtui.cli.query_command:query",
+        "Run one read-only SQL statement (a SELECT or an EXPLAIN), as you or another role or user.",
+    ),
     "rows": (
         "ehgtui.cli.rows_command:rows",
         "Show a page of TABLE's rows, read-only, as you or as another role or user.",
