@@ -11,6 +11,8 @@ server, so a case costs two clones, two catalog loads and two small dumps.
 from __future__ import annotations
 
 import re
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from ehgtui.catalog.loader import load_catalog
@@ -108,12 +110,39 @@ def _pattern(name: str) -> str:
     return f'"{schema}"."{table}"'
 
 
+class ClonePool:
+    """Demo copies made ahead, in a background thread, while the current case runs: copying
+    the template is the server's work, so it overlaps with the test's own (loading, diffing),
+    and dropping used copies happens there too."""
+
+    def __init__(self, pg: TestServer, ahead: int = 2) -> None:
+        self.pg = pg
+        self.ahead = ahead
+        self._executor = ThreadPoolExecutor(max_workers=1)
+        self._ready: deque[Future[str]] = deque()
+
+    def take(self) -> str:
+        while len(self._ready) <= self.ahead:
+            self._ready.append(self._executor.submit(clone, self.pg))
+        return self._ready.popleft().result()
+
+    def give_back(self, *databases: str) -> None:
+        self._executor.submit(drop, self.pg, *databases)
+
+    def close(self) -> None:
+        for future in self._ready:
+            self._executor.submit(drop, self.pg, future.result())
+        self._ready.clear()
+        self._executor.shutdown(wait=True)
+
+
 async def round_trip(
-    pg: TestServer, before: Catalog, change_sql: str, options: MigrationOptions
+    pool: ClonePool, before: Catalog, change_sql: str, options: MigrationOptions
 ) -> RoundTrip:
     """Apply change_sql to a copy (B), write the migration from `before` (A's catalog), apply
     it to another copy in one transaction, and compare."""
-    db_b, db_a = clone(pg), clone(pg)
+    pg = pool.pg
+    db_b, db_a = pool.take(), pool.take()
     try:
         pg.psql(db_b, change_sql)
         after = await load(pg, db_b)
@@ -129,4 +158,4 @@ async def round_trip(
             migration, sql, _dump(pg, db_a, relations), _dump(pg, db_b, relations), residual
         )
     finally:
-        drop(pg, db_a, db_b)
+        pool.give_back(db_a, db_b)
