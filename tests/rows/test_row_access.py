@@ -3,6 +3,8 @@ patterns, the two the live database adds, and a restrictive policy; nothing writ
 
 from __future__ import annotations
 
+import json
+
 import asyncpg
 import pytest
 
@@ -19,7 +21,7 @@ from ehgtui.rows.row_access import (
 )
 from ehgtui.rows.settings import RowSettings
 from tests.pg import TestServer
-from tests.reliability.conftest import ehgtui_statements
+from tests.reliability.conftest import ehgtui_statements, run_cli
 
 SETTINGS = RowSettings()
 ANON, SERVICE = ViewAs("anon"), ViewAs("service_role")
@@ -225,3 +227,19 @@ def test_nothing_was_written(before: tuple[str, int], pg: TestServer, demo_db: s
         else:
             assert depth.get(pid), f"outside a read-only transaction: {upper[:80]}"
             assert not upper.startswith(("COMMIT", "END", "SET TRANSACTION")), upper
+
+
+def test_cli_explains_a_row_in_json_and_text(pg: TestServer, demo_db: str) -> None:
+    dsn = pg.dsn(demo_db)
+    args = ("access", "product_requirements_v2", "--row", PRD_1, "--dsn", dsn, "--no-cache")
+    denied = run_cli(*args, "--user", USER_B_ID, "--json")
+    assert denied.returncode == 0, denied.stderr
+    data = json.loads(denied.stdout)
+    assert data["verdict"] == "deny"
+    assert "user_owned" in [p["name"] for p in data["commands"][0]["policies"]]
+    text = run_cli(*args, "--user", USER_A_EMAIL, "--command", "update", "--set", "title=x")
+    assert text.returncode == 0, text.stderr
+    assert "UPDATE: ALLOW" in text.stdout and 'permissive "user_owned"' in text.stdout
+    wrong = run_cli(*args[:3], "nope=1", "--dsn", dsn, "--user", "anon")
+    assert wrong.returncode == 1
+    assert wrong.stderr.strip() == "ehgtui: public.product_requirements_v2 has no column 'nope'"
