@@ -64,8 +64,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "new-migration": (
         "ehgtui.cli.new_migration_command:new_migration_command",
-        "Write YYYYMMDD_create_NAME.sql modelled on TABLE: uuid id, timestamps, RLS, policies,"
-        " a created_at index and the updated_at trigger this database uses.",
+        "Write YYYYMMDDHHMMSS_create_NAME.sql modelled on TABLE: uuid id, timestamps, RLS,"
+        " policies, a created_at index and the updated_at trigger this database uses.",
     ),
     "ping": (
         "ehgtui.cli.ping_command:ping_command",

@@ -51,8 +51,11 @@ def fake_servers() -> Iterator[dict[str, int]]:
 
 
 async def _error_screen(dsn: str) -> tuple[str, str, str]:
-    """(status message, connection bar label, the whole screen as SVG text)."""
-    app = build_app(lambda: ConnectionTarget(dsn, "--dsn"), ("public",), Config())
+    """(status message, connection bar label, the whole screen as SVG text).
+
+    Without the catalog cache: a catalog another test cached for the same server and role
+    (with the right password) would be shown before the failure, and hide it."""
+    app = build_app(lambda: ConnectionTarget(dsn, "--dsn"), ("public",), Config(), use_cache=False)
     async with app.run_test(size=(160, 30)) as pilot:
         screen = await loaded(pilot)
         status = screen.query_one(StatusPanel)
