@@ -23,10 +23,9 @@ from ehgtui.rows.row_access import (
     COMMANDS,
     RowAccess,
     explain_row,
-    parse_assignments,
-    parse_key,
 )
 from ehgtui.rows.row_access_text import access_lines
+from ehgtui.rows.row_key import parse_assignments, parse_key
 
 
 def _sees(cell: AccessCell, matrix: AccessMatrix) -> str:

@@ -28,60 +28,17 @@ import asyncpg
 
 from ehgtui.catalog.model import Table
 from ehgtui.db.pool import AnyConnection, read_only
-from ehgtui.ddl.quote import quote_ident
+from ehgtui.ddl.quote import qualified, quote_ident
 from ehgtui.rows import roles
-from ehgtui.rows.errors import QueryError, RowsError, first_line, query_error
-from ehgtui.rows.policy_parts import PolicyPart, policy_parts
+from ehgtui.rows.errors import QueryError, first_line, query_error
+from ehgtui.rows.policy_eval import Check, Evaluator, check_expression
 from ehgtui.rows.roles import ViewAs
+from ehgtui.rows.row_key import RowKeyError, RowNotFoundError, key_text
 from ehgtui.rows.session import require_enabled
 from ehgtui.rows.settings import RowSettings
 
 COMMANDS = ("SELECT", "INSERT", "UPDATE", "DELETE")
-NULL_INPUT = "NULL"
-"""A `--set` value that means SQL NULL."""
-
-SUBQUERY_SAMPLE = 5
-"""Rows of a policy's subquery shown with a failing branch."""
-
 _POLCMD = {"r": "SELECT", "a": "INSERT", "w": "UPDATE", "d": "DELETE", "*": "ALL"}
-
-
-class RowNotFoundError(RowsError):
-    """No row has the key (as the connection's role sees the table)."""
-
-
-class KeyError_(RowsError):
-    """The key given does not name one row (unknown column, a partial key, bad syntax)."""
-
-
-@dataclass(frozen=True)
-class PartResult:
-    """One branch of a policy expression, evaluated on the row."""
-
-    text: str
-    kind: str
-    """`and`, `or`, `not` or `test` (see `PolicyPart`)."""
-    result: bool | None
-    error: str | None = None
-    children: tuple[PartResult, ...] = ()
-    reads: tuple[tuple[str, str], ...] = ()
-    """For a test that did not pass: what it reads, as (name, value) — columns, the request's
-    calls (`auth.uid()`), subqueries' results."""
-
-
-@dataclass(frozen=True)
-class Check:
-    """One expression of a policy on one row."""
-
-    clause: str
-    """`USING` or `WITH CHECK`."""
-    row: str
-    """`existing` or `proposed`."""
-    expression: str
-    result: bool | None
-    error: str | None = None
-    failing: PartResult | None = None
-    """The expression's structure with every branch's result, when it did not pass."""
 
 
 @dataclass(frozen=True)
@@ -133,49 +90,6 @@ class RowAccess:
     notes: tuple[str, ...] = field(default=())
 
 
-# --- keys and proposed values -------------------------------------------------------------
-
-
-def parse_key(table: Table, key: str) -> dict[str, str]:
-    """`KEY` as column → text: the primary key's value, or `col=value,col2=value`."""
-    columns = {c.name for c in table.columns}
-    pk = table.primary_key
-    pk_columns = list(pk.columns) if pk is not None else []
-    if "=" not in key:
-        if len(pk_columns) != 1:
-            raise KeyError_(
-                f"{table.qualified_name} has "
-                + ("no primary key" if not pk_columns else f"a {len(pk_columns)}-column key")
-                + ": give the row as col=value,…"
-            )
-        return {pk_columns[0]: key}
-    found: dict[str, str] = {}
-    for item in key.split(","):
-        name, sep, value = item.partition("=")
-        name = name.strip()
-        if not sep or not name:
-            raise KeyError_(f"cannot read {item!r} in the row key: write col=value,col2=value")
-        if name not in columns:
-            raise KeyError_(f"{table.qualified_name} has no column {name!r}")
-        found[name] = value
-    return found
-
-
-def parse_assignments(table: Table, assignments: Sequence[str]) -> dict[str, str | None]:
-    """`--set col=value` values as column → text (None for `NULL`)."""
-    columns = {c.name for c in table.columns}
-    values: dict[str, str | None] = {}
-    for item in assignments:
-        name, sep, value = item.partition("=")
-        name = name.strip()
-        if not sep or not name:
-            raise KeyError_(f"cannot read --set {item!r}: write --set column=value")
-        if name not in columns:
-            raise KeyError_(f"{table.qualified_name} has no column {name!r}")
-        values[name] = None if value == NULL_INPUT else value
-    return values
-
-
 # --- reading as the connection's role ------------------------------------------------------
 
 _FACTS = """\
@@ -222,143 +136,19 @@ class _Policy:
         return self.command in ("ALL", command)
 
 
-def _relation(table: Table) -> str:
-    return f"{quote_ident(table.schema)}.{quote_ident(table.name)}"
-
-
-def _populated(table: Table, parameter: str) -> str:
-    """A FROM item: the JSON row in `parameter` as a row of the table, named as the table so
-    that the policy's column references (bare or qualified by the table) resolve to it."""
-    return (
-        f"jsonb_populate_record(NULL::{_relation(table)}, {parameter}::jsonb) "
-        f"AS {quote_ident(table.name)}"
-    )
-
-
 async def _existing_row(
     conn: AnyConnection, table: Table, key: Mapping[str, str]
 ) -> dict[str, Any] | None:
     matches = " AND ".join(f"t.{quote_ident(c)} = k.{quote_ident(c)}" for c in key)
     sql = (
-        f"SELECT to_jsonb(t)::text FROM {_relation(table)} AS t, "
-        f"jsonb_populate_record(NULL::{_relation(table)}, $1::jsonb) AS k "
+        f"SELECT to_jsonb(t)::text FROM {qualified(table.schema, table.name)} AS t, "
+        f"jsonb_populate_record(NULL::{qualified(table.schema, table.name)}, $1::jsonb) AS k "
         f"WHERE {matches} LIMIT 2"
     )
     records = await conn.fetch(sql, json.dumps(dict(key)))
     if len(records) > 1:
-        raise KeyError_(f"the key {_key_text(key)} matches more than one row: give the whole key")
+        raise RowKeyError(f"the key {key_text(key)} matches more than one row: give the whole key")
     return json.loads(records[0][0]) if records else None
-
-
-def _key_text(key: Mapping[str, str]) -> str:
-    return ",".join(f"{c}={v}" for c, v in key.items())
-
-
-# --- evaluating as the viewer -------------------------------------------------------------
-
-
-class _Evaluator:
-    """Evaluates SQL expressions over one JSON row as the viewer, each failure contained in a
-    savepoint so that one bad expression does not end the transaction."""
-
-    def __init__(self, conn: AnyConnection, table: Table) -> None:
-        self._conn = conn
-        self._table = table
-        self._savepoints = 0
-
-    async def values(self, row: Mapping[str, Any], expressions: Sequence[str]) -> list[Any]:
-        """Each expression's value as text (None for NULL), or an Exception when it failed."""
-        if not expressions:
-            return []
-        items = ", ".join(f"({e})::text" for e in expressions)
-        sql = f"SELECT ARRAY[{items}] FROM {_populated(self._table, '$1')}"
-        try:
-            return list(await self._contained(sql, row))
-        except asyncpg.PostgresError:
-            if len(expressions) == 1:
-                raise
-        results: list[Any] = []
-        for expression in expressions:  # one by one, to tell which failed
-            try:
-                results.extend(await self.values(row, [expression]))
-            except asyncpg.PostgresError as exc:
-                results.append(exc)
-        return results
-
-    async def _contained(self, sql: str, row: Mapping[str, Any]) -> list[Any]:
-        self._savepoints += 1
-        name = f"ehgtui_explain_{self._savepoints}"
-        await self._conn.execute(f"SAVEPOINT {name}")
-        try:
-            value = await self._conn.fetchval(sql, json.dumps(dict(row)))
-        except asyncpg.PostgresError:
-            await self._conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
-            raise
-        await self._conn.execute(f"RELEASE SAVEPOINT {name}")
-        return list(value)
-
-
-def _truth(value: Any) -> bool | None:
-    return None if value is None else value == "true"
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, Exception):
-        return f"error: {first_line(value)}"
-    return "NULL" if value is None else str(value)
-
-
-def _column_text(row: Mapping[str, Any], column: str) -> str:
-    if column not in row:
-        return "(not a column of this table)"
-    value = row[column]
-    if value is None:
-        return "NULL"
-    return value if isinstance(value, str) else json.dumps(value)
-
-
-def _subquery_sql(subquery: str) -> str:
-    return (
-        f"(SELECT jsonb_agg(q) FROM (SELECT * FROM ({subquery}) AS q0 "
-        f"LIMIT {SUBQUERY_SAMPLE + 1}) AS q)"
-    )
-
-
-async def _breakdown(evaluator: _Evaluator, row: Mapping[str, Any], top: PolicyPart) -> PartResult:
-    """Every branch's result on the row, and what each test that did not pass reads."""
-    parts = top.walk()
-    results = await evaluator.values(row, [p.text for p in parts])
-    by_part = dict(zip((id(p) for p in parts), results, strict=True))
-
-    async def build(part: PolicyPart) -> PartResult:
-        value = by_part[id(part)]
-        error = first_line(value) if isinstance(value, Exception) else None
-        result = None if error else _truth(value)
-        children = tuple([await build(c) for c in part.children])
-        reads: tuple[tuple[str, str], ...] = ()
-        if part.kind == "test" and result is not True:
-            named = [(c, _column_text(row, c)) for c in part.columns]
-            asked = [*part.calls, *part.subqueries]
-            sql = [*part.calls, *(_subquery_sql(s) for s in part.subqueries)]
-            values = await evaluator.values(row, sql) if sql else []
-            shown = [f"({s})" if s in part.subqueries else s for s in asked]
-            reads = (*named, *zip(shown, (_show(v) for v in values), strict=True))
-        return PartResult(part.text, part.kind, result, error, children, reads)
-
-    return await build(top)
-
-
-async def _check(
-    evaluator: _Evaluator, row: Mapping[str, Any], clause: str, which: str, expression: str
-) -> Check:
-    [value] = await evaluator.values(row, [expression])
-    if isinstance(value, Exception):
-        return Check(clause, which, expression, None, first_line(value))
-    result = _truth(value)
-    failing = None
-    if result is not True and (parts := policy_parts(expression)) is not None:
-        failing = await _breakdown(evaluator, row, parts)
-    return Check(clause, which, expression, result, None, failing)
 
 
 @dataclass(frozen=True)
@@ -431,7 +221,7 @@ class _Facts:
 
 async def _proposed_insert(
     conn: AnyConnection,
-    evaluator: _Evaluator,
+    evaluator: Evaluator,
     table: Table,
     values: Mapping[str, str | None],
     notes: list[str],
@@ -439,7 +229,7 @@ async def _proposed_insert(
     """The row an INSERT of `values` would write: the values, and the columns' defaults
     evaluated as the viewer (except sequence draws and identity, which would write)."""
     proposed: dict[str, Any] = {}
-    for record in await conn.fetch(_DEFAULTS, _relation(table)):
+    for record in await conn.fetch(_DEFAULTS, qualified(table.schema, table.name)):
         name, default = record["name"], record["default_expr"]
         if name in values:
             continue
@@ -474,14 +264,14 @@ async def explain_row(
     and make the new row (with the columns' defaults) for INSERT.
 
     Raises:
-        RowsDisabledError, RoleError, KeyError_, RowNotFoundError, QueryError (one line each).
+        RowsDisabledError, RoleError, RowKeyError, RowNotFoundError, QueryError (one line each).
     """
     require_enabled(settings)
     assignments = dict(assignments or {})
     commands = [c.upper() for c in commands]
     if key is None and any(c != "INSERT" for c in commands):
-        raise KeyError_("give the row (--row KEY) for SELECT, UPDATE and DELETE")
-    relation = _relation(table)
+        raise RowKeyError("give the row (--row KEY) for SELECT, UPDATE and DELETE")
+    relation = qualified(table.schema, table.name)
     notes: list[str] = []
     try:
         async with read_only(pool) as conn:
@@ -494,7 +284,7 @@ async def explain_row(
             if key is not None and row is None:
                 who = await conn.fetchval("SELECT current_user::text")
                 raise RowNotFoundError(
-                    f"no row of {table.qualified_name} has {_key_text(key)} (as {who} sees it)"
+                    f"no row of {table.qualified_name} has {key_text(key)} (as {who} sees it)"
                 )
             role = view_as.effective_role or str(await conn.fetchval("SELECT current_user"))
             facts_record = await conn.fetchrow(_FACTS, relation, role)
@@ -520,7 +310,7 @@ async def explain_row(
             ]
             # as the viewer: every expression on the rows
             viewer = await roles.enter_view(conn, view_as)
-            evaluator = _Evaluator(conn, table)
+            evaluator = Evaluator(conn, table)
             answers = []
             for command in commands:
                 proposed: dict[str, Any] | None = None
@@ -544,7 +334,7 @@ async def explain_row(
 
 
 async def _command(
-    evaluator: _Evaluator,
+    evaluator: Evaluator,
     command: str,
     facts: _Facts,
     policies: Sequence[_Policy],
@@ -571,7 +361,7 @@ async def _command(
             expression = _expression(policy, requirement.clause)
             if not policy.covers(requirement.command) or expression is None:
                 continue
-            check = await _check(
+            check = await check_expression(
                 evaluator, subject, requirement.clause, requirement.row, expression
             )
             checked.append(

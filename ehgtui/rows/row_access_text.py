@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from ehgtui.rows.row_access import CommandAccess, PartResult, PolicyResult, RowAccess
+from ehgtui.rows.policy_eval import PartResult
+from ehgtui.rows.row_access import CommandAccess, PolicyResult, RowAccess
 
 RESULT_MARK = {True: "✓", False: "✗", None: "∅"}
 """pass, fail, NULL."""

@@ -10,15 +10,10 @@ import pytest
 
 from ehgtui.catalog.model import Catalog
 from ehgtui.demo.schema_rows import USER_A_EMAIL, USER_A_ID, USER_B_ID, demo_uuid
+from ehgtui.rows.policy_eval import PartResult
 from ehgtui.rows.roles import ViewAs
-from ehgtui.rows.row_access import (
-    CommandAccess,
-    KeyError_,
-    PartResult,
-    RowNotFoundError,
-    explain_row,
-    parse_key,
-)
+from ehgtui.rows.row_access import CommandAccess, explain_row
+from ehgtui.rows.row_key import RowKeyError, RowNotFoundError, parse_key
 from ehgtui.rows.settings import RowSettings
 from tests.pg import TestServer
 from tests.reliability.conftest import ehgtui_statements, run_cli
@@ -200,7 +195,7 @@ async def test_insert_is_evaluated_on_a_proposed_row(
 async def test_bad_keys_are_one_line_errors(pool: asyncpg.Pool, catalog: Catalog) -> None:
     table = catalog.table("product_requirements_v2")
     assert table is not None
-    with pytest.raises(KeyError_, match="no column 'nope'"):
+    with pytest.raises(RowKeyError, match="no column 'nope'"):
         parse_key(table, "nope=1")
     with pytest.raises(RowNotFoundError, match="no row of public.product_requirements_v2"):
         await explain_row(
