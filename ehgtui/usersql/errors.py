@@ -10,7 +10,20 @@ class UserSqlError(ValueError):
 
 
 class UserSqlSyntaxError(UserSqlError):
-    """The text does not parse, or is not the one expression or statement it has to be."""
+    """The text does not parse, or is not the one expression or statement it has to be.
+
+    `position` is the 1-based character of the text the parser stopped at, when it says
+    (an editor can put the cursor there); None otherwise.
+    """
+
+    def __init__(self, message: str, position: int | None = None) -> None:
+        super().__init__(message)
+        self.position = position
+
+
+class StatementRefusedError(UserSqlError):
+    """The text parses, but is not a read ehgtui runs (it writes, changes the session, or
+    holds several statements)."""
 
 
 @dataclass(frozen=True)

@@ -75,12 +75,15 @@ def _one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _syntax_error(exc: ParseError, what: str, offset: int = 0) -> UserSqlSyntaxError:
+def syntax_error(exc: ParseError, what: str, offset: int = 0) -> UserSqlSyntaxError:
+    """pglast's ParseError as one line naming the character (of the user's text, `offset`
+    characters of our own wrapping taken off) where the parser stopped."""
     message = exc.args[0] if exc.args else str(exc)
-    where = ""
+    where, position = "", None
     if len(exc.args) > 1 and isinstance(exc.args[1], int):
-        where = f" (at character {max(0, exc.args[1] - offset) + 1} of the {what})"
-    return UserSqlSyntaxError(f"the {what} does not parse: {_one_line(message)}{where}")
+        position = max(0, exc.args[1] - offset) + 1
+        where = f" (at character {position} of the {what})"
+    return UserSqlSyntaxError(f"the {what} does not parse: {_one_line(message)}{where}", position)
 
 
 def _check_brackets(text: str) -> None:
@@ -88,7 +91,7 @@ def _check_brackets(text: str) -> None:
     try:
         tokens = scan(text)
     except ParseError as exc:
-        raise _syntax_error(exc, "condition") from None
+        raise syntax_error(exc, "condition") from None
     depth: list[str] = []
     for token in tokens:
         if token.name in _OPENING:
@@ -97,10 +100,13 @@ def _check_brackets(text: str) -> None:
             if not depth or depth.pop() != _CLOSING[token.name]:
                 raise UserSqlSyntaxError(
                     f"the condition closes a bracket it did not open (at character "
-                    f"{token.start + 1}): it must be one expression"
+                    f"{token.start + 1}): it must be one expression",
+                    token.start + 1,
                 )
         elif token.name == "ASCII_59":  # ';'
-            raise UserSqlSyntaxError("the condition must be one expression, without ';'")
+            raise UserSqlSyntaxError(
+                "the condition must be one expression, without ';'", token.start + 1
+            )
     if depth:
         raise UserSqlSyntaxError("the condition leaves a bracket open: it must be one expression")
 
@@ -189,7 +195,7 @@ def parse_condition(text: str) -> ParsedSql:
     try:
         statements = parse_sql(wrapped)
     except ParseError as exc:
-        raise _syntax_error(exc, "condition", len(_CONDITION_PREFIX)) from None
+        raise syntax_error(exc, "condition", len(_CONDITION_PREFIX)) from None
     stmt = statements[0].stmt if len(statements) == 1 else None
     if not isinstance(stmt, ast.SelectStmt) or stmt.whereClause is None or not _only_where(stmt):
         raise UserSqlSyntaxError("the condition must be one expression")
@@ -227,16 +233,27 @@ class _Shape(Visitor):
             self.problem = "a WITH query that is not a SELECT writes"
 
 
+def check_select(stmt: ast.SelectStmt) -> ParsedSql:
+    """A parsed SELECT checked to be a plain read (no INTO, no row locks, no writing WITH
+    anywhere inside it), with its deparsed text and its calls; or UserSqlSyntaxError."""
+    shape = _Shape()
+    shape(stmt)
+    if shape.problem:
+        raise UserSqlSyntaxError(f"only plain reads run here: {shape.problem}")
+    return _collect(stmt, _deparse(stmt, "statement"), "statement")
+
+
 def parse_select(text: str) -> ParsedSql:
     """Parse one whole SELECT statement, or UserSqlSyntaxError (one line).
 
     Exactly one statement (a trailing `;` is fine), a SELECT (set operations, VALUES and WITH
     of SELECTs included), with no INTO, no row locks and no data-modifying WITH anywhere.
+    `guard.parse_statement` takes EXPLAIN too and names what it refuses.
     """
     try:
         statements = parse_sql(text)
     except ParseError as exc:
-        raise _syntax_error(exc, "statement") from None
+        raise syntax_error(exc, "statement") from None
     if len(statements) != 1:
         raise UserSqlSyntaxError(
             f"one statement at a time, please: this text holds {len(statements)}"
@@ -245,8 +262,4 @@ def parse_select(text: str) -> ParsedSql:
     if not isinstance(stmt, ast.SelectStmt):
         kind = type(stmt).__name__.removesuffix("Stmt").upper()
         raise UserSqlSyntaxError(f"only SELECT statements run here, not {kind}")
-    shape = _Shape()
-    shape(stmt)
-    if shape.problem:
-        raise UserSqlSyntaxError(f"only plain reads run here: {shape.problem}")
-    return _collect(stmt, _deparse(stmt, "statement"), "statement")
+    return check_select(stmt)
