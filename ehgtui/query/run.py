@@ -39,7 +39,7 @@ from ehgtui.rows.masking import MASK
 from ehgtui.rows.roles import ViewAs, Viewer
 from ehgtui.rows.session import require_enabled, row_session
 from ehgtui.usersql.errors import UserSqlError, VolatileCallsError
-from ehgtui.usersql.statement import ReadStatement, StatementSyntaxError, parse_read_statement
+from ehgtui.usersql.statement import ReadStatement, parse_read_statement
 from ehgtui.usersql.volatility import refuse_volatile
 
 FIRST_BATCH_ROWS = 200
@@ -103,10 +103,8 @@ def checked_statement(sql: str) -> ReadStatement:
     """The typed text as the one read it must be, or QueryRefusedError (one line)."""
     try:
         return parse_read_statement(sql)
-    except StatementSyntaxError as exc:
-        raise QueryRefusedError(str(exc), exc.position) from None
     except UserSqlError as exc:
-        raise QueryRefusedError(str(exc)) from None
+        raise QueryRefusedError(str(exc), getattr(exc, "position", None)) from None
 
 
 async def _refuse_volatile(conn: AnyConnection, statement: ReadStatement, allow: bool) -> None:

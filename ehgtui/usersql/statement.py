@@ -19,23 +19,11 @@ from pglast import ast, parse_sql
 from pglast.parser import ParseError, scan
 from pglast.stream import RawStream
 
-from ehgtui.usersql.errors import UserSqlError, UserSqlSyntaxError
+from ehgtui.usersql.errors import StatementRefusedError, UserSqlSyntaxError
 from ehgtui.usersql.parse import ParsedSql, parse_select
 
 READS = "SELECT, WITH, VALUES, TABLE and EXPLAIN"
 """What the pad runs, in words for its refusals."""
-
-
-class StatementSyntaxError(UserSqlSyntaxError):
-    """The text does not parse; `position` is the 1-based character the parser stopped at."""
-
-    def __init__(self, message: str, position: int | None) -> None:
-        super().__init__(message)
-        self.position = position
-
-
-class StatementRefusedError(UserSqlError):
-    """The text is a statement the pad does not run (it writes, or changes the session)."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +78,7 @@ def parse_read_statement(text: str) -> ReadStatement:
     except ParseError as exc:
         message = " ".join(str(exc.args[0] if exc.args else exc).split())
         at = exc.args[1] + 1 if len(exc.args) > 1 and isinstance(exc.args[1], int) else None
-        raise StatementSyntaxError(f"the statement does not parse: {message}", at) from None
+        raise UserSqlSyntaxError(f"the statement does not parse: {message}", at) from None
     if not statements:
         raise UserSqlSyntaxError("there is no statement to run")
     if len(statements) > 1:
