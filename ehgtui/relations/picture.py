@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ehgtui.relations.canvas import Canvas
 from ehgtui.relations.neighbourhood import REFERENCED_BY, Neighbourhood, Node
+from ehgtui.safe_text import visible
 
 GROUP = "group"
 """Box kind of a domain group on the referencing side; its `name` is the domain."""
@@ -123,15 +124,16 @@ def _cut(text: str, limit: int | None) -> str:
 
 
 def _short(nb: Neighbourhood, name: str) -> str:
-    """Drop the schema when it is the selected table's."""
+    """Drop the schema when it is the selected table's; control characters made visible (the
+    layout counts the characters drawn, so names are made safe before they are measured)."""
     schema, _, table = name.partition(".")
-    return table if schema == nb.selected.name.partition(".")[0] else name
+    return visible(table if schema == nb.selected.name.partition(".")[0] else name)
 
 
 def _node_item(nb: Neighbourhood, node: Node) -> _Item:
     title = _short(nb, node.name) + ("" if node.loaded else " (not loaded)")
     arrows = [
-        _Arrow(e.label, e.target == nb.selected.name)
+        _Arrow(visible(e.label), e.target == nb.selected.name)
         for e in nb.edges_between(nb.selected.name, node.name)
     ]
     return _Item(node.name, title, node.side, arrows)
@@ -145,7 +147,7 @@ def _left_items(nb: Neighbourhood) -> list[_Item]:
         marker = "▾" if group.expanded else "▸"
         fks = f"{group.edge_count} FK" + ("" if group.edge_count == 1 else "s")
         arrows = [] if group.expanded else [_Arrow(fks, True)]
-        items.append(_Item(group.domain, f"{marker} {group.label}", GROUP, arrows))
+        items.append(_Item(group.domain, f"{marker} {visible(group.label)}", GROUP, arrows))
         if group.expanded:
             items += [_node_item(nb, n) for n in map(nb.node, group.members) if n is not None]
     return items
@@ -157,9 +159,11 @@ def _centre_lines(nb: Neighbourhood, with_targets: bool = True) -> list[str]:
         marker = " ".join(
             m for m in ("PK" if key.primary_key else "", "FK" if key.references else "") if m
         )
-        target = f" → {', '.join(key.references)}" if key.references and with_targets else ""
-        lines.append(f"{marker:<5} {key.name}{target}")
-    lines += [f"↻ {e.label}" for e in nb.self_references]
+        target = (
+            f" → {visible(', '.join(key.references))}" if key.references and with_targets else ""
+        )
+        lines.append(f"{marker:<5} {visible(key.name)}{target}")
+    lines += [f"↻ {visible(e.label)}" for e in nb.self_references]
     return lines
 
 

@@ -13,11 +13,13 @@ from typing import ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.theme import Theme
 
 from ehgtui.config import Config, remember_theme
 from ehgtui.db.settings import ConnectionTarget
 from ehgtui.rows.settings import RowSettings, RowSettingsError, settings_from_config
+from ehgtui.safe_text import visible
 from ehgtui.tui.catalog_source import EarlyStart
 from ehgtui.tui.commands import (
     FindColumnProvider,
@@ -124,6 +126,29 @@ class EhgApp(App[None]):
         self._gc_thresholds: tuple[int, int, int] | None = None
         self.started = False
         """True once Textual has finished starting the app (its Ready event)."""
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a notification: always as plain text, with control characters made visible.
+
+        Notifications carry names and server messages (`no table …`, a lost connection's
+        reason): parsed as markup, a table named `[/]` crashed the app from a notification.
+        `markup` is accepted for Textual's callers and ignored.
+        """
+        super().notify(
+            visible(message, multiline=True),
+            title=visible(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def on_load(self) -> None:
         # the app runs: resolve the target and read the cache while Textual builds the screen

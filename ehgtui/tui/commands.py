@@ -15,7 +15,9 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from ehgtui.catalog.model import Catalog
 from ehgtui.find.score import fuzzy_score
 from ehgtui.find.search import find
+from ehgtui.safe_text import visible
 from ehgtui.tui.messages import OpenTable
+from ehgtui.tui.safe import safe_content, safe_help, safe_highlight
 
 if TYPE_CHECKING:
     from ehgtui.tui.screens.main import ExplorerScreen
@@ -134,9 +136,9 @@ class GoToTableProvider(Provider):
             title = f"Go to table: {name}"
             yield Hit(
                 score / 200,
-                matcher.highlight(title),
+                safe_highlight(matcher, title),
                 partial(_post_open, self, OpenTable(name)),
-                text=title,
+                text=visible(title),
             )
 
     def _noop(self) -> None:
@@ -174,9 +176,9 @@ class FindColumnProvider(Provider):
             title = f"Find column: {column} in {table}"
             yield Hit(
                 score / 200 * 0.9,  # a table name match ranks above a column of the same name
-                matcher.highlight(title),
+                safe_highlight(matcher, title),
                 partial(_post_open, self, OpenTable(table, tab="columns", column=column)),
-                text=title,
+                text=visible(title),
                 help=help_text,
             )
 
@@ -225,7 +227,12 @@ class TableActionsProvider(Provider):
 
     async def discover(self) -> Hits:
         for title, action, help_text in self._hits():
-            yield DiscoveryHit(title, partial(_run_on_explorer, self, action), help=help_text)
+            yield DiscoveryHit(
+                safe_content(title),
+                partial(_run_on_explorer, self, action),
+                text=visible(title),
+                help=safe_help(help_text),
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -234,10 +241,10 @@ class TableActionsProvider(Provider):
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(title),
+                    safe_highlight(matcher, title),
                     partial(_run_on_explorer, self, action),
-                    text=title,
-                    help=help_text,
+                    text=visible(title),
+                    help=safe_help(help_text),
                 )
 
 
@@ -314,11 +321,19 @@ class RowsAndSnapshotProvider(Provider):
 
     async def discover(self) -> Hits:
         for title, callback, help_text in self._commands():
-            yield DiscoveryHit(title, callback, help=help_text)
+            yield DiscoveryHit(
+                safe_content(title), callback, text=visible(title), help=safe_help(help_text)
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, callback, help_text in self._commands():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)
+                yield Hit(
+                    score,
+                    safe_highlight(matcher, title),
+                    callback,
+                    text=visible(title),
+                    help=safe_help(help_text),
+                )

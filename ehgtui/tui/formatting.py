@@ -7,6 +7,7 @@ reads on monochrome terminals and to colour-blind users.
 from __future__ import annotations
 
 from ehgtui.catalog.model import Table
+from ehgtui.safe_text import visible
 
 RLS_ON = "●"
 """RLS enabled and at least one policy: rows are reachable through policies."""
@@ -50,8 +51,12 @@ RLS_WORDS: dict[str, str] = {
 
 
 def one_line(text: str | None, limit: int = 200) -> str:
-    """Collapse whitespace so an SQL expression fits a grid cell; cut very long ones."""
+    """Collapse whitespace so an SQL expression fits a grid cell; cut very long ones.
+
+    Control characters that Python counts as whitespace (U+001C-U+001F, U+0085) are made
+    visible first, so that they show as tokens instead of vanishing into a space.
+    """
     if not text:
         return ""
-    flat = " ".join(text.split())
+    flat = " ".join(visible(text, multiline=True).split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -22,8 +22,10 @@ from ehgtui.checks.conventions import check_conventions
 from ehgtui.checks.findings import Finding
 from ehgtui.checks.rls import check_rls
 from ehgtui.migrations.files import ProjectNotFoundError, find_project_dir
+from ehgtui.safe_text import visible
 from ehgtui.tasks.registry import TaskConfigError, TaskSpec, all_tasks
 from ehgtui.tui.messages import OpenTable
+from ehgtui.tui.safe import safe_content, safe_help, safe_highlight
 from ehgtui.tui.screens.confirm import ConfirmScreen
 from ehgtui.tui.screens.docs_export import DocsExportScreen
 from ehgtui.tui.screens.findings import CheckFunction, FindingsScreen, badges_for
@@ -247,14 +249,22 @@ class _ListProvider(Provider):
 
     async def discover(self) -> Hits:
         for title, callback, help_text in self.commands():
-            yield DiscoveryHit(title, callback, help=help_text)
+            yield DiscoveryHit(
+                safe_content(title), callback, text=visible(title), help=safe_help(help_text)
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, callback, help_text in self.commands():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)
+                yield Hit(
+                    score,
+                    safe_highlight(matcher, title),
+                    callback,
+                    text=visible(title),
+                    help=safe_help(help_text),
+                )
 
 
 class TasksProvider(_ListProvider):

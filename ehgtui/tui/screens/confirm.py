@@ -15,6 +15,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from ehgtui.tui.safe import safe_content
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Ask before doing something that cannot be undone; dismisses True only on "yes".
@@ -57,8 +59,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question_title, id="confirm-title", markup=False)
-            yield Static(self.body, id="confirm-body", markup=False)
+            yield Static(safe_content(self.question_title), id="confirm-title")
+            yield Static(safe_content(self.body, multiline=True), id="confirm-body")
             with Horizontal():
                 yield Button(f"{self._yes_label} (y)", variant="warning", id="confirm-yes")
                 yield Button("Cancel (n)", variant="primary", id="confirm-no")

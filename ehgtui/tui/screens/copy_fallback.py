@@ -15,6 +15,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from ehgtui.safe_text import visible
+from ehgtui.tui.safe import safe_content
+
 
 class CopyFallbackScreen(ModalScreen[None]):
     """The copied text, read-only and scrollable, under the path of the file that holds it."""
@@ -51,9 +54,9 @@ class CopyFallbackScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("No clipboard was reachable  (esc closes)", id="copy-fallback-title")
-            yield Static(f"Saved to {self.path}", id="copy-fallback-path", markup=False)
+            yield Static(safe_content(f"Saved to {self.path}"), id="copy-fallback-path")
             yield TextArea(
-                self.text,
+                visible(self.text, multiline=True),  # the file holds the text exact
                 read_only=True,
                 soft_wrap=False,
                 show_line_numbers=False,

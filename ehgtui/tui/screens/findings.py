@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from ehgtui.catalog.model import Catalog
 from ehgtui.checks.findings import LEVELS, Finding, sort_findings
+from ehgtui.tui.safe import safe_content, safe_text
 
 CheckFunction = Callable[[Catalog], list[Finding]]
 """A built-in check: `check_rls` or `check_conventions`."""
@@ -149,12 +150,17 @@ class FindingsScreen(Screen[str | None]):
         self.query_one("#findings-summary", Static).update(summary_line(message.findings))
         table = self.query_one(DataTable)
         for index, finding in enumerate(message.findings):
-            table.add_row(
-                finding.level,
-                finding.table,
-                finding.code,
-                finding.message,
-                finding.source or "",
+            table.add_row(  # Text, not str: DataTable parses a str cell as markup
+                *(
+                    safe_text(cell)
+                    for cell in (
+                        finding.level,
+                        finding.table,
+                        finding.code,
+                        finding.message,
+                        finding.source or "",
+                    )
+                ),
                 key=str(index),
             )
         if self._on_findings is not None:
@@ -162,7 +168,9 @@ class FindingsScreen(Screen[str | None]):
 
     @on(CheckFailed)
     def _check_failed(self, message: CheckFailed) -> None:
-        self.query_one("#findings-summary", Static).update(f"the check failed: {message.reason}")
+        self.query_one("#findings-summary", Static).update(
+            safe_content(f"the check failed: {message.reason}")
+        )
 
     def selected_finding(self) -> Finding | None:
         """The finding under the cursor, or None when there is none."""
@@ -185,7 +193,7 @@ class FindingsScreen(Screen[str | None]):
         if finding is not None:
             source = f"  [{finding.source}]" if finding.source else ""
             text = f"{finding.table}: {finding.message}{source}"
-        self.query_one("#findings-detail", Static).update(text)
+        self.query_one("#findings-detail", Static).update(safe_content(text, multiline=True))
 
     @on(DataTable.RowSelected)
     def _row_selected(self) -> None:

@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Static
 from ehgtui.migrations.files import ProjectNotFoundError, find_project_dir, migration_dirs, scan
 from ehgtui.migrations.status import MigrationsError, compare, fetch_applied
 from ehgtui.tasks.ping import ping, ping_facts
+from ehgtui.tui.safe import safe_content, safe_text
 
 
 @dataclass(frozen=True)
@@ -169,14 +170,15 @@ class ResultsScreen(ModalScreen[None]):
     @on(Fetched)
     def _fetched(self, message: Fetched) -> None:
         self.results = message.results
-        self.query_one("#results-summary", Static).update(message.results.summary)
+        self.query_one("#results-summary", Static).update(safe_content(message.results.summary))
         table = self.query_one(DataTable)
-        table.add_columns(*message.results.columns)
-        table.add_rows(message.results.rows)
+        # Text, not str: DataTable parses a str cell as markup (a migration named `[/]`)
+        table.add_columns(*(safe_text(str(c)) for c in message.results.columns))
+        table.add_rows([safe_text(str(v)) for v in row] for row in message.results.rows)
 
     @on(FetchFailed)
     def _failed(self, message: FetchFailed) -> None:
         self.failure = message.reason
         summary = self.query_one("#results-summary", Static)
-        summary.update(message.reason)
+        summary.update(safe_content(message.reason))
         summary.add_class("-failed")

@@ -15,7 +15,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
@@ -26,6 +25,7 @@ from ehgtui.diff.compare import diff_catalogs
 from ehgtui.diff.model import CHANGE_KINDS, CatalogDiff
 from ehgtui.diff.render import MARKS
 from ehgtui.diff.snapshot import SnapshotError, read_snapshot
+from ehgtui.tui.safe import safe_content
 
 
 @dataclass(frozen=True)
@@ -150,4 +150,4 @@ class SnapshotCompareScreen(ModalScreen[SnapshotComparison | None]):
         self._show_error(message.reason)
 
     def _show_error(self, text: str) -> None:
-        self.query_one("#compare-error", Static).update(Content(text))
+        self.query_one("#compare-error", Static).update(safe_content(text, multiline=True))

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Static
 from ehgtui.tasks.output_buffer import OutputBuffer
 from ehgtui.tasks.registry import TaskSpec
 from ehgtui.tasks.runner import TaskResult
+from ehgtui.tui.safe import safe_text
 
 RUNNING = "running"
 """State of a record whose process has not ended yet."""
@@ -148,11 +149,11 @@ class TaskHistoryScreen(ModalScreen[TaskRecord | None]):
         for record in reversed(self._history.records):
             table.add_row(
                 str(record.number),
-                record.spec.name,
+                safe_text(record.spec.name),  # Text: DataTable parses a str as markup
                 time.strftime("%H:%M:%S", time.localtime(record.started_at)),
                 record.state,
                 f"{record.elapsed_seconds:.1f}s",
-                shlex.join(record.spec.argv).replace("\n", "\\n"),
+                safe_text(shlex.join(record.spec.argv)),
                 key=str(record.number),
             )
         table.focus()

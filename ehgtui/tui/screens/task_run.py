@@ -9,7 +9,7 @@ message, so a chatty task costs one message per burst rather than one per line.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -21,8 +21,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Log, Static
 
+from ehgtui.safe_text import visible
 from ehgtui.tasks.output_buffer import MAX_LINES
 from ehgtui.tasks.runner import TaskError, TaskResult, TaskRun
+from ehgtui.tui.safe import safe_content
 from ehgtui.tui.screens.confirm import ConfirmScreen
 from ehgtui.tui.screens.task_history import TaskRecord
 
@@ -39,6 +41,15 @@ def command_line(record: TaskRecord) -> str:
     """The task's argv as one line, and where it runs (for the screen's header)."""
     where = str(record.spec.cwd) if record.spec.cwd else "the current directory"
     return f"$ {argv_text(record.spec.argv)}    (in {where})"
+
+
+def shown_lines(lines: Iterable[str]) -> list[str]:
+    """Task output as the log shows it: control characters as tokens (`\\x1b[32m`).
+
+    Textual's Log replaces only U+0000-U+0014 (with U+FFFD, which hides which it was): an ESC
+    from a task's output would reach the terminal. Tabs are kept; the Log expands them.
+    """
+    return [visible(line, multiline=True) for line in lines]
 
 
 class TaskRunScreen(Screen[None]):
@@ -127,16 +138,16 @@ class TaskRunScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            f"Task #{self.record.number}: {self.record.spec.name}", id="task-title", markup=False
+            safe_content(f"Task #{self.record.number}: {self.record.spec.name}"), id="task-title"
         )
-        yield Static(command_line(self.record), id="task-command", markup=False)
+        yield Static(safe_content(command_line(self.record)), id="task-command")
         yield Log(id="task-output", max_lines=MAX_LINES, auto_scroll=True)
         yield Static("", id="task-status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         log = self.query_one(Log)
-        log.write_lines(self.record.buffer.lines)
+        log.write_lines(shown_lines(self.record.buffer.lines))
         log.focus()
         fresh = self.record.result is None and self.record.error is None and not self.record.pid
         if fresh:
@@ -189,7 +200,7 @@ class TaskRunScreen(Screen[None]):
         self._drain_posted = False
         lines, self._pending = self._pending, []
         if lines:
-            self.query_one(Log).write_lines(lines)
+            self.query_one(Log).write_lines(shown_lines(lines))
 
     @on(Started)
     def _started(self, message: Started) -> None:
@@ -199,7 +210,7 @@ class TaskRunScreen(Screen[None]):
     def _failed_to_start(self, message: FailedToStart) -> None:
         self.record.error = message.reason
         self._stop_ticker()
-        self.query_one(Log).write_line(message.reason)
+        self.query_one(Log).write_lines(shown_lines([message.reason]))
         self._show_status()
         self.notify(message.reason, title="Task not started", severity="error", timeout=8)
 
@@ -226,7 +237,7 @@ class TaskRunScreen(Screen[None]):
 
     def _show_status(self) -> None:
         status = self.query_one("#task-status", Static)
-        status.update(self.record.status_line)
+        status.update(safe_content(self.record.status_line))
         result = self.record.result
         self.refresh_bindings()
         status.set_class(

@@ -11,6 +11,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from ehgtui.safe_text import visible
+from ehgtui.tui.safe import safe_content
+
 NULL_VALUE = "NULL"
 
 
@@ -65,9 +68,11 @@ class ValueScreen(ModalScreen[None]):
         with Vertical():
             kind = f" ({self.data_type})" if self.data_type else ""
             yield Static(
-                f"{self.title_text}{kind}  ·  esc closes · c copies", id="value-title", markup=False
+                safe_content(f"{self.title_text}{kind}  ·  esc closes · c copies"), id="value-title"
             )
-            yield TextArea(self.text, read_only=True, soft_wrap=True, id="value-text")
+            # shown with control characters as tokens; `c` copies the value itself
+            shown = visible(self.text, multiline=True)
+            yield TextArea(shown, read_only=True, soft_wrap=True, id="value-text")
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()

@@ -16,7 +16,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
@@ -25,6 +24,7 @@ from textual.widgets.option_list import Option
 from ehgtui.find.score import fuzzy_score
 from ehgtui.rows.roles import ANON, AUTHENTICATED, ME, SERVICE_ROLE, AuthUser, ViewAs
 from ehgtui.rows.session import assumable_roles, list_users
+from ehgtui.tui.safe import safe_content
 
 
 def view_as_words(view_as: ViewAs) -> str:
@@ -147,9 +147,8 @@ class ViewAsScreen(ModalScreen[ViewAs | None]):
                 "View rows as…  (type an email, uuid or role; esc cancels)", id="view-as-title"
             )
             yield Static(
-                f"now: {view_as_words(self._current)} · loading users…",
+                safe_content(f"now: {view_as_words(self._current)} · loading users…"),
                 id="view-as-note",
-                markup=False,
             )
             yield Input(placeholder="search", id="view-as-search")
             yield OptionList(id="view-as-options")
@@ -183,14 +182,14 @@ class ViewAsScreen(ModalScreen[ViewAs | None]):
         note = f"now: {view_as_words(self._current)} · {len(message.users)} users in auth.users"
         if message.problem:
             note += f" · could not list users or roles: {message.problem}"
-        self.query_one("#view-as-note", Static).update(note)
+        self.query_one("#view-as-note", Static).update(safe_content(note))
         self._show(self.query_one(Input).value)
 
     def _show(self, query: str) -> None:
         self._shown = filter_choices(self.choices, query)
         options = self.query_one(OptionList)
         options.clear_options()
-        options.add_options([Option(Content(c.label)) for c in self._shown])
+        options.add_options([Option(safe_content(c.label)) for c in self._shown])
         if self._shown:
             options.highlighted = 0
 

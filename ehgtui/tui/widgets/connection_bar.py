@@ -6,6 +6,8 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from ehgtui.tui.safe import safe_content
+
 
 class ConnectionBar(Widget):
     """Shows where we are connected (password masked) and what the catalog holds.
@@ -44,11 +46,11 @@ class ConnectionBar(Widget):
         if self.disconnected:  # first: the one fact that must never be cut off
             parts.append(Content.styled("disconnected", "bold $text-error"))
         if self.server_version:
-            parts.append(Content(self.server_version))
+            parts.append(safe_content(self.server_version))
         if self.table_count is not None:
             parts.append(Content(f"{self.table_count} tables, {self.view_count} views"))
         if self.status:
-            parts.append(Content.styled(self.status, "italic $text-muted"))
+            parts.append(safe_content(self.status).stylize_before("italic $text-muted"))
         if self.target_label:
-            parts.append(Content(self.target_label))
+            parts.append(safe_content(self.target_label))
         return Content(" · ").join(parts)

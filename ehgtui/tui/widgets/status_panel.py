@@ -9,6 +9,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Button, LoadingIndicator, Static
 
+from ehgtui.tui.safe import safe_content
+
 
 class StatusPanel(Vertical):
     """A loading indicator with a status line, or a one-line error with a Retry button.
@@ -40,13 +42,14 @@ class StatusPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield LoadingIndicator()
-        yield Static(self.message, id="status-message")
+        yield Static(safe_content(self.message, multiline=True), id="status-message")
         # the Retry button is mounted at the first failure: most starts never fail, and a
         # Button is the costliest widget of the screen to style (its CSS alone is 7 kB)
         yield Center()
 
     def watch_message(self, message: str) -> None:
-        self.query_one("#status-message", Static).update(message)
+        # the message may quote the server (a failed load names tables): never markup
+        self.query_one("#status-message", Static).update(safe_content(message, multiline=True))
 
     def watch_failed(self, failed: bool) -> None:
         self.set_class(failed, "-failed")

@@ -23,6 +23,7 @@ from ehgtui.rows.access import format_count as access_count
 from ehgtui.rows.settings import RowSettings
 from ehgtui.tui.connection_state import DISCONNECTED_HINT, is_connection_loss, no_pool_words
 from ehgtui.tui.messages import ConnectionLost
+from ehgtui.tui.safe import safe_content
 from ehgtui.tui.widgets.detail.grid import DetailGrid
 from ehgtui.tui.widgets.detail.rows import one_line_error
 
@@ -210,7 +211,7 @@ class AccessView(Vertical):
         if self.table is None or message.matrix.table != self.table.qualified_name:
             return
         self.matrix = message.matrix
-        self.query_one("#access-banner", Static).update(matrix_banner(message.matrix))
+        self.query_one("#access-banner", Static).update(safe_content(matrix_banner(message.matrix)))
         self.query_one("#access-grid", DetailGrid).show_rows(matrix_rows(message.matrix))
         self._show_detail(0)
 
@@ -218,7 +219,9 @@ class AccessView(Vertical):
     def _matrix_failed(self, message: MatrixFailed) -> None:
         message.stop()
         if self.table is not None and message.table == self.table.qualified_name:
-            self.query_one("#access-banner", Static).update(f"no matrix: {message.reason}")
+            self.query_one("#access-banner", Static).update(
+                safe_content(f"no matrix: {message.reason}")
+            )
 
     @on(ConnectionLost)
     def _connection_lost(self, message: ConnectionLost) -> None:
@@ -230,7 +233,9 @@ class AccessView(Vertical):
         matrix = self.matrix
         detail = self.query_one("#access-detail", Static)
         if matrix is not None and 0 <= index < len(matrix.rows):
-            detail.update(row_detail(matrix.rows[index], matrix.count_cap))
+            detail.update(
+                safe_content(row_detail(matrix.rows[index], matrix.count_cap), multiline=True)
+            )
 
     @on(DetailGrid.RowHighlighted, "#access-grid")
     def _follow_cursor(self, event: DetailGrid.RowHighlighted) -> None:

@@ -9,6 +9,7 @@ from textual.widgets import TextArea
 
 from ehgtui.catalog.model import Catalog, Table
 from ehgtui.ddl import table_ddl
+from ehgtui.safe_text import visible
 
 
 def render_table_ddl(table: Table, catalog: Catalog) -> str:
@@ -48,4 +49,5 @@ class DdlView(TextArea):
             table: The table to show.
             catalog: The whole catalog, which the DDL renderer needs.
         """
-        self.load_text(render_table_ddl(table, catalog))
+        # shown with control characters as tokens; copying renders the DDL again, exact
+        self.load_text(visible(render_table_ddl(table, catalog), multiline=True))

@@ -16,6 +16,7 @@ from textual.widgets import Static
 from ehgtui.catalog.model import Catalog, Table
 from ehgtui.diff.model import CatalogDiff
 from ehgtui.diff.render import summary_line, table_lines
+from ehgtui.tui.safe import safe_content
 
 NO_SNAPSHOT = "no snapshot compared yet: ctrl+p → Compare with snapshot…"
 """What the tab says before any comparison."""
@@ -85,4 +86,4 @@ class DiffView(VerticalScroll):
         return diff_text(self.diff, self._table, self.snapshot)
 
     def _render_table(self) -> None:
-        self.query_one("#diff-text", Static).update(self.text)
+        self.query_one("#diff-text", Static).update(safe_content(self.text, multiline=True))

@@ -8,7 +8,6 @@ cell widths, and a row is turned into a `Strip` when it first becomes visible, t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -26,6 +25,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ehgtui.safe_text import has_unsafe, visible
+from ehgtui.tui.safe import safe_rich_text, safe_text
+
 Cell = str | Text
 """A grid cell: plain text, or Rich Text when part of it is styled."""
 
@@ -38,20 +40,23 @@ HEADER_HEIGHT = 1
 STRIP_CACHE_SIZE = 1024
 """Rendered rows kept per grid (a row with and without the cursor count as two)."""
 
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-"""Characters that would break a one-line row (newlines, tabs, escapes): shown as spaces."""
+_LINE_BREAKS = str.maketrans("\n\t", "  ")
+"""Newline and tab in a cell are laid out as spaces: the row stays one line, nothing is hidden."""
 
 
 def _one_line_cell(cell: object) -> Cell:
-    """A cell as grid text: Text kept (with control characters blanked), anything else str."""
+    """A cell as grid text on one line: newlines and tabs as spaces, every other control or
+    bidi character as a visible token (`\\x1b`, `<U+202E>`: ehgtui/safe_text.py), never raw."""
     if isinstance(cell, Text):
-        if _CONTROL_CHARACTERS.search(cell.plain) is None:
+        if not has_unsafe(cell.plain):
             return cell
         flat = cell.copy()
-        flat.plain = _CONTROL_CHARACTERS.sub(" ", cell.plain)  # same length: spans are kept
-        return flat
+        flat.plain = cell.plain.translate(_LINE_BREAKS)  # same length: spans are kept
+        return safe_rich_text(flat)
     text = cell if isinstance(cell, str) else str(cell)
-    return text if text.isprintable() else _CONTROL_CHARACTERS.sub(" ", text)
+    if not has_unsafe(text):
+        return text
+    return safe_text(text.translate(_LINE_BREAKS))
 
 
 def _fit_row(row: Sequence[object], count: int) -> tuple[Cell, ...]:
@@ -184,7 +189,9 @@ class DetailGrid(ScrollView, can_focus=True):
 
     def __init__(self, columns: Sequence[str], *, id: str | None = None) -> None:  # noqa: A002 (Textual's own name)
         super().__init__(id=id)
-        self._labels: tuple[str, ...] = tuple(str(_one_line_cell(label)) for label in columns)
+        self._labels: tuple[str, ...] = tuple(
+            visible(label.translate(_LINE_BREAKS)) for label in columns
+        )
         self._rows: list[tuple[Cell, ...]] = []
         self._cell_widths: list[tuple[int, ...]] = []
         self._column_widths: list[int] = [cell_len(label) for label in self._labels]

@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from ehgtui.catalog.model import Catalog, Policy, Table
+from ehgtui.safe_text import visible
 from ehgtui.tui.formatting import RLS_MARKS, RLS_WORDS, one_line, rls_state
 from ehgtui.tui.widgets.detail.grid import DetailGrid
 
@@ -39,12 +40,12 @@ def policy_detail(policy: Policy) -> Content:
     kind = "PERMISSIVE" if policy.permissive else "RESTRICTIVE"
     return Content.from_markup(
         "[b]$name[/b]  $kind FOR $command TO $roles\n[b]USING[/b] $using\n[b]WITH CHECK[/b] $check",
-        name=policy.name,
+        name=visible(policy.name),
         kind=kind,
         command=policy.command,
-        roles=", ".join(policy.roles),
-        using=policy.using or "—",
-        check=policy.with_check or "—",
+        roles=visible(", ".join(policy.roles)),
+        using=visible(policy.using or "—", multiline=True),
+        check=visible(policy.with_check or "—", multiline=True),
     )
 
 

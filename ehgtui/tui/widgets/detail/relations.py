@@ -27,6 +27,7 @@ from ehgtui.relations.mermaid import to_mermaid
 from ehgtui.relations.neighbourhood import neighbourhood
 from ehgtui.relations.picture import GROUP, Box, Picture, render_picture
 from ehgtui.tui.messages import OpenTable
+from ehgtui.tui.safe import safe_content
 
 TAB_ID = "relations"
 """The tab's id in the table detail."""
@@ -298,7 +299,9 @@ class RelationsView(ScrollableContainer, can_focus=True):
         walked = " ← ".join(t.partition(".")[2] for t in reversed(self.path))
         trail = f" · back: {walked}" if walked else ""
         rings = "1 ring" if self.depth == 1 else "2 rings"
-        self.query_one("#relations-header", Static).update(f"{table} · {rings}{trail}")
+        self.query_one("#relations-header", Static).update(
+            safe_content(f"{table} · {rings}{trail}")
+        )
 
     def _highlighted_box(self) -> Box | None:
         if self.picture is None or self.highlighted is None:

@@ -30,6 +30,7 @@ from ehgtui.rows.settings import RowSettings
 from ehgtui.tui.clipboard import copy_text
 from ehgtui.tui.connection_state import DISCONNECTED_HINT, is_connection_loss, no_pool_words
 from ehgtui.tui.messages import ConnectionLost
+from ehgtui.tui.safe import safe_content, safe_text
 from ehgtui.tui.screens.value_view import ValueScreen
 from ehgtui.tui.screens.view_as import ViewAsScreen, view_as_words
 
@@ -53,10 +54,14 @@ def cut(value: str, width: int = CELL_WIDTH) -> str:
 
 
 def grid_cell(value: str | None) -> str | Text:
-    """A grid cell for one value: cut text, or a dimmed NULL."""
+    """A grid cell for one value: cut text, or a dimmed NULL.
+
+    Text, never a str: DataTable parses a str cell as markup, and a value such as `[/]` is
+    data. Control and bidi characters show as tokens (`\\x1b`, `<U+202E>`).
+    """
     if value is None:
         return Text(NULL_TEXT, style="dim italic")
-    return cut(value)
+    return safe_text(cut(value))
 
 
 def paging_words(page: RowPage) -> str:
@@ -231,7 +236,9 @@ class RowsView(Vertical):
             # the connection was lost: say so instead of showing a page that can't be refreshed
             self._waiting_for_pool = True
             self.query_one("#rows-header", Static).update(
-                f"viewer: {view_as_words(self._request.view_as)} · {no_pool_words(self.screen)}"
+                safe_content(
+                    f"viewer: {view_as_words(self._request.view_as)} · {no_pool_words(self.screen)}"
+                )
             )
         elif pool is not None and self._waiting_for_pool:
             self.load(self._request, self.start)
@@ -258,10 +265,12 @@ class RowsView(Vertical):
         if self.pool is None:
             self._waiting_for_pool = True
             header.update(
-                f"viewer: {view_as_words(request.view_as)} · {no_pool_words(self.screen)}"
+                safe_content(
+                    f"viewer: {view_as_words(request.view_as)} · {no_pool_words(self.screen)}"
+                )
             )
             return
-        header.update(f"viewer: {view_as_words(request.view_as)} · reading rows…")
+        header.update(safe_content(f"viewer: {view_as_words(request.view_as)} · reading rows…"))
         self._fetch(self.pool, self.table, request, start)
 
     def choose_viewer(self) -> None:
@@ -333,11 +342,14 @@ class RowsView(Vertical):
         self.page = message.page
         self._show_error("")
         self.remove_class("-where")  # the condition worked: give the rows the room
-        self.query_one("#rows-header", Static).update(page_header(message.page, message.start))
+        self.query_one("#rows-header", Static).update(
+            safe_content(page_header(message.page, message.start))
+        )
         grid = self.grid
         grid.clear(columns=True)
         for column in message.page.columns:
-            grid.add_column(f"{column.name} (masked)" if column.masked else column.name)
+            name = safe_text(column.name)
+            grid.add_column(name + " (masked)" if column.masked else name)
         grid.add_rows([grid_cell(v) for v in row] for row in message.page.rows)
 
     @on(PageFailed)
@@ -347,7 +359,7 @@ class RowsView(Vertical):
             return
         words = view_as_words(message.request.view_as)
         self.query_one("#rows-header", Static).update(
-            f"viewer: {words} · not read (the reason is below)"
+            safe_content(f"viewer: {words} · not read (the reason is below)")
         )
         self.page = None  # rows of another viewer or condition would read as these ones
         self.grid.clear(columns=True)
@@ -360,7 +372,7 @@ class RowsView(Vertical):
             return
         self._waiting_for_pool = True  # the screen's next pool re-reads this request
         self.query_one("#rows-header", Static).update(
-            f"viewer: {view_as_words(self._request.view_as)} · {DISCONNECTED_HINT}"
+            safe_content(f"viewer: {view_as_words(self._request.view_as)} · {DISCONNECTED_HINT}")
         )
 
     @on(ValueLoaded)
@@ -382,7 +394,7 @@ class RowsView(Vertical):
         self.load(request, 0)
 
     def _show_error(self, reason: str) -> None:
-        self.query_one("#rows-error", Static).update(reason)
+        self.query_one("#rows-error", Static).update(safe_content(reason, multiline=True))
         self.set_class(bool(reason), "-error")
 
     # -- actions (bindings) ----------------------------------------------------------------

@@ -7,6 +7,7 @@ from textual.widgets import Static
 
 from ehgtui.catalog.model import Table
 from ehgtui.catalog.presentation import rows_text, size_text
+from ehgtui.safe_text import visible
 from ehgtui.tui.formatting import (
     RLS_MARKS,
     RLS_WORDS,
@@ -45,14 +46,14 @@ def summary_content(table: Table, domain: str, stable: bool = False) -> Content:
     return Content.from_markup(
         f"[b]$name[/b]  $kind · $domain\n[{style} b]$mark $rls[/] · $rows · $size\n"
         "[dim]$comment[/]",
-        name=table.qualified_name,
+        name=visible(table.qualified_name),
         kind=table.kind,
-        domain=domain,
+        domain=visible(domain),
         rows=rows,
         size=size,
         mark=RLS_MARKS[state],
         rls=rls,
-        comment=one_line(table.comment, 500) or "no comment",
+        comment=visible(one_line(table.comment, 500)) or "no comment",
     )
 
 
@@ -61,8 +62,8 @@ def missing_content(name: str, domain: str) -> Content:
     return Content.from_markup(
         "[b]$name[/b]  [dim]missing[/dim]\n[dim]The README lists it as a key table of $domain, "
         "but this database has no such table.[/dim]",
-        name=name,
-        domain=domain,
+        name=visible(name),
+        domain=visible(domain),
     )
 
 

@@ -25,6 +25,7 @@ from textual.widgets.tree import TreeNode
 from ehgtui.catalog.domains import Domain, DomainMap
 from ehgtui.catalog.model import Table
 from ehgtui.find.score import fuzzy_score
+from ehgtui.safe_text import visible
 from ehgtui.tui.formatting import MISSING_MARK, RLS_MARKS, rls_state
 
 FILTER_RESULT_LIMIT = 400
@@ -192,12 +193,12 @@ class DomainTree(Tree[NodeData]):
             change = [(mark, "domain-tree--change")] if mark else []
             return change + self._table_parts(table)
         if isinstance(data, MissingEntry):
-            return [(f"{MISSING_MARK} {data.name} (missing)", "domain-tree--missing")]
+            return [(f"{MISSING_MARK} {visible(data.name)} (missing)", "domain-tree--missing")]
         return None
 
     def _domain_parts(self, domain: Domain) -> list[tuple[str, str]]:
         parts = [
-            (domain.name, "domain-tree--domain"),
+            (visible(domain.name), "domain-tree--domain"),
             (f" {len(domain.tables)}", "domain-tree--count"),
         ]
         rls_off = sum(1 for t in domain.tables if rls_state(t) == "off")
@@ -212,7 +213,7 @@ class DomainTree(Tree[NodeData]):
     def _table_parts(self, table: Table) -> list[tuple[str, str]]:
         state = rls_state(table)
         marker = (RLS_MARKS[state], f"domain-tree--{_STATE_CLASS[state]}")
-        name = table.name if table.schema == self._primary_schema else table.qualified_name
+        name = visible(table.name if table.schema == self._primary_schema else table.qualified_name)
         badge = self._badges.get(table.qualified_name)
         if badge:  # a check found something here: a symbol, not colour alone
             return [marker, (badge, "domain-tree--badge"), (" ", ""), (name, "")]
@@ -394,7 +395,7 @@ class DomainTree(Tree[NodeData]):
             self._build_filtered()
             return
         for domain in self._domain_map.domains:
-            node = self.root.add(domain.name, DomainEntry(domain), allow_expand=True)
+            node = self.root.add(Text(visible(domain.name)), DomainEntry(domain), allow_expand=True)
             if domain.name in expanded:
                 self._populate(node)
                 node.expand()
@@ -420,9 +421,9 @@ class DomainTree(Tree[NodeData]):
             hits = hits[:remaining]
             remaining -= len(hits)
             filtered = Domain(domain.name, domain.description, tuple(hits))
-            node = self.root.add(domain.name, DomainEntry(filtered), expand=True)
+            node = self.root.add(Text(visible(domain.name)), DomainEntry(filtered), expand=True)
             for table in hits:
-                node.add_leaf(table.name, TableEntry(table, domain.name))
+                node.add_leaf(Text(visible(table.name)), TableEntry(table, domain.name))
             if remaining <= 0:
                 break
 
@@ -432,9 +433,9 @@ class DomainTree(Tree[NodeData]):
         if not isinstance(data, DomainEntry) or node.children:
             return
         for table in sorted(data.domain.tables, key=lambda t: t.name):
-            node.add_leaf(table.name, TableEntry(table, data.domain.name))
+            node.add_leaf(Text(visible(table.name)), TableEntry(table, data.domain.name))
         for name in data.domain.missing_key_tables:
-            node.add_leaf(name, MissingEntry(name, data.domain.name))
+            node.add_leaf(Text(visible(name)), MissingEntry(name, data.domain.name))
 
     # -- events (messages up) --------------------------------------------------------------
 
