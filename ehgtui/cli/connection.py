@@ -21,7 +21,7 @@ from ehgtui.catalog.model import Catalog, Table
 from ehgtui.cli import output
 from ehgtui.cli.errors import NotFoundError
 from ehgtui.cli.options import ConnectionOptions, connection_options, options_from
-from ehgtui.db.pool import create_pool
+from ehgtui.db.pool import DEFAULT_COMMAND_TIMEOUT_SECONDS, close_quietly, create_pool
 from ehgtui.db.settings import ConnectionTarget, resolve_target
 
 __all__ = [
@@ -74,22 +74,41 @@ def resolved_target(
                 demo.release()
 
 
+def timeout_for(conn: ConnectionOptions) -> float:
+    """Seconds a statement may wait: `--timeout`/`EHGTUI_TIMEOUT`, the config's, the default."""
+    from ehgtui.cli.config import config
+
+    return conn.timeout or config().timeout or DEFAULT_COMMAND_TIMEOUT_SECONDS
+
+
 @asynccontextmanager
-async def open_pool(target: ConnectionTarget) -> AsyncIterator[asyncpg.Pool]:
-    pool = await create_pool(target)
+async def open_pool(
+    target: ConnectionTarget, command_timeout: float
+) -> AsyncIterator[asyncpg.Pool]:
+    """The target's pool, closed afterwards (cut at once after a failure: a server that
+    stopped answering would hold a clean close too)."""
+    pool = await create_pool(
+        target,
+        command_timeout=command_timeout,
+        on_notice=lambda line: output.status(f"ehgtui: {line}"),
+    )
     try:
         yield pool
+    except BaseException:
+        pool.terminate()
+        raise
     finally:
-        await pool.close()
+        await close_quietly(pool)
 
 
 def run_with_pool(
     conn: ConnectionOptions, work: Callable[[asyncpg.Pool, ConnectionTarget], Awaitable[T]]
 ) -> T:
     """Open the target's pool, run work on it, close everything; return work's result."""
+    timeout = timeout_for(conn)
 
     async def main(target: ConnectionTarget) -> T:
-        async with open_pool(target) as pool:
+        async with open_pool(target, timeout) as pool:
             return await work(pool, target)
 
     with resolved_target(conn) as target:

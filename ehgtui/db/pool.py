@@ -103,11 +103,20 @@ def connection_failure(exc: BaseException, pool: asyncpg.Pool | None = None) -> 
         ):
             return ConnectionLostError(f"connection lost: {_first_line(exc)}")
         return ConnectionLostError("connection lost: the server closed the connection")
+    if isinstance(exc, asyncpg.InternalClientError) and _ERROR_CONSUME in str(exc):
+        # the server's FATAL "terminating connection" arrived while the connection sat idle
+        # in the pool, and the socket's end is not seen yet: asyncpg is still waiting for the
+        # end of that error when the next statement starts
+        return ConnectionLostError("connection lost: the server closed the connection")
     if isinstance(exc, asyncpg.InterfaceError | OSError):
         text = str(exc).lower()
         if isinstance(exc, OSError) or any(words in text for words in _LOST_WORDS):
             return ConnectionLostError("connection lost: the server closed the connection")
     return None
+
+
+_ERROR_CONSUME = "another operation (2) is in progress"
+"""asyncpg's words for a statement started while its protocol consumes an error (state 2)."""
 
 
 def timeout_of(pool: asyncpg.Pool | None) -> float | None:
