@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 import asyncpg
 
+from ehgtui.db.one_trip import fetch_value_in_one_trip, text_array_literal
 from ehgtui.db.pool import read_only
 
 
@@ -92,7 +93,8 @@ class FingerprintError(RuntimeError):
 
 
 async def fetch_fingerprint(pool: asyncpg.Pool, schemas: Sequence[str]) -> str:
-    """Return the catalog fingerprint of `schemas`, from one query in a read-only transaction.
+    """Return the catalog fingerprint of `schemas`, from one query in a read-only transaction,
+    in one round trip where the server allows it (`ehgtui.db.one_trip`).
 
     Args:
         pool: the connection pool.
@@ -102,8 +104,12 @@ async def fetch_fingerprint(pool: asyncpg.Pool, schemas: Sequence[str]) -> str:
         A 32-character hex digest that changes after any DDL ehgtui would show.
     """
     try:
-        async with read_only(pool) as conn:
-            value = await conn.fetchval(FINGERPRINT, list(schemas))
+        async with pool.acquire() as conn:
+            query = FINGERPRINT.replace("$1::text[]", text_array_literal(list(schemas)))
+            value = await fetch_value_in_one_trip(conn, query)
+        if value is None:
+            async with read_only(pool) as conn:
+                value = await conn.fetchval(FINGERPRINT, list(schemas))
     except asyncpg.PostgresError as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise FingerprintError(f"fingerprint query failed: {first}") from None

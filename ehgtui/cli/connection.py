@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 
 import asyncpg
 
-from ehgtui.catalog.cache import load_and_cache, read_cached, refresh_if_changed
+from ehgtui.catalog.cache import FreshCatalog, read_cached, save_fresh
+from ehgtui.catalog.fingerprint import fetch_fingerprint
 from ehgtui.catalog.loader import load_catalog
 from ehgtui.catalog.model import Catalog, Table
 from ehgtui.cli import output
@@ -121,20 +122,37 @@ def load(conn: ConnectionOptions) -> Catalog:
     Through the cache (the TUI's file for the same server and schemas) an unchanged schema costs
     one connection and one fingerprint statement; a changed or uncached one is loaded in full
     and saved for the next command. `--no-cache` loads without reading or writing the file.
+    The file is read in a thread while the connection opens and the fingerprint query runs, so
+    its decoding hides behind the network's round trips.
     """
 
-    async def work(pool: asyncpg.Pool, target: ConnectionTarget) -> Catalog:
-        if not conn.use_cache:
-            return await load_catalog(pool, conn.schemas)
+    timeout = timeout_for(conn)
+
+    async def main(target: ConnectionTarget) -> Catalog:
         # a file that cannot be used only costs this command its speed-up, and the load below
         # replaces it: no warning, so that scripts see the same stderr either way
-        read = await asyncio.to_thread(read_cached, target.identity, conn.schemas)
-        if read.cached is None:
-            return await load_and_cache(pool, target.identity, conn.schemas)
-        fresh = await refresh_if_changed(pool, read.cached)
-        return read.cached.catalog if fresh is None else fresh
+        reading = (
+            asyncio.ensure_future(asyncio.to_thread(read_cached, target.identity, conn.schemas))
+            if conn.use_cache
+            else None
+        )
+        try:
+            async with open_pool(target, timeout) as pool:
+                if reading is None:
+                    return await load_catalog(pool, conn.schemas)
+                fingerprint = await fetch_fingerprint(pool, conn.schemas)
+                cached = (await reading).cached
+                if cached is not None and cached.fingerprint == fingerprint:
+                    return cached.catalog
+                fresh = FreshCatalog(await load_catalog(pool, conn.schemas), fingerprint)
+                await save_fresh(fresh, target.identity, conn.schemas)
+                return fresh.catalog
+        finally:
+            if reading is not None:
+                await asyncio.wait([reading])  # a thread cannot be stopped: let it end
 
-    return run_with_pool(conn, work)
+    with resolved_target(conn) as target:
+        return asyncio.run(main(target))
 
 
 def schemas_for(conn: ConnectionOptions, names: Iterable[str]) -> tuple[str, ...]:

@@ -64,12 +64,16 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "new-migration": (
         "ehgtui.cli.new_migration_command:new_migration_command",
-        "Write YYYYMMDD_create_NAME.sql modelled on TABLE: uuid id, timestamps, RLS, policies,"
-        " a created_at index and the updated_at trigger this database uses.",
+        "Write YYYYMMDDHHMMSS_create_NAME.sql modelled on TABLE: uuid id, timestamps, RLS,"
+        " policies, a created_at index and the updated_at trigger this database uses.",
     ),
     "ping": (
         "ehgtui.cli.ping_command:ping_command",
         "Check the connection: round trip, server version, role, read-only state.",
+    ),
+    "query": (
+        "ehgtui.cli.query_command:query",
+        "Run one read-only SQL statement (a SELECT or an EXPLAIN), as you or another role or user.",
     ),
     "rows": (
         "ehgtui.cli.rows_command:rows",
@@ -219,6 +223,10 @@ def _os_error_line(exc: OSError) -> str:
 
 def main(argv: list[str] | None = None) -> Any:
     """Run the CLI; turn every expected failure into one line on stderr and an exit status."""
+    if argv is None:
+        from ehgtui.cli.process_title import hide_passwords
+
+        hide_passwords()
     try:
         result = cli.main(args=argv, prog_name="ehgtui", standalone_mode=False)
         sys.stdout.flush()
