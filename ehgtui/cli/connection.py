@@ -82,6 +82,17 @@ def timeout_for(conn: ConnectionOptions) -> float:
     return conn.timeout or config().timeout or DEFAULT_COMMAND_TIMEOUT_SECONDS
 
 
+STATEMENT_MARGIN_SECONDS = 5.0
+"""How much longer than a statement timeout the command timeout waits: the server's cancel,
+which names the statement timeout, must arrive before we give up on the server."""
+
+
+def outlasting(conn: ConnectionOptions, statement_timeout: float) -> ConnectionOptions:
+    """conn, with a command timeout that outlasts `statement_timeout` (rows, query, access)."""
+    needed = statement_timeout + STATEMENT_MARGIN_SECONDS
+    return replace(conn, timeout=max(timeout_for(conn), needed))
+
+
 @asynccontextmanager
 async def open_pool(
     target: ConnectionTarget, command_timeout: float

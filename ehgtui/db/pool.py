@@ -732,18 +732,30 @@ async def read_only_clearing_session(pool: asyncpg.Pool) -> AsyncIterator[PoolCo
 
     The same round trips as `read_only`: BEGIN and the savepoint go in one message, the
     clearing and the ROLLBACK in another. When clearing fails the connection is cut, so that
-    what it holds ends with its backend.
+    what it holds ends with its backend. Network failures are raised as `read_only` raises them.
     """
-    async with pool.acquire() as conn:
-        await conn.execute(_BEGIN_CLEARABLE_SQL)
-        try:
-            yield conn
-        finally:
-            if not conn.is_closed():
-                try:
-                    await conn.execute(CLEAR_SESSION_SQL)
-                except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
-                    conn.terminate()
+    try:
+        async with pool.acquire() as conn:
+            await conn.execute(_BEGIN_CLEARABLE_SQL)
+            broken = False
+            try:
+                yield conn
+            except BaseException as exc:
+                broken = _breaks_connection(exc)
+                raise
+            finally:
+                if broken or not _usable(conn):
+                    _terminate(conn)
+                else:
+                    try:
+                        await conn.execute(CLEAR_SESSION_SQL)
+                    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError):
+                        _terminate(conn)
+    except Exception as exc:
+        failure = connection_failure(exc, pool)
+        if failure is None:
+            raise
+        raise failure from None
 
 
 POOL_CLOSE_TIMEOUT_SECONDS = 3.0

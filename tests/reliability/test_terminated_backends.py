@@ -129,7 +129,7 @@ async def test_terminating_the_backend_during_a_rows_page_says_connection_lost(
         table = catalog.table("t0")
         assert table is not None
         # a page whose statement runs long enough to be cut: a slow condition
-        request = RowRequest(where="pg_sleep(0.002) IS NOT NULL", limit=400)
+        request = RowRequest(where="pg_sleep(0.002) IS NOT NULL", limit=400, allow_volatile=True)
         lost = 0
         async with killer(pg18, database) as admin:
             with unretrieved_task_errors() as errors:
