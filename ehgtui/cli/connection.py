@@ -22,7 +22,12 @@ from ehgtui.catalog.model import Catalog, Table
 from ehgtui.cli import output
 from ehgtui.cli.errors import NotFoundError
 from ehgtui.cli.options import ConnectionOptions, connection_options, options_from
-from ehgtui.db.pool import DEFAULT_COMMAND_TIMEOUT_SECONDS, close_quietly, create_pool
+from ehgtui.db.pool import (
+    DEFAULT_COMMAND_TIMEOUT_SECONDS,
+    close_quietly,
+    connection_failure,
+    create_pool,
+)
 from ehgtui.db.settings import ConnectionTarget, resolve_target
 
 __all__ = [
@@ -82,6 +87,25 @@ def timeout_for(conn: ConnectionOptions) -> float:
     return conn.timeout or config().timeout or DEFAULT_COMMAND_TIMEOUT_SECONDS
 
 
+def quiet_lost_connections() -> None:
+    """Keep asyncpg's leftovers of a lost connection off stderr.
+
+    When the server ends a connection, asyncpg can leave a future holding `unexpected
+    connection_lost() call` that nobody awaits; asyncio then prints "Future exception was
+    never retrieved" and a traceback after our own one line. Such errors are dropped; any
+    other reaches asyncio's default handler.
+    """
+    loop = asyncio.get_running_loop()
+
+    def handle(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        exc = context.get("exception")
+        if exc is not None and connection_failure(exc) is not None:
+            return
+        loop.default_exception_handler(context)
+
+    loop.set_exception_handler(handle)
+
+
 STATEMENT_MARGIN_SECONDS = 5.0
 """How much longer than a statement timeout the command timeout waits: the server's cancel,
 which names the statement timeout, must arrive before we give up on the server."""
@@ -120,6 +144,7 @@ def run_with_pool(
     timeout = timeout_for(conn)
 
     async def main(target: ConnectionTarget) -> T:
+        quiet_lost_connections()
         async with open_pool(target, timeout) as pool:
             return await work(pool, target)
 
@@ -140,6 +165,7 @@ def load(conn: ConnectionOptions) -> Catalog:
     timeout = timeout_for(conn)
 
     async def main(target: ConnectionTarget) -> Catalog:
+        quiet_lost_connections()
         # a file that cannot be used only costs this command its speed-up, and the load below
         # replaces it: no warning, so that scripts see the same stderr either way
         reading = (

@@ -10,7 +10,7 @@ import asyncio
 import socket
 import ssl
 import uuid
-from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeAlias
 
@@ -628,6 +628,27 @@ def _breaks_connection(exc: BaseException) -> bool:
     return connection_failure(exc) is not None
 
 
+CANCEL_WAIT_SECONDS = 5.0
+"""How long a session whose statement its caller cancelled waits for the server to stop it."""
+
+
+async def _end_after_cancel(
+    conn: PoolConnectionProxy, end: Callable[[], Awaitable[object]]
+) -> None:
+    """End the transaction of a statement our caller cancelled (ctrl+c in the query pad).
+
+    asyncpg sends the server a cancel request for it; ending the transaction waits for that,
+    so the server stops working on the statement. Cutting the connection at once would not:
+    asyncpg drops the pending cancel request, and a backend that sends nothing (a long
+    count) notices its client gone only when it finishes. A server that does not answer
+    within CANCEL_WAIT_SECONDS gets its connection cut.
+    """
+    try:
+        await asyncio.wait_for(end(), CANCEL_WAIT_SECONDS)
+    except (TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+        _terminate(conn)
+
+
 def _usable(conn: PoolConnectionProxy) -> bool:
     """True while conn is still attached to its pool and open.
 
@@ -682,15 +703,20 @@ async def read_only(pool: asyncpg.Pool) -> AsyncIterator[PoolConnectionProxy]:
         async with pool.acquire() as conn:
             tx = conn.transaction(readonly=True, isolation="repeatable_read")
             await tx.start()
-            broken = False
+            broken = cancelled = False
             try:
                 yield conn
+            except asyncio.CancelledError:
+                cancelled = True
+                raise
             except BaseException as exc:
                 broken = _breaks_connection(exc)
                 raise
             finally:
                 if broken or not _usable(conn):
                     _terminate(conn)
+                elif cancelled:
+                    await _end_after_cancel(conn, tx.rollback)
                 else:
                     await tx.rollback()
     except Exception as exc:
@@ -737,15 +763,20 @@ async def read_only_clearing_session(pool: asyncpg.Pool) -> AsyncIterator[PoolCo
     try:
         async with pool.acquire() as conn:
             await conn.execute(_BEGIN_CLEARABLE_SQL)
-            broken = False
+            broken = cancelled = False
             try:
                 yield conn
+            except asyncio.CancelledError:
+                cancelled = True
+                raise
             except BaseException as exc:
                 broken = _breaks_connection(exc)
                 raise
             finally:
                 if broken or not _usable(conn):
                     _terminate(conn)
+                elif cancelled:
+                    await _end_after_cancel(conn, lambda: conn.execute(CLEAR_SESSION_SQL))
                 else:
                     try:
                         await conn.execute(CLEAR_SESSION_SQL)
