@@ -41,6 +41,9 @@ class Config:
     domains: DomainSettings = field(default_factory=DomainSettings)
     theme: str | None = None
     """The Textual theme last chosen in the TUI."""
+    timeout: float | None = None
+    """`timeout = 30`: seconds a statement may wait for the server's answer (`--timeout`
+    and `EHGTUI_TIMEOUT` win over it)."""
     source: Path | None = None
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -58,10 +61,19 @@ def load_config(cwd: Path | None = None) -> Config:
         return Config(
             domains=settings_from_toml(data, str(path)),
             theme=theme if isinstance(theme, str) else None,
+            timeout=_timeout(data.get("timeout"), path),
             source=path,
             raw=data,
         )
     return Config()
+
+
+def _timeout(value: Any, path: Path) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ConfigError(f"{path}: timeout must be a positive number of seconds, not {value!r}")
+    return float(value)
 
 
 def toml_string(value: str) -> str:

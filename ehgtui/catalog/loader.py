@@ -76,6 +76,9 @@ async def _load_once(pool: asyncpg.Pool, schemas: Sequence[str]) -> Catalog:
     batch = await acquire_batch(pool, len(LOAD_ORDER))
 
     async def fetch(name: str, sql: str, *args: Any) -> list[Row]:
+        if batch.short:  # fewer connections than queries: they take turns on them
+            lent = await batch.lend()
+            return await fetch_read_only(pool, sql, *args, conn=lent, give_back=batch.give_back)
         # the same connection as last time for the same query (`ConnectionBatch`)
         conn = batch.take(LOAD_ORDER.index(name))
         return await fetch_read_only(pool, sql, *args, conn=conn)
@@ -109,14 +112,24 @@ async def _load_once(pool: asyncpg.Pool, schemas: Sequence[str]) -> Catalog:
             raise CatalogError(f"catalog query failed: {first}") from None
         finally:
             # after a failure, the queries still running are stopped (their connections go
-            # back to the pool); every other outcome is retrieved, so it is reported once
+            # back to the pool); every other outcome is retrieved, so it is reported once,
+            # including what a stopped query raises on its way out (a connection lost under
+            # several queries at once fails each of them)
             for task in (*fetches, heads, keys, relations):
                 if not task.done():
                     task.cancel()
+                    task.add_done_callback(_retrieve)
                 elif not task.cancelled():
                     task.exception()
             batch.close()  # the connections of queries stopped before they began
         return assemble(prepared, schemas, time.time())
+
+
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    """Mark a stopped query's outcome as seen (asyncio would log "Task exception was never
+    retrieved" with a traceback for a failure nobody awaits)."""
+    if not task.cancelled():
+        task.exception()
 
 
 @contextmanager

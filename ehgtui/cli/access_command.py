@@ -14,7 +14,7 @@ import click
 
 from ehgtui.catalog.model import Table
 from ehgtui.cli import output
-from ehgtui.cli.connection import connection_options, options_from
+from ehgtui.cli.connection import connection_options, options_from, outlasting
 from ehgtui.cli.options import ConnectionOptions
 from ehgtui.cli.rows_command import row_settings, run_rows_command, with_table
 from ehgtui.rows.access import AccessCell, AccessMatrix, access_matrix, format_count
@@ -131,7 +131,8 @@ def access(
         async def work(pool: asyncpg.Pool, table: Table) -> AccessMatrix:
             return await access_matrix(pool, table, settings, user)
 
-        matrix = with_table(options_from(dsn, demo, schemas), table_name, work)
+        conn = outlasting(options_from(dsn, demo, schemas), settings.statement_timeout)
+        matrix = with_table(conn, table_name, work)
         if as_json:
             output.emit_json(asdict(matrix))
         else:
@@ -171,7 +172,7 @@ def _explain(
                 pool, table, viewer_for(user), settings, key, [command.upper()], values
             )
 
-        explained = with_table(conn, table_name, work)
+        explained = with_table(outlasting(conn, settings.statement_timeout), table_name, work)
         if as_json:
             data = asdict(explained)
             data["verdict"] = explained.commands[0].verdict

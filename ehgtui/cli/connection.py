@@ -22,7 +22,12 @@ from ehgtui.catalog.model import Catalog, Table
 from ehgtui.cli import output
 from ehgtui.cli.errors import NotFoundError
 from ehgtui.cli.options import ConnectionOptions, connection_options, options_from
-from ehgtui.db.pool import create_pool
+from ehgtui.db.pool import (
+    DEFAULT_COMMAND_TIMEOUT_SECONDS,
+    close_quietly,
+    connection_failure,
+    create_pool,
+)
 from ehgtui.db.settings import ConnectionTarget, resolve_target
 
 __all__ = [
@@ -75,22 +80,72 @@ def resolved_target(
                 demo.release()
 
 
+def timeout_for(conn: ConnectionOptions) -> float:
+    """Seconds a statement may wait: `--timeout`/`EHGTUI_TIMEOUT`, the config's, the default."""
+    from ehgtui.cli.config import config
+
+    return conn.timeout or config().timeout or DEFAULT_COMMAND_TIMEOUT_SECONDS
+
+
+def quiet_lost_connections() -> None:
+    """Keep asyncpg's leftovers of a lost connection off stderr.
+
+    When the server ends a connection, asyncpg can leave a future holding `unexpected
+    connection_lost() call` that nobody awaits; asyncio then prints "Future exception was
+    never retrieved" and a traceback after our own one line. Such errors are dropped; any
+    other reaches asyncio's default handler.
+    """
+    loop = asyncio.get_running_loop()
+
+    def handle(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        exc = context.get("exception")
+        if exc is not None and connection_failure(exc) is not None:
+            return
+        loop.default_exception_handler(context)
+
+    loop.set_exception_handler(handle)
+
+
+STATEMENT_MARGIN_SECONDS = 5.0
+"""How much longer than a statement timeout the command timeout waits: the server's cancel,
+which names the statement timeout, must arrive before we give up on the server."""
+
+
+def outlasting(conn: ConnectionOptions, statement_timeout: float) -> ConnectionOptions:
+    """conn, with a command timeout that outlasts `statement_timeout` (rows, query, access)."""
+    needed = statement_timeout + STATEMENT_MARGIN_SECONDS
+    return replace(conn, timeout=max(timeout_for(conn), needed))
+
+
 @asynccontextmanager
-async def open_pool(target: ConnectionTarget) -> AsyncIterator[asyncpg.Pool]:
-    pool = await create_pool(target)
+async def open_pool(
+    target: ConnectionTarget, command_timeout: float
+) -> AsyncIterator[asyncpg.Pool]:
+    """The target's pool, closed afterwards (cut at once after a failure: a server that
+    stopped answering would hold a clean close too)."""
+    pool = await create_pool(
+        target,
+        command_timeout=command_timeout,
+        on_notice=lambda line: output.status(f"ehgtui: {line}"),
+    )
     try:
         yield pool
+    except BaseException:
+        pool.terminate()
+        raise
     finally:
-        await pool.close()
+        await close_quietly(pool)
 
 
 def run_with_pool(
     conn: ConnectionOptions, work: Callable[[asyncpg.Pool, ConnectionTarget], Awaitable[T]]
 ) -> T:
     """Open the target's pool, run work on it, close everything; return work's result."""
+    timeout = timeout_for(conn)
 
     async def main(target: ConnectionTarget) -> T:
-        async with open_pool(target) as pool:
+        quiet_lost_connections()
+        async with open_pool(target, timeout) as pool:
             return await work(pool, target)
 
     with resolved_target(conn) as target:
@@ -107,7 +162,10 @@ def load(conn: ConnectionOptions) -> Catalog:
     its decoding hides behind the network's round trips.
     """
 
+    timeout = timeout_for(conn)
+
     async def main(target: ConnectionTarget) -> Catalog:
+        quiet_lost_connections()
         # a file that cannot be used only costs this command its speed-up, and the load below
         # replaces it: no warning, so that scripts see the same stderr either way
         reading = (
@@ -116,7 +174,7 @@ def load(conn: ConnectionOptions) -> Catalog:
             else None
         )
         try:
-            async with open_pool(target) as pool:
+            async with open_pool(target, timeout) as pool:
                 if reading is None:
                     return await load_catalog(pool, conn.schemas)
                 fingerprint = await fetch_fingerprint(pool, conn.schemas)

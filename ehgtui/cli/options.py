@@ -22,6 +22,9 @@ class ConnectionOptions:
     schemas: tuple[str, ...]
     use_cache: bool = True
     """False (`--no-cache`): load the catalog from the server and leave the cache alone."""
+    timeout: float | None = None
+    """`--timeout` (or `EHGTUI_TIMEOUT`): seconds a statement may wait for the server's answer;
+    None: the config file's `timeout`, else the default."""
 
 
 NO_CACHE_KEY = "ehgtui.no_cache"
@@ -29,13 +32,32 @@ NO_CACHE_KEY = "ehgtui.no_cache"
 so `ehgtui --no-cache tables` and `ehgtui tables --no-cache` mean the same)."""
 
 
+TIMEOUT_KEY = "ehgtui.timeout"
+"""Where `--timeout` is noted in click's context meta (group or command, as `--no-cache`)."""
+
+
 def _note_no_cache(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value:
         ctx.meta[NO_CACHE_KEY] = True
 
 
+def _note_timeout(ctx: click.Context, _param: click.Parameter, value: float | None) -> None:
+    if value is not None:
+        ctx.meta[TIMEOUT_KEY] = value
+
+
 def connection_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Add `--dsn`, `--demo`, `--schema` and `--no-cache` to a command (see `options_from`)."""
+    """Add `--dsn`, `--demo`, `--schema`, `--no-cache` and `--timeout` to a command (see
+    `options_from`)."""
+    func = click.option(
+        "--timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        envvar="EHGTUI_TIMEOUT",
+        expose_value=False,
+        callback=_note_timeout,
+        help="Seconds to wait for the server's answer to a statement before giving up "
+        "(env EHGTUI_TIMEOUT; config `timeout`; default 30).",
+    )(func)
     func = click.option(
         "--no-cache",
         is_flag=True,
@@ -66,6 +88,11 @@ def options_from(dsn: str | None, demo: bool, schemas: tuple[str, ...]) -> Conne
     """The connection options a command was given (`--no-cache` read from click's context)."""
     ctx = click.get_current_context(silent=True)
     use_cache = not (ctx is not None and ctx.meta.get(NO_CACHE_KEY, False))
+    timeout = ctx.meta.get(TIMEOUT_KEY) if ctx is not None else None
     return ConnectionOptions(
-        dsn=dsn, demo=demo, schemas=tuple(schemas) or ("public",), use_cache=use_cache
+        dsn=dsn,
+        demo=demo,
+        schemas=tuple(schemas) or ("public",),
+        use_cache=use_cache,
+        timeout=timeout,
     )

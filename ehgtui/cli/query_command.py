@@ -18,7 +18,7 @@ import click
 
 from ehgtui.cli import output
 from ehgtui.cli.config import config
-from ehgtui.cli.connection import options_from, run_with_pool
+from ehgtui.cli.connection import options_from, outlasting, run_with_pool
 from ehgtui.cli.exit_codes import ExitCode
 from ehgtui.cli.options import connection_options
 from ehgtui.config import ConfigError
@@ -105,7 +105,8 @@ def _emit(result: QueryResult, form: str) -> None:
               "functions (refused anyway by the server if they write).")  # fmt: skip
 @click.option("--max-rows", type=click.IntRange(1, HARD_MAX_ROWS), help="Rows to fetch at most "
               "(default: [query] max_rows, 10000).")  # fmt: skip
-@click.option("--timeout", type=click.FloatRange(min=0.001), help="Statement timeout, seconds.")
+@click.option("--statement-timeout", "timeout", type=click.FloatRange(min=0.001),
+              help="Seconds the server may run it ([rows] statement_timeout).")  # fmt: skip
 @click.option("--json", "form", flag_value="json", help="Print JSON.")
 @click.option("--csv", "form", flag_value="csv", help="Print CSV.")
 @click.option("--markdown", "form", flag_value="markdown", help="Print a Markdown table.")
@@ -147,7 +148,8 @@ def query(
         async def work(pool: asyncpg.Pool, _target: ConnectionTarget) -> QueryResult:
             return await run_query(pool, request, settings)
 
-        result = run_with_pool(options_from(dsn, demo, schemas), work)
+        conn = outlasting(options_from(dsn, demo, schemas), settings.statement_timeout)
+        result = run_with_pool(conn, work)
     except (RowsDisabledError, RowSettingsError, ConfigError) as exc:
         output.error(str(exc))
         return int(ExitCode.USAGE)

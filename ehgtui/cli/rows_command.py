@@ -23,6 +23,7 @@ from ehgtui.cli.connection import (
     ConnectionOptions,
     connection_options,
     options_from,
+    outlasting,
     require_table,
     run_with_pool,
     schemas_for,
@@ -115,7 +116,8 @@ def _summary(page: RowPage) -> str:
               "functions (they may act outside the read-only transaction).")  # fmt: skip
 @click.option("--limit", type=click.IntRange(1, MAX_LIMIT), help="Rows to show (default 100).")
 @click.option("--offset", type=click.IntRange(0), default=0, help="Rows to skip (no-key tables).")
-@click.option("--timeout", type=click.FloatRange(min=0.001), help="Statement timeout, seconds.")
+@click.option("--statement-timeout", "timeout", type=click.FloatRange(min=0.001),
+              help="Seconds the server may run it ([rows] statement_timeout).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
 @click.option("--show-secrets", is_flag=True, help="Do not mask password/secret/token columns.")
@@ -157,7 +159,8 @@ def rows(
         async def work(pool: asyncpg.Pool, table: Table) -> RowPage:
             return await fetch_page(pool, table, request, settings)
 
-        page = with_table(options_from(dsn, demo, schemas), table_name, work)
+        conn = outlasting(options_from(dsn, demo, schemas), settings.statement_timeout)
+        page = with_table(conn, table_name, work)
         if as_json:
             output.emit_json(page_data(page))
         elif as_csv:

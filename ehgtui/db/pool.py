@@ -10,7 +10,7 @@ import asyncio
 import socket
 import ssl
 import uuid
-from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeAlias
 
@@ -27,9 +27,105 @@ APPLICATION_NAME = "ehgtui"
 POOL_MAX_SIZE = 8
 """Enough connections for the catalog's bulk queries to run side by side."""
 
+DEFAULT_COMMAND_TIMEOUT_SECONDS = 30.0
+"""How long one statement may wait for the server's answer once connected (`--timeout`).
+
+Without a bound, a server that stops answering (a stalled proxy or VPN, a frozen host) holds
+every command until the network gives up, minutes later; a catalog load takes well under a
+second, so 30 s only ever cuts off a server that is not answering."""
+
+KEEPALIVE_IDLE_SECONDS = 10
+"""Seconds a connection may be silent before the kernel probes the peer (TCP keepalive)."""
+KEEPALIVE_INTERVAL_SECONDS = 5
+"""Seconds between unanswered keepalive probes."""
+KEEPALIVE_PROBES = 3
+"""Unanswered probes after which the kernel declares the connection dead."""
+
 
 class ConnectError(RuntimeError):
     """The server could not be reached or refused us; the message is one line, DSN masked."""
+
+
+class ConnectionLostError(ConnectError):
+    """A connection ended under a statement (terminated, server restarted, network gone)."""
+
+
+class ServerTimeoutError(ConnectError):
+    """The server did not answer a statement within the command timeout; the connection is
+    closed (a later statement opens a new one)."""
+
+
+class NoConnectionSlotError(ConnectError):
+    """The server refused even one more connection (`too many clients`, reserved slots)."""
+
+
+LOSS_ERRORS: tuple[type[BaseException], ...] = (
+    asyncpg.PostgresConnectionError,  # class 08: connection exception, incl. "does not exist"
+    asyncpg.AdminShutdownError,  # 57P01: pg_terminate_backend, or a fast shutdown
+    asyncpg.CrashShutdownError,  # 57P02
+    asyncpg.CannotConnectNowError,  # 57P03: starting up or shutting down
+    ConnectionError,  # reset, refused, broken pipe
+)
+"""Errors that mean the connection is gone, not that the statement was wrong.
+
+Not the whole of class 57 (operator intervention): `QueryCanceledError` (a statement timeout)
+belongs to it, and a timeout leaves the connection alive.
+"""
+
+_LOST_WORDS = ("closed", "closing", "released back to the pool", "connection was lost")
+"""What asyncpg's bare `InterfaceError` says when the connection (or its pool) went away
+under it; the same class also reports programming mistakes, which must not be hidden."""
+
+
+def connection_failure(exc: BaseException, pool: asyncpg.Pool | None = None) -> ConnectError | None:
+    """The one-line error a network failure of a statement means, or None for other errors.
+
+    Args:
+        exc: What a statement, an acquisition or a release raised.
+        pool: The pool it ran on: names the command timeout in the message.
+
+    Returns:
+        ServerTimeoutError, ConnectionLostError or NoConnectionSlotError (each one line, no
+        asyncpg wording), `exc` itself when it is a ConnectError already, else None.
+    """
+    if isinstance(exc, ConnectError):
+        return exc
+    if isinstance(exc, TimeoutError | asyncio.TimeoutError):
+        limit = timeout_of(pool)
+        within = f" within {limit:g}s" if limit else ""
+        return ServerTimeoutError(
+            f"timed out: the server did not answer{within} "
+            "(set a longer limit with --timeout or EHGTUI_TIMEOUT)"
+        )
+    if isinstance(exc, asyncpg.TooManyConnectionsError):
+        return NoConnectionSlotError(f"no free connection slot on the server: {_first_line(exc)}")
+    if isinstance(exc, LOSS_ERRORS):
+        if isinstance(exc, asyncpg.PostgresError) and not isinstance(
+            exc, asyncpg.ConnectionDoesNotExistError
+        ):
+            return ConnectionLostError(f"connection lost: {_first_line(exc)}")
+        return ConnectionLostError("connection lost: the server closed the connection")
+    if isinstance(exc, asyncpg.InternalClientError) and _ERROR_CONSUME in str(exc):
+        # the server's FATAL "terminating connection" arrived while the connection sat idle
+        # in the pool, and the socket's end is not seen yet: asyncpg is still waiting for the
+        # end of that error when the next statement starts
+        return ConnectionLostError("connection lost: the server closed the connection")
+    if isinstance(exc, asyncpg.InterfaceError | OSError):
+        text = str(exc).lower()
+        if isinstance(exc, OSError) or any(words in text for words in _LOST_WORDS):
+            return ConnectionLostError("connection lost: the server closed the connection")
+    return None
+
+
+_ERROR_CONSUME = "another operation (2) is in progress"
+"""asyncpg's words for a statement started while its protocol consumes an error (state 2)."""
+
+
+def timeout_of(pool: asyncpg.Pool | None) -> float | None:
+    """The command timeout `pool` was opened with (None: unknown or unbounded)."""
+    kwargs = getattr(pool, "_connect_kwargs", None)
+    value = kwargs.get("command_timeout") if isinstance(kwargs, dict) else None
+    return float(value) if value else None
 
 
 def describe_connect_error(
@@ -158,7 +254,11 @@ class PoolerSafeConnection(asyncpg.Connection):
         return f"__ehgtui_{prefix}_{uuid.uuid4().hex}__"
 
 
-def connect_kwargs(target: ConnectionTarget, timeout: float) -> dict[str, Any]:
+def connect_kwargs(
+    target: ConnectionTarget,
+    timeout: float,
+    command_timeout: float | None = DEFAULT_COMMAND_TIMEOUT_SECONDS,
+) -> dict[str, Any]:
     """Arguments shared by asyncpg.connect and asyncpg.create_pool.
 
     The connection is described by keywords resolved here, as libpq resolves them (see
@@ -178,6 +278,7 @@ def connect_kwargs(target: ConnectionTarget, timeout: float) -> dict[str, Any]:
         "database": target.database,
         "passfile": settings.get("passfile"),
         "timeout": timeout,
+        "command_timeout": command_timeout,
         "connection_class": PoolerSafeConnection,
         "statement_cache_size": 0,
         "server_settings": _server_settings(settings) | {"application_name": APPLICATION_NAME},
@@ -189,6 +290,46 @@ def connect_kwargs(target: ConnectionTarget, timeout: float) -> dict[str, Any]:
     if settings.get("sslnegotiation") == "direct":
         kwargs["direct_tls"] = True
     return kwargs
+
+
+def keep_alive(conn: asyncpg.Connection, command_timeout: float | None) -> None:
+    """Turn on TCP keepalives (and bound unacknowledged writes) on conn's socket.
+
+    A peer that vanished (host down, NAT entry dropped, cable pulled) is then noticed by the
+    kernel within about `KEEPALIVE_IDLE + INTERVAL * PROBES` seconds even while no statement
+    runs, and a write nobody acknowledges fails after the command timeout
+    (`TCP_USER_TIMEOUT`). Unix sockets need neither.
+    """
+    transport = getattr(conn, "_transport", None)
+    sock = transport.get_extra_info("socket") if transport is not None else None
+    if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return
+    options = [(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)]
+    for name, value in (
+        ("TCP_KEEPIDLE", KEEPALIVE_IDLE_SECONDS),
+        ("TCP_KEEPINTVL", KEEPALIVE_INTERVAL_SECONDS),
+        ("TCP_KEEPCNT", KEEPALIVE_PROBES),
+        ("TCP_USER_TIMEOUT", round((command_timeout or 0) * 1000)),
+    ):
+        if hasattr(socket, name) and value:
+            options.append((socket.IPPROTO_TCP, getattr(socket, name), value))
+    for level, option, value in options:
+        try:
+            sock.setsockopt(level, option, value)
+        except OSError:  # a platform without that option: the others still help
+            pass
+
+
+def notify(pool: asyncpg.Pool, message: str) -> None:
+    """Tell the pool's user something worth knowing about a load (one line): see
+    `create_pool(on_notice=...)`; nothing when nobody asked."""
+    callback = _notice_callbacks.get(id(pool))
+    if callback is not None:
+        callback(message)
+
+
+_notice_callbacks: dict[int, Callable[[str], None]] = {}
+"""`create_pool(on_notice=...)` by the `id` of the pool."""
 
 
 def _server_settings(settings: Mapping[str, str]) -> dict[str, str]:
@@ -206,6 +347,8 @@ async def create_pool(
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT_SECONDS,
     max_size: int = POOL_MAX_SIZE,
     on_connection_lost: Callable[[], None] | None = None,
+    command_timeout: float | None = DEFAULT_COMMAND_TIMEOUT_SECONDS,
+    on_notice: Callable[[str], None] | None = None,
 ) -> asyncpg.Pool:
     """Open a pool (one connection now, more on demand) or raise ConnectError.
 
@@ -218,19 +361,27 @@ async def create_pool(
         on_connection_lost: Called (in the event loop) whenever one of the pool's connections
             ends: the server terminated it, went away, or the pool is being closed. Idle
             connections are never retired by the pool, so an unexpected call means a loss.
+        command_timeout: Seconds one statement may wait for the server's answer (None: no
+            bound); a statement that times out raises ServerTimeoutError and its connection
+            is closed.
+        on_notice: Called with one line when a load works around the server (fewer
+            connection slots than it wanted): slower, not failed.
     """
     connect_timeout = target.connect_timeout or connect_timeout
     try:
-        kwargs = connect_kwargs(target, connect_timeout)
+        kwargs = connect_kwargs(target, connect_timeout, command_timeout)
     except (TlsSetupError, DsnError) as exc:
         raise ConnectError(f"{exc} ({target.masked})") from None
-    if on_connection_lost is not None:
-        callback = on_connection_lost
+    callback = on_connection_lost
 
-        async def watch(conn: asyncpg.Connection) -> None:
+    async def prepare(conn: asyncpg.Connection) -> None:
+        keep_alive(conn, command_timeout)
+        if callback is not None:
             conn.add_termination_listener(lambda _conn: callback())
 
-        kwargs |= {"init": watch, "max_inactive_connection_lifetime": 0}
+    kwargs["init"] = prepare
+    if on_connection_lost is not None:
+        kwargs["max_inactive_connection_lifetime"] = 0
     try:
         async with asyncio.timeout(connect_timeout + 1):
             pool = await asyncpg.create_pool(
@@ -243,6 +394,9 @@ async def create_pool(
     except ValueError as exc:  # asyncpg's checks of the arguments
         raise ConnectError(f"invalid connection settings: {_safe_line(exc, target)}") from None
     assert pool is not None
+    _notice_callbacks.pop(id(pool), None)  # a closed pool's, at the same address
+    if on_notice is not None:
+        _notice_callbacks[id(pool)] = on_notice
     return pool
 
 
@@ -258,8 +412,16 @@ AnyConnection: TypeAlias = asyncpg.Connection | PoolConnectionProxy
 """A connection, or the pool's proxy for one (which forwards every Connection method)."""
 
 
+GiveBack: TypeAlias = Callable[[PoolConnectionProxy], None]
+"""Where a connection goes after its statement, instead of straight back to the pool."""
+
+
 async def fetch_read_only(
-    pool: asyncpg.Pool, sql: str, *args: Any, conn: PoolConnectionProxy | None = None
+    pool: asyncpg.Pool,
+    sql: str,
+    *args: Any,
+    conn: PoolConnectionProxy | None = None,
+    give_back: GiveBack | None = None,
 ) -> list[asyncpg.Record]:
     """Run one query in a READ ONLY transaction and return its rows as soon as they arrive.
 
@@ -272,59 +434,110 @@ async def fetch_read_only(
         *args: Its parameters.
         conn: A connection already taken from `pool` (see `acquire_batch`) to run it on,
             released here like one this takes itself.
+        give_back: Called with the connection once its transaction ended, instead of
+            releasing it to the pool (a batch lending its connections in turn).
+
+    Raises:
+        ServerTimeoutError, ConnectionLostError, NoConnectionSlotError: the network failed
+            (one line); the connection is closed, not rolled back.
+        Whatever else the query raised (asyncpg.PostgresError).
     """
-    if conn is None:
-        conn = await pool.acquire()
-    tx = conn.transaction(readonly=True, isolation="repeatable_read")
     try:
-        await tx.start()
-        rows = list(await conn.fetch(sql, *args))
-    except BaseException:
-        await _finish(pool, conn, tx)
-        raise
-    _in_background(_finish(pool, conn, tx), releasing=pool)
+        if conn is None:
+            conn = await pool.acquire()
+        tx = conn.transaction(readonly=True, isolation="repeatable_read")
+        try:
+            await tx.start()
+            rows = list(await conn.fetch(sql, *args))
+        except BaseException as exc:
+            await _finish(pool, conn, tx, give_back, broken=_breaks_connection(exc))
+            raise
+    except Exception as exc:
+        failure = connection_failure(exc, pool)
+        if failure is None:
+            raise
+        raise failure from None
+    _in_background(_finish(pool, conn, tx, give_back), releasing=pool)
     return rows
 
 
 class ConnectionBatch:
-    """Connections taken from a pool together, handed out by position, in the same order
-    every time (by server process id).
+    """Connections taken from a pool together for one load.
 
-    Each PostgreSQL backend caches the catalog rows it has read. A catalog load that sends
-    each of its queries to the backend that ran that query the time before finds those
-    caches warm; through the pool's own order the queries land on other backends each time.
-    Measured on the demo schema, the next load on the same pool: 0.21 s → 0.12 s.
+    A whole batch (one connection per query) hands them out by position, in the same order
+    every time (by server process id). Each PostgreSQL backend caches the catalog rows it has
+    read. A catalog load that sends each of its queries to the backend that ran that query
+    the time before finds those caches warm; through the pool's own order the queries land
+    on other backends each time. Measured on the demo schema, the next load on the same
+    pool: 0.21 s → 0.12 s.
+
+    A short batch (fewer connections than queries: a small pool, one in use elsewhere, or a
+    server with few free connection slots) lends its connections in turn: each query waits
+    for one to come free (`lend`) and gives it back to the batch (`give_back`), so the load
+    never asks the pool, or the server, for a connection it could not have.
     """
 
-    def __init__(self, pool: asyncpg.Pool, connections: list[PoolConnectionProxy]) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, connections: list[PoolConnectionProxy], wanted: int
+    ) -> None:
         self._pool = pool
-        self._untaken: dict[int, PoolConnectionProxy] = dict(enumerate(connections))
+        self.size = len(connections)
+        """How many connections the batch holds."""
+        self.short = len(connections) < wanted
+        """True when the queries share the connections instead of one each."""
+        self._untaken: dict[int, PoolConnectionProxy] = {}
+        self._free: asyncio.Queue[PoolConnectionProxy] = asyncio.Queue()
+        self._closed = False
+        for position, conn in enumerate(connections):
+            if self.short:
+                self._free.put_nowait(conn)
+            else:
+                self._untaken[position] = conn
 
     def take(self, position: int) -> PoolConnectionProxy | None:
-        """The connection at `position`, now the taker's to release; None when the batch is
-        empty or closed, or that one was taken already (the taker then acquires its own)."""
+        """The connection at `position` of a whole batch, now the taker's to release; None
+        when the batch is short or closed, or that one was taken already."""
         return self._untaken.pop(position, None)
 
+    async def lend(self) -> PoolConnectionProxy:
+        """A short batch's next free connection (waits for one); hand it to `give_back`."""
+        return await self._free.get()
+
+    def give_back(self, conn: PoolConnectionProxy) -> None:
+        """Take back a lent connection (to the pool when the batch is closed already)."""
+        if self._closed:
+            _in_background(self._pool.release(conn), releasing=self._pool)
+        else:
+            self._free.put_nowait(conn)
+
     def close(self) -> None:
-        """Give back every connection nobody took (in the background)."""
-        untaken, self._untaken = self._untaken, {}
-        for conn in untaken.values():
+        """Give back every connection nobody took or borrowed (in the background)."""
+        self._closed = True
+        left = list(self._untaken.values())
+        self._untaken = {}
+        while not self._free.empty():
+            left.append(self._free.get_nowait())
+        for conn in left:
             _in_background(self._pool.release(conn), releasing=self._pool)
 
 
 async def acquire_batch(pool: asyncpg.Pool, count: int) -> ConnectionBatch:
-    """Take `count` connections from the pool at once (opening missing ones side by side).
+    """Take up to `count` connections from the pool at once (opening missing ones side by side).
 
-    An empty batch when the pool cannot spare that many right now (another user holds one,
-    or it is smaller): its takers then acquire their own as they start, as before batches.
-    A batch that waited for the rest of the pool would keep the connections it got idle;
-    connections still on their way back from an earlier load (a rollback in the background)
-    count as spare, as nothing can hold them up.
+    A whole batch when the pool can spare `count` now; otherwise a short batch of what it can
+    spare (at least one, waited for): a batch that waited for the rest of the pool would keep
+    the connections it got idle. Connections still on their way back from an earlier load (a
+    rollback in the background) count as spare, as nothing can hold them up.
+    When the server refuses some of the new connections (no free slot: `max_connections`,
+    reserved slots, a busy pooler) the batch is short by those, and the pool's user is told
+    (`notify`) that the load is slower for it; only when it refuses every one does this fail.
     Two batches cannot each hold part of the pool and wait for each other: a batch's
     acquisitions are queued together, and asyncio's queue serves waiters in order.
 
     Raises:
-        Whatever acquiring a connection raises, once every connection taken is given back.
+        NoConnectionSlotError when not one connection could be opened, or whatever else
+        acquiring a connection raised (translated as `connection_failure` does), once every
+        connection taken is given back.
     """
     spare = (
         pool.get_idle_size()
@@ -332,20 +545,37 @@ async def acquire_batch(pool: asyncpg.Pool, count: int) -> ConnectionBatch:
         - pool.get_size()
         + len(_returning.get(id(pool), ()))
     )
-    if spare < count:
-        return ConnectionBatch(pool, [])
-    tasks = [asyncio.ensure_future(pool.acquire()) for _ in range(count)]
+    wanted = max(1, min(count, spare))
+    tasks = [asyncio.ensure_future(pool.acquire()) for _ in range(wanted)]
     try:
         await asyncio.wait(tasks)
     except BaseException:  # cancelled: nothing may stay taken
         _give_back(pool, tasks)
         raise
     errors = [e for t in tasks if not t.cancelled() and (e := t.exception()) is not None]
-    if errors:
+    got = [t.result() for t in tasks if not t.cancelled() and t.exception() is None]
+    refused = [e for e in errors if isinstance(e, asyncpg.TooManyConnectionsError)]
+    if errors and (len(refused) < len(errors) or not got):
         _give_back(pool, tasks)
-        raise errors[0]
-    connections = sorted((t.result() for t in tasks), key=lambda c: c.get_server_pid())
-    return ConnectionBatch(pool, connections)
+        failure = connection_failure(errors[0], pool)
+        raise (failure or errors[0]) from None
+    if refused:
+        notify(
+            pool,
+            f"the server has too few free connection slots ({_first_line(refused[0])}): "
+            f"loading the catalog on {len(got)} connection{'s' if len(got) != 1 else ''} "
+            f"instead of {count}, which is slower",
+        )
+    connections = sorted(got, key=_server_pid)
+    return ConnectionBatch(pool, connections, count)
+
+
+def _server_pid(conn: PoolConnectionProxy) -> int:
+    """The backend's process id; 0 for a connection lost (and detached) meanwhile."""
+    try:
+        return int(conn.get_server_pid())
+    except asyncpg.InterfaceError:
+        return 0
 
 
 def _give_back(pool: asyncpg.Pool, tasks: Sequence[asyncio.Future[PoolConnectionProxy]]) -> None:
@@ -386,27 +616,114 @@ def _retrieve(task: asyncio.Future[Any]) -> None:
         task.exception()
 
 
-async def _finish(pool: asyncpg.Pool, conn: PoolConnectionProxy, tx: Any) -> None:
+def _breaks_connection(exc: BaseException) -> bool:
+    """Whether a statement that raised exc left its connection unfit for a rollback.
+
+    A timed-out or cancelled statement is still being cancelled on the server (asyncpg waits
+    for that before the next statement, and on a server that stopped answering it never
+    comes); a lost connection has nothing to roll back. Such a connection is closed.
+    """
+    if isinstance(exc, asyncio.CancelledError | TimeoutError | asyncio.TimeoutError):
+        return True
+    return connection_failure(exc) is not None
+
+
+CANCEL_WAIT_SECONDS = 5.0
+"""How long a session whose statement its caller cancelled waits for the server to stop it."""
+
+
+async def _end_after_cancel(
+    conn: PoolConnectionProxy, end: Callable[[], Awaitable[object]]
+) -> None:
+    """End the transaction of a statement our caller cancelled (ctrl+c in the query pad).
+
+    asyncpg sends the server a cancel request for it; ending the transaction waits for that,
+    so the server stops working on the statement. Cutting the connection at once would not:
+    asyncpg drops the pending cancel request, and a backend that sends nothing (a long
+    count) notices its client gone only when it finishes. A server that does not answer
+    within CANCEL_WAIT_SECONDS gets its connection cut.
+    """
     try:
-        if not conn.is_closed():
-            await tx.rollback()
-    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+        await asyncio.wait_for(end(), CANCEL_WAIT_SECONDS)
+    except (TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+        _terminate(conn)
+
+
+def _usable(conn: PoolConnectionProxy) -> bool:
+    """True while conn is still attached to its pool and open.
+
+    The pool detaches the proxy the moment the server ends its connection, and every method
+    of a detached proxy raises `InterfaceError: … released back to the pool`.
+    """
+    try:
+        return not conn.is_closed()
+    except asyncpg.InterfaceError:
+        return False
+
+
+def _terminate(conn: PoolConnectionProxy) -> None:
+    """Close conn at once, without a round trip (nothing when it is gone already)."""
+    try:
         conn.terminate()
+    except asyncpg.InterfaceError:
+        pass
+
+
+async def _finish(
+    pool: asyncpg.Pool,
+    conn: PoolConnectionProxy,
+    tx: Any,
+    give_back: GiveBack | None = None,
+    broken: bool = False,
+) -> None:
+    try:
+        if broken or not _usable(conn):
+            _terminate(conn)
+        else:
+            await tx.rollback()
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError):
+        _terminate(conn)
     finally:
-        await pool.release(conn)
+        if give_back is not None:
+            give_back(conn)
+        else:
+            await pool.release(conn)
 
 
 @asynccontextmanager
 async def read_only(pool: asyncpg.Pool) -> AsyncIterator[PoolConnectionProxy]:
-    """Yield a connection inside a READ ONLY transaction that is always rolled back."""
-    async with pool.acquire() as conn:
-        tx = conn.transaction(readonly=True, isolation="repeatable_read")
-        await tx.start()
-        try:
-            yield conn
-        finally:
-            if not conn.is_closed():
-                await tx.rollback()
+    """Yield a connection inside a READ ONLY transaction that is always rolled back.
+
+    Raises:
+        ServerTimeoutError, ConnectionLostError, NoConnectionSlotError: the network failed,
+            here or in a statement of the caller's (one line); the connection is closed.
+        Whatever else the caller's statements raised.
+    """
+    try:
+        async with pool.acquire() as conn:
+            tx = conn.transaction(readonly=True, isolation="repeatable_read")
+            await tx.start()
+            broken = cancelled = False
+            try:
+                yield conn
+            except asyncio.CancelledError:
+                cancelled = True
+                raise
+            except BaseException as exc:
+                broken = _breaks_connection(exc)
+                raise
+            finally:
+                if broken or not _usable(conn):
+                    _terminate(conn)
+                elif cancelled:
+                    await _end_after_cancel(conn, tx.rollback)
+                else:
+                    await tx.rollback()
+    except Exception as exc:
+        failure = connection_failure(exc, pool)
+        if failure is None:
+            raise
+        raise failure from None
 
 
 _SESSION_SAVEPOINT = "ehgtui_session_start"
@@ -441,18 +758,35 @@ async def read_only_clearing_session(pool: asyncpg.Pool) -> AsyncIterator[PoolCo
 
     The same round trips as `read_only`: BEGIN and the savepoint go in one message, the
     clearing and the ROLLBACK in another. When clearing fails the connection is cut, so that
-    what it holds ends with its backend.
+    what it holds ends with its backend. Network failures are raised as `read_only` raises them.
     """
-    async with pool.acquire() as conn:
-        await conn.execute(_BEGIN_CLEARABLE_SQL)
-        try:
-            yield conn
-        finally:
-            if not conn.is_closed():
-                try:
-                    await conn.execute(CLEAR_SESSION_SQL)
-                except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
-                    conn.terminate()
+    try:
+        async with pool.acquire() as conn:
+            await conn.execute(_BEGIN_CLEARABLE_SQL)
+            broken = cancelled = False
+            try:
+                yield conn
+            except asyncio.CancelledError:
+                cancelled = True
+                raise
+            except BaseException as exc:
+                broken = _breaks_connection(exc)
+                raise
+            finally:
+                if broken or not _usable(conn):
+                    _terminate(conn)
+                elif cancelled:
+                    await _end_after_cancel(conn, lambda: conn.execute(CLEAR_SESSION_SQL))
+                else:
+                    try:
+                        await conn.execute(CLEAR_SESSION_SQL)
+                    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError):
+                        _terminate(conn)
+    except Exception as exc:
+        failure = connection_failure(exc, pool)
+        if failure is None:
+            raise
+        raise failure from None
 
 
 POOL_CLOSE_TIMEOUT_SECONDS = 3.0
@@ -462,7 +796,8 @@ its connections are cut."""
 
 async def close_quietly(pool: asyncpg.Pool) -> None:
     """Close a pool, terminating its connections if a clean close fails or takes too long."""
+    _notice_callbacks.pop(id(pool), None)
     try:
         await asyncio.wait_for(pool.close(), POOL_CLOSE_TIMEOUT_SECONDS)
-    except (TimeoutError, asyncpg.PostgresError, OSError):
+    except (TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
         pool.terminate()

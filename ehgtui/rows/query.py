@@ -21,6 +21,7 @@ from typing import Any
 import asyncpg
 
 from ehgtui.catalog.model import Table
+from ehgtui.db.pool import connection_failure
 from ehgtui.ddl.quote import qualified, quote_ident
 from ehgtui.rows.errors import ConditionRefusedError, QueryError, query_error
 from ehgtui.rows.masking import MASK, is_secret
@@ -246,6 +247,8 @@ async def _read(session: RowSession, sql: str, params: Sequence[Any], count: int
         cursor = await session.conn.cursor(sql, *params)
         return list(await cursor.fetch(count))
     except asyncpg.PostgresError as exc:
+        if connection_failure(exc) is not None:
+            raise  # the session (`read_only`) reports it as the connection lost
         raise query_error(exc, session.settings.statement_timeout) from None
     except (asyncpg.DataError, TypeError, ValueError) as exc:
         raise QueryError(f"bad key value: {exc}") from None

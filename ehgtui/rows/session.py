@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from ehgtui.db.pool import AnyConnection, read_only, read_only_clearing_session
+from ehgtui.db.pool import AnyConnection, connection_failure, read_only, read_only_clearing_session
 from ehgtui.rows import roles
 from ehgtui.rows.errors import RoleError, RowsDisabledError, query_error
 from ehgtui.rows.roles import AuthUser, ViewAs, Viewer
@@ -55,6 +55,8 @@ async def row_session(
         except RoleError:
             raise
         except asyncpg.PostgresError as exc:
+            if connection_failure(exc) is not None:
+                raise  # `read_only` reports it as the connection lost
             raise RoleError(str(query_error(exc, settings.statement_timeout))) from None
         yield RowSession(conn=conn, viewer=viewer, settings=settings)
 
