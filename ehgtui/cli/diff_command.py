@@ -40,6 +40,7 @@ from ehgtui.migrations.files import (
     migration_file_name,
     write_new_migration,
 )
+from ehgtui.safe_text import visible
 
 DEMO_SIDE = "demo"
 """The side argument that names the embedded demo database."""
@@ -268,7 +269,7 @@ def diff(
         style = _style if output.colour_wanted() else None
         header = f"from {side_a.label} to {side_b.label}"
         body = render_text(result, style) if style else render_text(result)
-        output.emit_text(f"{header}\n{body}")
+        output.emit_styled(f"{visible(header)}\n{body}")
     return ExitCode.OK if result.is_empty else ExitCode.FINDINGS
 
 

@@ -1,4 +1,12 @@
-"""The only module that writes to stdout and stderr: CLI output is an API."""
+"""The only module that writes to stdout and stderr: CLI output is an API.
+
+Text from the database (names, comments, values, server messages) can hold control
+characters that a terminal obeys (OSC 52 writes the clipboard, OSC 0 the window title, CSI 2J
+clears the screen). Whatever goes to a terminal is made visible first (`safe_text.visible`:
+ESC reads `\\x1b`, U+202E reads `<U+202E>`); stderr always, stdout when it is a terminal.
+Output redirected to a file or a pipe stays byte-exact (a `ddl` of a table whose name holds an
+ESC must re-create that name), and JSON escapes every control character anyway.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +15,8 @@ import os
 import sys
 from collections.abc import Sequence
 from typing import Any
+
+from ehgtui.safe_text import visible
 
 
 def colour_wanted() -> bool:
@@ -19,14 +29,25 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
 
 
+def _for_stdout(text: str, *, multiline: bool) -> str:
+    return visible(text, multiline=multiline) if sys.stdout.isatty() else text
+
+
 def emit_text(text: str) -> None:
-    """Write text as it is, ending with one newline."""
+    """Write text, ending with one newline (made visible on a terminal: see above)."""
+    emit_styled(_for_stdout(text, multiline=True))
+
+
+def emit_styled(text: str) -> None:
+    """Write text holding our own colour codes, whose database text the caller made visible
+    already (`diff`'s coloured report); ends with one newline."""
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 def emit_rows(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """Write rows as plain aligned columns (no colour, no box: easy to grep and cut)."""
     cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
+    cells = [[_for_stdout(cell, multiline=False) for cell in row] for row in cells]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     for row in cells:
         line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
@@ -36,10 +57,10 @@ def emit_rows(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
 def error(message: str) -> None:
     """Write one line to stderr: the whole of what a failure says."""
     first = message.strip().splitlines()[0] if message.strip() else "error"
-    sys.stderr.write(f"ehgtui: {first}\n")
+    sys.stderr.write(f"ehgtui: {visible(first)}\n")
 
 
 def status(message: str) -> None:
     """A progress note on stderr (never on stdout, which may be piped to a file)."""
-    sys.stderr.write(message + "\n")
+    sys.stderr.write(visible(message, multiline=True) + "\n")
     sys.stderr.flush()

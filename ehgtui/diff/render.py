@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ehgtui.diff.model import CHANGE_KINDS, CatalogDiff, FieldChange, ObjectChange, TableDiff
+from ehgtui.safe_text import visible
 
 Style = Callable[[str, str], str]
 """`style(text, kind)`: decorate text for a change kind (`added`, `removed`, `changed`,
@@ -40,7 +41,7 @@ def _value(value: Any) -> str:
 
 
 def _field_lines(fields: tuple[FieldChange, ...], indent: str) -> list[str]:
-    return [f"{indent}{f.field}: {_value(f.before)} -> {_value(f.after)}" for f in fields]
+    return [visible(f"{indent}{f.field}: {_value(f.before)} -> {_value(f.after)}") for f in fields]
 
 
 def _object_lines(change: ObjectChange, style: Style) -> list[str]:
@@ -51,7 +52,7 @@ def _object_lines(change: ObjectChange, style: Style) -> list[str]:
         head = f"    {mark} {change.object_type} {change.name}"
     if change.summary:
         head += f"  {_value(change.summary)}"
-    lines = [style(head, change.kind)]
+    lines = [style(visible(head), change.kind)]
     lines += _field_lines(change.fields, "        ")
     return lines
 
@@ -63,7 +64,7 @@ def table_lines(table: TableDiff, style: Style = plain) -> list[str]:
         head = f"  {mark} {table.table_kind} {table.old_name} renamed to {table.qualified_name}"
     else:
         head = f"  {mark} {table.table_kind} {table.qualified_name} {table.kind}"
-    lines = [style(head, table.kind)]
+    lines = [style(visible(head), table.kind)]
     lines += _field_lines(table.fields, "      ")
     for change in table.objects:
         lines += _object_lines(change, style)
@@ -84,7 +85,7 @@ def render_text(diff: CatalogDiff, style: Style = plain) -> str:
     """The whole diff as text: domain headings, then each table's changes, then a summary."""
     lines: list[str] = []
     for domain, tables in diff.by_domain().items():
-        lines.append(style(f"{domain}", "heading"))
+        lines.append(style(visible(f"{domain}"), "heading"))
         for table in tables:
             lines += table_lines(table, style)
         lines.append("")

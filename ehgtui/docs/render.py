@@ -12,6 +12,7 @@ from ehgtui.catalog.domains import Domain, DomainMap
 from ehgtui.catalog.model import Catalog, Table
 from ehgtui.docs.markdown import anchor, cell, first_line, table
 from ehgtui.docs.table_page import render_table_page
+from ehgtui.safe_text import visible
 
 README = "README.md"
 OVERVIEW = "database-schema-overview.md"
@@ -169,4 +170,5 @@ def render_docs(catalog: Catalog, domains: DomainMap) -> dict[str, str]:
         files[page_name(catalog, table_)] = render_table_page(
             table_, domains.domain_of(table_), f"../{README}"
         )
-    return dict(sorted(files.items()))
+    # pages are read in terminals (cat, less, glow) and editors: no raw control characters
+    return {path: visible(text, multiline=True) for path, text in sorted(files.items())}
