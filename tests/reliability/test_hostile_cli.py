@@ -12,6 +12,7 @@ import os
 import pty
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,7 @@ from tests.hostile import (  # noqa: F401 (fixtures)
     DATA_ESCAPES,
     OSC52,
     SHOWN,
+    UNSAFE_CHARACTERS,
     hostile_db,
 )
 
@@ -80,3 +82,18 @@ def test_ddl_to_a_pipe_is_byte_exact(hostile_db: str) -> None:  # noqa: F811
     )
     assert result.returncode == 0, result.stderr
     assert OSC52 in result.stdout  # the name as it is: the DDL re-creates it
+
+
+def test_docs_pages_hold_no_raw_control_character(hostile_db: str, tmp_path: Path) -> None:  # noqa: F811
+    result = subprocess.run(
+        [sys.executable, "-m", "ehgtui", "docs", str(tmp_path), "--dsn", hostile_db],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    pages = {p: p.read_text(encoding="utf-8") for p in tmp_path.rglob("*.md")}
+    assert len(pages) > 5
+    for path, text in pages.items():
+        assert UNSAFE_CHARACTERS.search(text) is None, (path, repr(text[:300]))
+    assert any(SHOWN[0] in text for text in pages.values())
