@@ -10,6 +10,9 @@ import pytest
 CORE_MODULES = [
     "ehgtui.db.settings",
     "ehgtui.db.pool",
+    "ehgtui.db.failures",
+    "ehgtui.db.connect_errors",
+    "ehgtui.db.read_only_session",
     "ehgtui.catalog.model",
     "ehgtui.catalog.loader",
     "ehgtui.catalog.domains",

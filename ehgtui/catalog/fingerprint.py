@@ -24,7 +24,7 @@ from collections.abc import Sequence
 import asyncpg
 
 from ehgtui.db.one_trip import fetch_value_in_one_trip, text_array_literal
-from ehgtui.db.pool import read_only
+from ehgtui.db.read_only_session import read_only
 
 
 def _rows(ordinal: int, catalog: str, where: str = "") -> str:

@@ -22,12 +22,8 @@ from ehgtui.catalog.model import Catalog, Table
 from ehgtui.cli import output
 from ehgtui.cli.errors import NotFoundError
 from ehgtui.cli.options import ConnectionOptions, connection_options, options_from
-from ehgtui.db.pool import (
-    DEFAULT_COMMAND_TIMEOUT_SECONDS,
-    close_quietly,
-    connection_failure,
-    create_pool,
-)
+from ehgtui.db.failures import connection_failure
+from ehgtui.db.pool import DEFAULT_COMMAND_TIMEOUT_SECONDS, close_quietly, create_pool
 from ehgtui.db.settings import ConnectionTarget, resolve_target
 
 __all__ = [

@@ -182,7 +182,7 @@ def _failure(exc: Exception) -> tuple[str, ExitCode] | None:
     from ehgtui.catalog.loader import CatalogError
     from ehgtui.cli.errors import NotFoundError
     from ehgtui.config import ConfigError
-    from ehgtui.db.pool import ConnectError
+    from ehgtui.db.failures import ConnectError
     from ehgtui.db.settings import DsnError, mask_dsn
     from ehgtui.demo.server import ServerError
 

@@ -19,20 +19,14 @@ import click
 from ehgtui.cli import output
 from ehgtui.cli.config import config
 from ehgtui.cli.connection import options_from, outlasting, run_with_pool
-from ehgtui.cli.exit_codes import ExitCode
 from ehgtui.cli.options import connection_options
-from ehgtui.config import ConfigError
+from ehgtui.cli.rows_command import run_rows_command
 from ehgtui.db.settings import ConnectionTarget
-from ehgtui.query.errors import QueryRefusedError
 from ehgtui.query.export import result_csv, result_data, result_markdown
 from ehgtui.query.run import QueryRequest, QueryResult, checked_statement, run_query
 from ehgtui.query.settings import HARD_MAX_ROWS, QuerySettings, query_settings_from_config
-from ehgtui.rows.errors import RowsDisabledError, RowsError
 from ehgtui.rows.roles import ViewAs
 from ehgtui.rows.session import require_enabled
-from ehgtui.rows.settings import RowSettingsError
-
-ALLOW_VOLATILE_HINT = "pass --allow-volatile to run it"
 
 TEXT_CELL_WIDTH = 60
 """Plain-text output cuts longer values (JSON, CSV and Markdown never do)."""
@@ -133,7 +127,8 @@ def query(
     SET ROLE, RESET, DISCARD and text holding several statements are refused.
     """
     text = _statement_text(sql, file)
-    try:
+
+    def action() -> None:
         settings = query_settings(no_rows, timeout)
         require_enabled(settings.rows)
         checked_statement(text)  # a statement that is refused fails before connecting
@@ -150,15 +145,6 @@ def query(
 
         conn = outlasting(options_from(dsn, demo, schemas), settings.statement_timeout)
         result = run_with_pool(conn, work)
-    except (RowsDisabledError, RowSettingsError, ConfigError) as exc:
-        output.error(str(exc))
-        return int(ExitCode.USAGE)
-    except QueryRefusedError as exc:
-        hint = f"; {ALLOW_VOLATILE_HINT}" if exc.volatile else ""
-        output.error(f"{exc}{hint}")
-        return int(ExitCode.FINDINGS)
-    except RowsError as exc:
-        output.error(str(exc))
-        return int(ExitCode.FINDINGS)
-    _emit(result, form or "text")
-    return int(ExitCode.OK)
+        _emit(result, form or "text")
+
+    return run_rows_command(action)

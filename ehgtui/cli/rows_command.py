@@ -31,6 +31,7 @@ from ehgtui.cli.connection import (
 from ehgtui.cli.exit_codes import ExitCode
 from ehgtui.config import ConfigError
 from ehgtui.db.settings import ConnectionTarget
+from ehgtui.query.errors import QueryRefusedError
 from ehgtui.rows.errors import ConditionRefusedError, RowsDisabledError, RowsError
 from ehgtui.rows.export import page_csv, page_data
 from ehgtui.rows.query import RowPage, RowRequest, fetch_page, parsed_condition
@@ -72,13 +73,14 @@ def with_table(
 
 
 def run_rows_command(action: Callable[[], Any]) -> int:
-    """Run a row command; a refused request is one line on stderr and an exit status."""
+    """Run a row command (rows, access, query); a refused request is one line on stderr and
+    an exit status."""
     try:
         action()
     except (RowsDisabledError, RowSettingsError, ConfigError) as exc:
         output.error(str(exc))
         return int(ExitCode.USAGE)
-    except ConditionRefusedError as exc:
+    except (ConditionRefusedError, QueryRefusedError) as exc:
         hint = f"; {ALLOW_VOLATILE_HINT}" if exc.volatile else ""
         output.error(f"{exc}{hint}")
         return int(ExitCode.FINDINGS)

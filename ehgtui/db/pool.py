@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import ssl
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any, TypeAlias
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
 from ehgtui.db import conninfo, tls
-from ehgtui.db.settings import DEFAULT_CONNECT_TIMEOUT_SECONDS, ConnectionTarget, DsnError, scrub
+from ehgtui.db.connect_errors import connect_failure, safe_line
+from ehgtui.db.failures import ConnectError, connection_failure, first_line
+from ehgtui.db.read_only_session import breaks_connection, terminate, usable
+from ehgtui.db.settings import DEFAULT_CONNECT_TIMEOUT_SECONDS, ConnectionTarget, DsnError
 from ehgtui.db.tls import TlsSetupError
 
 APPLICATION_NAME = "ehgtui"
@@ -40,204 +41,6 @@ KEEPALIVE_INTERVAL_SECONDS = 5
 """Seconds between unanswered keepalive probes."""
 KEEPALIVE_PROBES = 3
 """Unanswered probes after which the kernel declares the connection dead."""
-
-
-class ConnectError(RuntimeError):
-    """The server could not be reached or refused us; the message is one line, DSN masked."""
-
-
-class ConnectionLostError(ConnectError):
-    """A connection ended under a statement (terminated, server restarted, network gone)."""
-
-
-class ServerTimeoutError(ConnectError):
-    """The server did not answer a statement within the command timeout; the connection is
-    closed (a later statement opens a new one)."""
-
-
-class NoConnectionSlotError(ConnectError):
-    """The server refused even one more connection (`too many clients`, reserved slots)."""
-
-
-LOSS_ERRORS: tuple[type[BaseException], ...] = (
-    asyncpg.PostgresConnectionError,  # class 08: connection exception, incl. "does not exist"
-    asyncpg.AdminShutdownError,  # 57P01: pg_terminate_backend, or a fast shutdown
-    asyncpg.CrashShutdownError,  # 57P02
-    asyncpg.CannotConnectNowError,  # 57P03: starting up or shutting down
-    ConnectionError,  # reset, refused, broken pipe
-)
-"""Errors that mean the connection is gone, not that the statement was wrong.
-
-Not the whole of class 57 (operator intervention): `QueryCanceledError` (a statement timeout)
-belongs to it, and a timeout leaves the connection alive.
-"""
-
-_LOST_WORDS = ("closed", "closing", "released back to the pool", "connection was lost")
-"""What asyncpg's bare `InterfaceError` says when the connection (or its pool) went away
-under it; the same class also reports programming mistakes, which must not be hidden."""
-
-
-def connection_failure(exc: BaseException, pool: asyncpg.Pool | None = None) -> ConnectError | None:
-    """The one-line error a network failure of a statement means, or None for other errors.
-
-    Args:
-        exc: What a statement, an acquisition or a release raised.
-        pool: The pool it ran on: names the command timeout in the message.
-
-    Returns:
-        ServerTimeoutError, ConnectionLostError or NoConnectionSlotError (each one line, no
-        asyncpg wording), `exc` itself when it is a ConnectError already, else None.
-    """
-    if isinstance(exc, ConnectError):
-        return exc
-    if isinstance(exc, TimeoutError | asyncio.TimeoutError):
-        limit = timeout_of(pool)
-        within = f" within {limit:g}s" if limit else ""
-        return ServerTimeoutError(
-            f"timed out: the server did not answer{within} "
-            "(set a longer limit with --timeout or EHGTUI_TIMEOUT)"
-        )
-    if isinstance(exc, asyncpg.TooManyConnectionsError):
-        return NoConnectionSlotError(f"no free connection slot on the server: {_first_line(exc)}")
-    if isinstance(exc, LOSS_ERRORS):
-        if isinstance(exc, asyncpg.PostgresError) and not isinstance(
-            exc, asyncpg.ConnectionDoesNotExistError
-        ):
-            return ConnectionLostError(f"connection lost: {_first_line(exc)}")
-        return ConnectionLostError("connection lost: the server closed the connection")
-    if isinstance(exc, asyncpg.InternalClientError) and _ERROR_CONSUME in str(exc):
-        # the server's FATAL "terminating connection" arrived while the connection sat idle
-        # in the pool, and the socket's end is not seen yet: asyncpg is still waiting for the
-        # end of that error when the next statement starts
-        return ConnectionLostError("connection lost: the server closed the connection")
-    if isinstance(exc, asyncpg.InterfaceError | OSError):
-        text = str(exc).lower()
-        if isinstance(exc, OSError) or any(words in text for words in _LOST_WORDS):
-            return ConnectionLostError("connection lost: the server closed the connection")
-    return None
-
-
-_ERROR_CONSUME = "another operation (2) is in progress"
-"""asyncpg's words for a statement started while its protocol consumes an error (state 2)."""
-
-
-def timeout_of(pool: asyncpg.Pool | None) -> float | None:
-    """The command timeout `pool` was opened with (None: unknown or unbounded)."""
-    kwargs = getattr(pool, "_connect_kwargs", None)
-    value = kwargs.get("command_timeout") if isinstance(kwargs, dict) else None
-    return float(value) if value else None
-
-
-def describe_connect_error(
-    exc: BaseException, target: ConnectionTarget, timeout: float, tls_reply: bytes | None = None
-) -> str:
-    """Turn a connection failure into one line naming the problem, with no secret in it.
-
-    Args:
-        exc: What connecting raised.
-        target: Where it tried to connect.
-        timeout: The connect timeout in force, for the timeout message.
-        tls_reply: When the server rejected the TLS request, the first byte it sends to a
-            fresh one (`_tls_reply`): b"N" from a PostgreSQL without TLS, anything else from
-            some other service; None when not known.
-    """
-    where = target.masked
-    mode = target.sslmode
-    if isinstance(exc, TimeoutError | asyncio.TimeoutError):
-        message = f"connection timed out after {timeout:g}s"
-    elif isinstance(exc, socket.gaierror):
-        message = f"unknown host {target.host!r}: the name does not resolve"
-    elif isinstance(exc, ConnectionRefusedError):
-        message = "connection refused: is the server running?"
-    elif isinstance(exc, asyncpg.InvalidPasswordError):
-        message = f"authentication failed: {_safe_line(exc, target)}"
-    elif isinstance(exc, asyncpg.ClientConfigurationError):
-        message = f"invalid connection settings: {_safe_line(exc, target)}"
-    elif isinstance(exc, asyncpg.InvalidCatalogNameError):
-        message = "database does not exist"
-    elif isinstance(exc, asyncpg.InvalidAuthorizationSpecificationError):
-        message = f"not authorised: {_safe_line(exc, target)}"
-    elif _rejected_tls(exc):
-        message = _tls_rejection(mode, tls_reply)
-    elif _closed_during_startup(exc):
-        message = _closure(tls_reply)
-    elif isinstance(exc, ssl.SSLCertVerificationError):
-        reason = exc.verify_message or _safe_line(exc, target)
-        message = f"server certificate rejected ({_mode_note(target)}): {reason}"
-    elif isinstance(exc, ssl.SSLError) or "SSL" in str(exc) or "TLS" in str(exc):
-        message = f"TLS could not be negotiated ({_mode_note(target)}): {_safe_line(exc, target)}"
-    elif isinstance(exc, OSError):
-        message = f"cannot connect: {scrub(exc.strerror or str(exc), target.password)}"
-    else:
-        message = f"cannot connect: {_safe_line(exc, target)}"
-    return f"{message} ({where})"
-
-
-def _mode_note(target: ConnectionTarget) -> str:
-    if target.settings.get("sslmode"):
-        return f"sslmode={target.sslmode}"
-    return f"sslmode={target.sslmode}, the default for this host"
-
-
-def _rejected_tls(exc: BaseException) -> bool:
-    return "rejected SSL upgrade" in str(exc)
-
-
-def _closed_during_startup(exc: BaseException) -> bool:
-    """The server hung up before the session was ready. asyncpg words this in its own terms
-    ("unexpected connection_lost() call", "connection was closed in the middle of
-    operation", or an empty ConnectionResetError in the TLS handshake), none of which says
-    anything to the user."""
-    return isinstance(
-        exc,
-        ConnectionResetError
-        | ConnectionAbortedError
-        | BrokenPipeError
-        | ssl.SSLEOFError
-        | asyncpg.ConnectionDoesNotExistError
-        | asyncpg.ProtocolError,
-    ) or (type(exc) is ConnectionError and "connection_lost" in str(exc))
-
-
-def _closure(reply: bytes | None) -> str:
-    if reply not in (None, b"", b"N", b"S", b"E"):
-        return "the server did not answer as PostgreSQL does: is another service on that port?"
-    return (
-        "the server closed the connection during startup: check that this is PostgreSQL's "
-        "port, and the server's log for why"
-    )
-
-
-def _tls_rejection(mode: str, reply: bytes | None) -> str:
-    if mode in ("allow", "prefer") or (reply is not None and reply != b"N"):
-        # under prefer a PostgreSQL without TLS answers "N" and asyncpg goes on without it
-        return "the server did not answer as PostgreSQL does: is another service on that port?"
-    return f"the server does not offer TLS, which sslmode={mode} requires"
-
-
-async def _tls_reply(target: ConnectionTarget, within_seconds: float) -> bytes | None:
-    """The first byte the server answers a PostgreSQL SSLRequest with; None if unknown."""
-    try:
-        async with asyncio.timeout(min(within_seconds, 5.0)):
-            reader, writer = await asyncio.open_connection(target.host, target.ports[0])
-            try:
-                writer.write(b"\x00\x00\x00\x08\x04\xd2\x16\x2f")  # SSLRequest
-                await writer.drain()
-                return await reader.read(1)
-            finally:
-                writer.close()
-    except (OSError, TimeoutError, DsnError):
-        return None
-
-
-def _safe_line(exc: BaseException, target: ConnectionTarget) -> str:
-    """The exception's first line, scrubbed of the password (it never should hold it)."""
-    return scrub(_first_line(exc), target.password)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 class PoolerSafeConnection(asyncpg.Connection):
@@ -388,11 +191,9 @@ async def create_pool(
                 min_size=1, max_size=max_size, reset=_no_reset, **kwargs
             )
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
-        probe = _rejected_tls(exc) or _closed_during_startup(exc)
-        reply = await _tls_reply(target, connect_timeout) if probe else None
-        raise ConnectError(describe_connect_error(exc, target, connect_timeout, reply)) from None
+        raise await connect_failure(exc, target, connect_timeout) from None
     except ValueError as exc:  # asyncpg's checks of the arguments
-        raise ConnectError(f"invalid connection settings: {_safe_line(exc, target)}") from None
+        raise ConnectError(f"invalid connection settings: {safe_line(exc, target)}") from None
     assert pool is not None
     _notice_callbacks.pop(id(pool), None)  # a closed pool's, at the same address
     if on_notice is not None:
@@ -450,7 +251,7 @@ async def fetch_read_only(
             await tx.start()
             rows = list(await conn.fetch(sql, *args))
         except BaseException as exc:
-            await _finish(pool, conn, tx, give_back, broken=_breaks_connection(exc))
+            await _finish(pool, conn, tx, give_back, broken=breaks_connection(exc))
             raise
     except Exception as exc:
         failure = connection_failure(exc, pool)
@@ -562,7 +363,7 @@ async def acquire_batch(pool: asyncpg.Pool, count: int) -> ConnectionBatch:
     if refused:
         notify(
             pool,
-            f"the server has too few free connection slots ({_first_line(refused[0])}): "
+            f"the server has too few free connection slots ({first_line(refused[0])}): "
             f"loading the catalog on {len(got)} connection{'s' if len(got) != 1 else ''} "
             f"instead of {count}, which is slower",
         )
@@ -616,59 +417,6 @@ def _retrieve(task: asyncio.Future[Any]) -> None:
         task.exception()
 
 
-def _breaks_connection(exc: BaseException) -> bool:
-    """Whether a statement that raised exc left its connection unfit for a rollback.
-
-    A timed-out or cancelled statement is still being cancelled on the server (asyncpg waits
-    for that before the next statement, and on a server that stopped answering it never
-    comes); a lost connection has nothing to roll back. Such a connection is closed.
-    """
-    if isinstance(exc, asyncio.CancelledError | TimeoutError | asyncio.TimeoutError):
-        return True
-    return connection_failure(exc) is not None
-
-
-CANCEL_WAIT_SECONDS = 5.0
-"""How long a session whose statement its caller cancelled waits for the server to stop it."""
-
-
-async def _end_after_cancel(
-    conn: PoolConnectionProxy, end: Callable[[], Awaitable[object]]
-) -> None:
-    """End the transaction of a statement our caller cancelled (ctrl+c in the query pad).
-
-    asyncpg sends the server a cancel request for it; ending the transaction waits for that,
-    so the server stops working on the statement. Cutting the connection at once would not:
-    asyncpg drops the pending cancel request, and a backend that sends nothing (a long
-    count) notices its client gone only when it finishes. A server that does not answer
-    within CANCEL_WAIT_SECONDS gets its connection cut.
-    """
-    try:
-        await asyncio.wait_for(end(), CANCEL_WAIT_SECONDS)
-    except (TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
-        _terminate(conn)
-
-
-def _usable(conn: PoolConnectionProxy) -> bool:
-    """True while conn is still attached to its pool and open.
-
-    The pool detaches the proxy the moment the server ends its connection, and every method
-    of a detached proxy raises `InterfaceError: … released back to the pool`.
-    """
-    try:
-        return not conn.is_closed()
-    except asyncpg.InterfaceError:
-        return False
-
-
-def _terminate(conn: PoolConnectionProxy) -> None:
-    """Close conn at once, without a round trip (nothing when it is gone already)."""
-    try:
-        conn.terminate()
-    except asyncpg.InterfaceError:
-        pass
-
-
 async def _finish(
     pool: asyncpg.Pool,
     conn: PoolConnectionProxy,
@@ -677,116 +425,17 @@ async def _finish(
     broken: bool = False,
 ) -> None:
     try:
-        if broken or not _usable(conn):
-            _terminate(conn)
+        if broken or not usable(conn):
+            terminate(conn)
         else:
             await tx.rollback()
     except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError):
-        _terminate(conn)
+        terminate(conn)
     finally:
         if give_back is not None:
             give_back(conn)
         else:
             await pool.release(conn)
-
-
-@asynccontextmanager
-async def read_only(pool: asyncpg.Pool) -> AsyncIterator[PoolConnectionProxy]:
-    """Yield a connection inside a READ ONLY transaction that is always rolled back.
-
-    Raises:
-        ServerTimeoutError, ConnectionLostError, NoConnectionSlotError: the network failed,
-            here or in a statement of the caller's (one line); the connection is closed.
-        Whatever else the caller's statements raised.
-    """
-    try:
-        async with pool.acquire() as conn:
-            tx = conn.transaction(readonly=True, isolation="repeatable_read")
-            await tx.start()
-            broken = cancelled = False
-            try:
-                yield conn
-            except asyncio.CancelledError:
-                cancelled = True
-                raise
-            except BaseException as exc:
-                broken = _breaks_connection(exc)
-                raise
-            finally:
-                if broken or not _usable(conn):
-                    _terminate(conn)
-                elif cancelled:
-                    await _end_after_cancel(conn, tx.rollback)
-                else:
-                    await tx.rollback()
-    except Exception as exc:
-        failure = connection_failure(exc, pool)
-        if failure is None:
-            raise
-        raise failure from None
-
-
-_SESSION_SAVEPOINT = "ehgtui_session_start"
-"""Set right after BEGIN, so that the session can be cleared even when the query failed and
-left the transaction aborted."""
-
-_BEGIN_CLEARABLE_SQL = (
-    f"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SAVEPOINT {_SESSION_SAVEPOINT}"
-)
-
-CLEAR_SESSION_SQL = (
-    f"ROLLBACK TO SAVEPOINT {_SESSION_SAVEPOINT}; "
-    "SELECT pg_catalog.pg_advisory_unlock_all() WHERE pg_catalog.has_function_privilege("
-    "'pg_catalog.pg_advisory_unlock_all()', 'EXECUTE'); "
-    "ROLLBACK"
-)
-"""What a read-only transaction can leave behind once rolled back, cleared inside it.
-
-A ROLLBACK undoes session settings (`set_config(…, false)`, `SET SESSION`), LISTEN, cursors
-WITH HOLD and prepared statements made in the transaction; a read-only transaction cannot
-create temporary tables or write sequences. Session-level advisory locks are the one thing
-that outlives it, so they are released here, before the ROLLBACK and in the same message, so
-that through PgBouncer in transaction mode the unlock reaches the server connection that holds
-the locks (a statement after the ROLLBACK may go to another one). Rolling back to the
-savepoint first ends an aborted state and a `SET LOCAL ROLE`: the login role unlocks."""
-
-
-@asynccontextmanager
-async def read_only_clearing_session(pool: asyncpg.Pool) -> AsyncIterator[PoolConnectionProxy]:
-    """Like `read_only`, for statements built from text the user typed: the connection goes
-    back to the pool holding no advisory lock, whatever the statement did (CLEAR_SESSION_SQL).
-
-    The same round trips as `read_only`: BEGIN and the savepoint go in one message, the
-    clearing and the ROLLBACK in another. When clearing fails the connection is cut, so that
-    what it holds ends with its backend. Network failures are raised as `read_only` raises them.
-    """
-    try:
-        async with pool.acquire() as conn:
-            await conn.execute(_BEGIN_CLEARABLE_SQL)
-            broken = cancelled = False
-            try:
-                yield conn
-            except asyncio.CancelledError:
-                cancelled = True
-                raise
-            except BaseException as exc:
-                broken = _breaks_connection(exc)
-                raise
-            finally:
-                if broken or not _usable(conn):
-                    _terminate(conn)
-                elif cancelled:
-                    await _end_after_cancel(conn, lambda: conn.execute(CLEAR_SESSION_SQL))
-                else:
-                    try:
-                        await conn.execute(CLEAR_SESSION_SQL)
-                    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError):
-                        _terminate(conn)
-    except Exception as exc:
-        failure = connection_failure(exc, pool)
-        if failure is None:
-            raise
-        raise failure from None
 
 
 POOL_CLOSE_TIMEOUT_SECONDS = 3.0

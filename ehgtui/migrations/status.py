@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from ehgtui.db.pool import read_only
+from ehgtui.db.read_only_session import read_only
 from ehgtui.migrations.files import LocalMigration, LocalMigrations
 
 HISTORY_TABLE = "supabase_migrations.schema_migrations"

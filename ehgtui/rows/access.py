@@ -16,7 +16,7 @@ import asyncpg
 from ehgtui.catalog.model import Policy, Table
 from ehgtui.checks.policy_expr import is_constant_true
 from ehgtui.checks.scope import COMMANDS, applies_to, policy_commands
-from ehgtui.db.pool import read_only
+from ehgtui.db.read_only_session import read_only
 from ehgtui.rows.errors import RowsError
 from ehgtui.rows.query import count_rows
 from ehgtui.rows.roles import ANON, AUTHENTICATED, SERVICE_ROLE, ViewAs

@@ -21,7 +21,7 @@ from typing import Any
 import asyncpg
 
 from ehgtui.catalog.model import Table
-from ehgtui.db.pool import connection_failure
+from ehgtui.db.failures import connection_failure
 from ehgtui.ddl.quote import qualified, quote_ident
 from ehgtui.rows.errors import ConditionRefusedError, QueryError, query_error
 from ehgtui.rows.masking import MASK, is_secret

@@ -27,7 +27,8 @@ from typing import Any
 import asyncpg
 
 from ehgtui.catalog.model import Table
-from ehgtui.db.pool import AnyConnection, read_only
+from ehgtui.db.pool import AnyConnection
+from ehgtui.db.read_only_session import read_only
 from ehgtui.ddl.quote import qualified, quote_ident
 from ehgtui.rows import roles
 from ehgtui.rows.errors import QueryError, first_line, query_error

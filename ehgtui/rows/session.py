@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from ehgtui.db.pool import AnyConnection, connection_failure, read_only, read_only_clearing_session
+from ehgtui.db.failures import connection_failure
+from ehgtui.db.pool import AnyConnection
+from ehgtui.db.read_only_session import read_only, read_only_clearing_session
 from ehgtui.rows import roles
 from ehgtui.rows.errors import RoleError, RowsDisabledError, query_error
 from ehgtui.rows.roles import AuthUser, ViewAs, Viewer

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from ehgtui.db.pool import read_only
+from ehgtui.db.read_only_session import read_only
 
 PING_SAMPLES = 3
 """Round trips timed; the best is reported, as network jitter only ever adds."""

@@ -23,7 +23,7 @@ import asyncpg
 from textual.message import Message
 
 from ehgtui.catalog.loader import CatalogError
-from ehgtui.db.pool import ConnectError
+from ehgtui.db.failures import ConnectError, ConnectionLostError, connection_failure
 from ehgtui.db.settings import ConnectionTarget, DsnError
 from ehgtui.demo.server import ServerError
 from ehgtui.tui.messages import ConnectionLost
@@ -31,27 +31,12 @@ from ehgtui.tui.messages import ConnectionLost
 DISCONNECTED_HINT = "disconnected: press r to reconnect"
 """The one line a querying tab shows instead of an error while the connection is lost."""
 
-LOSS_ERRORS: tuple[type[BaseException], ...] = (
-    ConnectError,
-    asyncpg.PostgresConnectionError,  # class 08: connection exception, incl. "does not exist"
-    asyncpg.AdminShutdownError,  # 57P01: pg_terminate_backend, or a fast shutdown
-    asyncpg.CrashShutdownError,  # 57P02
-    asyncpg.CannotConnectNowError,  # 57P03: starting up or shutting down
-    ConnectionError,  # reset, refused, broken pipe
-)
-"""Errors that mean the connection is gone, not that the query was wrong.
-
-Not the whole of class 57 (operator intervention): `QueryCanceledError` (a statement timeout)
-belongs to it, and a timeout leaves the connection alive.
-"""
-
 
 def is_connection_loss(exc: BaseException) -> bool:
     """Whether a failed query failed because the connection is gone.
 
-    asyncpg reports a connection closed under it as a bare `InterfaceError` ("connection is
-    closed", "pool is closing"), which also covers programming mistakes, so only those words
-    count.
+    The same reading as the CLI's (`failures.connection_failure`): a timeout or a refused
+    slot is an error to show, not a lost connection.
 
     Args:
         exc: What the query raised.
@@ -59,12 +44,9 @@ def is_connection_loss(exc: BaseException) -> bool:
     Returns:
         True when the right response is "disconnected: press r", not the error itself.
     """
-    if isinstance(exc, LOSS_ERRORS):
+    if isinstance(exc, ConnectError):
         return True
-    if isinstance(exc, asyncpg.InterfaceError):
-        text = str(exc).lower()
-        return "closed" in text or "closing" in text
-    return False
+    return isinstance(connection_failure(exc), ConnectionLostError)
 
 
 def reason_without_target(reason: str, target: ConnectionTarget | None) -> str:

@@ -14,7 +14,8 @@ import pytest
 from ehgtui.catalog.loader import CatalogError, load_catalog
 from ehgtui.catalog.model import Catalog, Column, ForeignKeyRef, Privilege
 from ehgtui.catalog.queries import QUERIES_PER_LOAD
-from ehgtui.db.pool import create_pool, read_only
+from ehgtui.db.pool import create_pool
+from ehgtui.db.read_only_session import read_only
 from ehgtui.db.settings import ConnectionTarget
 from tests.pg import TestServer
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ehgtui.db.pool import describe_connect_error
+from ehgtui.db.connect_errors import describe_connect_error
 from ehgtui.db.settings import ConnectionTarget, DsnError, mask_dsn, resolve_target, scrub
 
 

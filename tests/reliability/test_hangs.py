@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from ehgtui.catalog.loader import load_catalog
-from ehgtui.db.pool import ServerTimeoutError, create_pool
+from ehgtui.db.failures import ServerTimeoutError
+from ehgtui.db.pool import create_pool
 from ehgtui.db.settings import ConnectionTarget
 from ehgtui.demo.server import LocalServer, embedded_bin_dir
 from tests.pg import TestServer

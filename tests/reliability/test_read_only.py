@@ -12,7 +12,8 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from ehgtui.db.pool import create_pool, fetch_read_only, read_only
+from ehgtui.db.pool import create_pool, fetch_read_only
+from ehgtui.db.read_only_session import read_only
 from ehgtui.db.settings import ConnectionTarget
 from tests.pg import TestServer
 from tests.reliability.conftest import ehgtui_statements, run_cli

@@ -22,7 +22,8 @@ import pytest
 
 from ehgtui.catalog.loader import load_catalog
 from ehgtui.catalog.model import Catalog
-from ehgtui.db.pool import ConnectionLostError, create_pool
+from ehgtui.db.failures import ConnectionLostError
+from ehgtui.db.pool import create_pool
 from ehgtui.db.settings import ConnectionTarget
 from ehgtui.rows.query import RowRequest, fetch_page
 from ehgtui.rows.settings import RowSettings

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from ehgtui.db.pool import ConnectError, close_quietly, create_pool
+from ehgtui.db.failures import ConnectError
+from ehgtui.db.pool import close_quietly, create_pool
 from ehgtui.db.settings import SSL_MODES, resolve_target
 from ehgtui.demo.server import SYSTEM_USER, LocalServer, find_system_bin_dir
 from tests.reliability.conftest import run_cli, running_as_root, shared_dir

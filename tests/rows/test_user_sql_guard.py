@@ -17,7 +17,8 @@ import pytest
 
 from ehgtui.catalog.loader import load_catalog
 from ehgtui.catalog.model import Table
-from ehgtui.db.pool import create_pool, read_only
+from ehgtui.db.pool import create_pool
+from ehgtui.db.read_only_session import read_only
 from ehgtui.db.settings import ConnectionTarget
 from ehgtui.rows.errors import ConditionRefusedError, QueryError
 from ehgtui.rows.query import RowRequest, fetch_page

@@ -18,7 +18,7 @@ from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher
 
 from ehgtui.config import Config
-from ehgtui.db.pool import ConnectError
+from ehgtui.db.failures import ConnectError
 from ehgtui.db.settings import ConnectionTarget
 from ehgtui.demo.server import LocalServer, embedded_bin_dir
 from ehgtui.tui.app import EhgApp, build_app
