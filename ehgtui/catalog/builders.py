@@ -16,6 +16,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
+from ehgtui.catalog import schema_objects
 from ehgtui.catalog.model import (
     Column,
     Constraint,
@@ -57,15 +58,8 @@ TYPE_KINDS = {
     "m": "multirange",
 }
 
-_CONSTRAINT_ORDER = {kind: contype for contype, kind in CONSTRAINT_KINDS.items()}
-"""A table's constraints come in pg_constraint.contype order (c, f, p, t, u, x), then by name."""
-
 _BY_NAME = attrgetter("name")
 _BY_POSITION = attrgetter("position")
-
-
-def _constraint_order(constraint: Constraint) -> tuple[str, str]:
-    return (_CONSTRAINT_ORDER.get(constraint.kind, constraint.kind), constraint.name)
 
 
 def _sort_each(grouped: dict[int, list[Any]], key: Any) -> None:
@@ -117,6 +111,8 @@ def build(name: str, rows: Any, keys: ColumnNames | None = None) -> Any:
         return _columns(rows)
     if name in _GROUPED:
         return _group(rows, _GROUPED[name])
+    if name in _OBJECTS:
+        return _OBJECTS[name](rows)
     return rows
 
 
@@ -255,7 +251,8 @@ def _constraints(
                     on_update=constraint.on_update or "NO ACTION",
                 )
             )
-    _sort_each(constraints, _constraint_order)
+    # by name, as snapshots and pg_dump order them: one order from every source
+    _sort_each(constraints, _BY_NAME)
     return constraints, referenced_by
 
 
@@ -373,6 +370,7 @@ INDEX_FIELDS = (
     "is_valid",
     "is_inherited",
     "is_replica_identity",
+    "comment",
 )
 """The INDEXES query's result columns, in order: `_indexes` unpacks rows by position."""
 
@@ -398,6 +396,7 @@ def _indexes(rows: Sequence[Any], column_names: ColumnNames) -> dict[int, list[I
         is_valid,
         is_inherited,
         is_replica_identity,
+        comment,
     ) in rows:
         attnums = _attnums(keys)[:key_count]  # INCLUDE columns follow the key ones
         names = names_of(table_oid)
@@ -419,6 +418,7 @@ def _indexes(rows: Sequence[Any], column_names: ColumnNames) -> dict[int, list[I
                 is_valid,
                 is_inherited,
                 is_replica_identity,
+                comment,
             )
         )
     _sort_each(grouped, _BY_NAME)
@@ -433,6 +433,7 @@ def _policy(row: Any) -> Policy:
         permissive=row["permissive"],
         using=row["using_expr"],
         with_check=row["with_check"],
+        comment=row["comment"],
     )
 
 
@@ -471,6 +472,7 @@ def _trigger(row: Any) -> Trigger:
         enabled=TRIGGER_ENABLED.get(row["enabled"], row["enabled"]),
         definition=definition,
         is_inherited=row["is_inherited"],
+        comment=row["comment"],
     )
 
 
@@ -482,3 +484,11 @@ _GROUPED: dict[str, Any] = {
     "triggers": _trigger,
 }
 """Queries whose rows become one model object each, grouped by table oid."""
+
+_OBJECTS: dict[str, Any] = {
+    "functions": schema_objects.functions,
+    "types": schema_objects.types,
+    "objects": schema_objects.database_objects,
+    "uses": schema_objects.uses,
+}
+"""Queries of what is not a table: their rows become the catalog's own lists."""

@@ -29,7 +29,7 @@ from ehgtui.catalog.loader import gc_paused, load_catalog
 from ehgtui.catalog.model import Catalog
 from ehgtui.files import left_for, write_atomically
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 """Bumped whenever the file layout or the catalog's JSON shape changes incompatibly."""
 
 

@@ -22,8 +22,9 @@ from ehgtui.db.settings import DEFAULT_CONNECT_TIMEOUT_SECONDS, ConnectionTarget
 APPLICATION_NAME = "ehgtui"
 """Shown in pg_stat_activity, so a DBA can tell our sessions apart."""
 
-POOL_MAX_SIZE = 8
-"""Enough connections for the catalog's bulk queries to run side by side."""
+POOL_MAX_SIZE = 12
+"""Enough connections for the catalog's bulk queries to run side by side (one each:
+`catalog.queries.QUERIES_PER_LOAD`)."""
 
 
 class ConnectError(RuntimeError):

@@ -17,7 +17,7 @@ from ehgtui.catalog.model import Catalog
 from ehgtui.catalog.serialize import catalog_from_data, to_data
 from ehgtui.files import write_atomically
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
 """The `snapshot_format` this version writes and reads."""
 
 VOLATILE_CATALOG_FIELDS = ("loaded_at", "query_count")
@@ -38,6 +38,17 @@ _SORT_KEYS: dict[str, Any] = {
     "privileges": lambda p: (p["grantee"], p["privilege"], p["grantor"]),
     "referenced_by": lambda r: (r["schema"], r["table"], r["constraint_name"]),
 }
+
+
+_OBJECT_SORT_KEYS: dict[str, Any] = {
+    "functions": lambda f: (f["schema"], f["name"], f["identity_arguments"]),
+    "types": lambda t: (t["schema"], t["name"]),
+    "extensions": lambda e: e["name"],
+    "publications": lambda p: p["name"],
+    "schema_objects": lambda s: s["name"],
+    "default_privileges": lambda d: (d["role"], d["schema"] or "", d["object_type"]),
+}
+"""The catalog's other lists, sorted as the loader sorts them."""
 
 
 class SnapshotError(ValueError):
@@ -61,6 +72,8 @@ def snapshot_data(catalog: Catalog) -> dict[str, Any]:
         tables.append(table)
     data["tables"] = sorted(tables, key=lambda t: (t["schema"], t["name"]))
     data["sequences"] = sorted(data["sequences"], key=lambda s: (s["schema"], s["name"]))
+    for name, key in _OBJECT_SORT_KEYS.items():
+        data[name] = sorted(data.get(name, ()), key=key)
     return data
 
 

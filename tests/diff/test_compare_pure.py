@@ -103,4 +103,4 @@ def test_snapshot_round_trip_and_unknown_format() -> None:
     with pytest.raises(SnapshotError, match="snapshot format 99 is not supported"):
         loads_snapshot('{"snapshot_format": 99, "catalog": {}}', "x.json")
     with pytest.raises(SnapshotError, match="malformed snapshot"):
-        loads_snapshot('{"snapshot_format": 1, "catalog": {"tables": [{}]}}', "x.json")
+        loads_snapshot('{"snapshot_format": 2, "catalog": {"tables": [{}]}}', "x.json")
