@@ -13,7 +13,6 @@ from typing import Any
 import msgspec
 
 from ehgtui.catalog import queries
-from ehgtui.catalog.schema_objects import with_uses
 from ehgtui.catalog.model import (
     Catalog,
     ForeignKeyRef,
@@ -21,6 +20,7 @@ from ehgtui.catalog.model import (
     Table,
 )
 from ehgtui.catalog.model import Sequence as SequenceModel
+from ehgtui.catalog.schema_objects import with_uses
 
 
 def _referencing_order(ref: ForeignKeyRef) -> tuple[str, str, str]:
@@ -61,9 +61,7 @@ def assemble(prepared: dict[str, Any], schemas: Sequence[str], loaded_at: float)
         tables.append(Table(*head, *tail))
     tables = _with_partition_sizes(tables)
     sequences = tuple(_sequence(row) for row in prepared["sequences"])
-    functions, types = with_uses(
-        prepared["functions"], prepared["types"], prepared["uses"], tables
-    )
+    functions, types = with_uses(prepared["functions"], prepared["types"], prepared["uses"], tables)
     objects = prepared["objects"]
     return Catalog(
         server=server,

@@ -416,7 +416,20 @@ SELECT n.nspname::text AS schema,
 """
 """Every sequence of the loaded schemas, with the column that owns it."""
 
-FUNCTIONS = """
+
+def _qualified_function(oid: str) -> str:
+    """SQL naming the function `oid` as pg_dump does (its search_path is empty): schema-qualified
+    and quoted as needed, except in pg_catalog. `regproc::text` would follow the loader's
+    search_path instead and drop `public.`."""
+    return (
+        "(SELECT CASE WHEN qn.nspname = 'pg_catalog' THEN quote_ident(qp.proname)"
+        " ELSE quote_ident(qn.nspname) || '.' || quote_ident(qp.proname) END"
+        " FROM pg_proc qp JOIN pg_namespace qn ON qn.oid = qp.pronamespace"
+        f" WHERE qp.oid = {oid})"
+    )
+
+
+FUNCTIONS = f"""
 WITH loaded AS MATERIALIZED (
     SELECT oid FROM pg_namespace WHERE nspname = ANY($1::text[])
 ), members AS MATERIALIZED (  -- of an extension, or made with a range type (constructors)
@@ -435,21 +448,21 @@ SELECT p.oid::bigint AS oid,
        p.prosecdef AS security_definer,
        p.proleakproof AS leakproof,
        p.proparallel::text AS parallel,
-       coalesce(p.proconfig, '{}')::text[] AS config,
+       coalesce(p.proconfig, '{{}}')::text[] AS config,
        pg_get_userbyid(p.proowner)::text AS owner,
-       coalesce(p.proacl::text[], '{}') AS acl,
+       coalesce(p.proacl::text[], '{{}}') AS acl,
        d.description AS comment,
        CASE WHEN p.prokind <> 'a' THEN pg_get_functiondef(p.oid) END AS definition,
        CASE WHEN p.prokind = 'a' THEN
             json_build_object(
                 'name', quote_ident(n.nspname) || '.' || quote_ident(p.proname),
-                'sfunc', a.aggtransfn::regproc::text,
+                'sfunc', {_qualified_function("a.aggtransfn")},
                 'stype', format_type(a.aggtranstype, NULL),
                 'sspace', a.aggtransspace,
-                'finalfunc', CASE WHEN a.aggfinalfn <> 0 THEN a.aggfinalfn::regproc::text END,
+                'finalfunc', {_qualified_function("nullif(a.aggfinalfn, 0)")},
                 'finalfunc_extra', a.aggfinalextra,
                 'combinefunc',
-                    CASE WHEN a.aggcombinefn <> 0 THEN a.aggcombinefn::regproc::text END,
+                    {_qualified_function("nullif(a.aggcombinefn, 0)")},
                 'initcond', quote_literal(a.agginitval),
                 'sortop', CASE WHEN a.aggsortop <> 0 THEN a.aggsortop::regoperator::text END,
                 'kind', a.aggkind)::text
@@ -467,8 +480,9 @@ SELECT p.oid::bigint AS oid,
 them out: extension members, and a range type's constructor functions (made by CREATE TYPE).
 
 Bodies come in bulk, as `pg_get_functiondef()` prints them, rather than one at a time when
-shown: the README's "Functions" section gives the measurements behind that choice. Aggregates have no pg_get_functiondef(): their pg_aggregate fields come as JSON
-text, and `builders.py` writes the CREATE AGGREGATE.
+shown: bench/RESULTS.md ("Function bodies: bulk or on demand") gives the measurements behind
+that choice. Aggregates have no pg_get_functiondef(): their pg_aggregate fields come as JSON
+text, and `schema_objects.py` writes the CREATE AGGREGATE.
 """
 
 TYPES = """

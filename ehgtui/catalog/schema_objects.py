@@ -261,9 +261,9 @@ def with_uses(
         done_functions.append(function)
     done_types = []
     for data_type in types_:
-        used = of_types.get(data_type.oid)
-        if used:
-            unique = sorted(set(used), key=_use_order)
+        type_uses = of_types.get(data_type.oid)
+        if type_uses:
+            unique = sorted(set(type_uses), key=_use_order)
             data_type = msgspec.structs.replace(data_type, used_by=tuple(unique))
         done_types.append(data_type)
     return tuple(done_functions), tuple(done_types)
