@@ -17,10 +17,33 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 
-async def _pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float) -> None:
+class _Turns:
+    """Round trips on one proxied connection: each time the server answers after the client
+    spoke (a TCP connect, a TLS handshake step, an authentication step or a query)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._client_spoke = True  # the connect itself waits for the server's SYN-ACK
+
+    def client(self) -> None:
+        self._client_spoke = True
+
+    def server(self) -> None:
+        if self._client_spoke:
+            self.count += 1
+            self._client_spoke = False
+
+
+async def _pump(
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    delay: float,
+    arrived: Callable[[], None],
+) -> None:
     queue: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
 
     async def deliver() -> None:
@@ -39,6 +62,7 @@ async def _pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, dela
     sender = asyncio.create_task(deliver())
     try:
         while data := await reader.read(65536):
+            arrived()
             queue.put_nowait((time.monotonic() + delay, data))
     except OSError:
         pass
@@ -50,8 +74,11 @@ async def _pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, dela
 class LatencyProxy:
     """Forward 127.0.0.1:<port> to target_port, adding one_way_ms each way."""
 
-    def __init__(self, target_port: int, one_way_ms: float = 25.0) -> None:
+    def __init__(
+        self, target_port: int, one_way_ms: float = 25.0, turns_log: Path | None = None
+    ) -> None:
         self.target_port = target_port
+        self.turns_log = turns_log
         self.delay = one_way_ms / 1000.0
         self.port = 0
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -65,9 +92,14 @@ class LatencyProxy:
         except OSError:
             client_w.close()
             return
+        turns = _Turns()
         await asyncio.gather(
-            _pump(client_r, server_w, self.delay), _pump(server_r, client_w, self.delay)
+            _pump(client_r, server_w, self.delay, turns.client),
+            _pump(server_r, client_w, self.delay, turns.server),
         )
+        if self.turns_log is not None:
+            with self.turns_log.open("a") as log:
+                log.write(f"{turns.count}\n")
 
     async def _serve(self) -> None:
         self._stop = asyncio.Event()
@@ -97,10 +129,17 @@ class LatencyProxy:
 
 
 @contextlib.contextmanager
-def latency_proxy(target_port: int, one_way_ms: float = 25.0) -> Iterator[int]:
-    """Run a LatencyProxy in a child process for the duration of a with block; yield its port."""
+def latency_proxy(
+    target_port: int, one_way_ms: float = 25.0, turns_log: Path | None = None
+) -> Iterator[int]:
+    """Run a LatencyProxy in a child process for the duration of a with block; yield its port.
+
+    With turns_log, the proxy appends a line to that file for every connection that ends: the
+    round trips it took (see `read_turns`).
+    """
+    extra = [str(turns_log)] if turns_log is not None else []
     child = subprocess.Popen(
-        [sys.executable, "-m", "bench.latency_proxy", str(target_port), str(one_way_ms)],
+        [sys.executable, "-m", "bench.latency_proxy", str(target_port), str(one_way_ms), *extra],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -115,9 +154,26 @@ def latency_proxy(target_port: int, one_way_ms: float = 25.0) -> Iterator[int]:
         child.wait(10)
 
 
+def read_turns(turns_log: Path) -> list[int]:
+    """The round trips of each connection logged since the last call (the log is emptied).
+
+    A connection is logged when it ends: call this once the command that made it has exited.
+    """
+    if not turns_log.exists():
+        return []
+    counts = [int(line) for line in turns_log.read_text().split()]
+    turns_log.write_text("")
+    return counts
+
+
 def main() -> None:
-    """`python -m bench.latency_proxy TARGET_PORT [ONE_WAY_MS]`: print the port, then serve."""
-    proxy = LatencyProxy(int(sys.argv[1]), float(sys.argv[2]) if len(sys.argv) > 2 else 25.0)
+    """`python -m bench.latency_proxy TARGET_PORT [ONE_WAY_MS [TURNS_LOG]]`: print the port,
+    then serve."""
+    proxy = LatencyProxy(
+        int(sys.argv[1]),
+        float(sys.argv[2]) if len(sys.argv) > 2 else 25.0,
+        Path(sys.argv[3]) if len(sys.argv) > 3 else None,
+    )
     print(proxy.start(), flush=True)
     threading.Event().wait()
 

@@ -500,9 +500,14 @@ class ServerInfo(Record, frozen=True):
     """True when the session's transactions default to read-only."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Catalog:
-    """Everything loaded for a set of schemas, at one moment."""
+    """Everything loaded for a set of schemas, at one moment.
+
+    Its repr is a one-line summary: the full one runs to megabytes, and CPython formats it
+    where nobody reads it (asyncio's SIGINT handler holds the task whose result it is, and
+    `signal.getsignal` formats that handler on every `asyncio.run`: 0.1 s on the demo).
+    """
 
     server: ServerInfo
     schemas: tuple[str, ...]
@@ -533,6 +538,12 @@ class Catalog:
         # an index, not a field: never serialized, compared or shown
         by_name: dict[str, Table] = {t.qualified_name: t for t in self.tables}
         object.__setattr__(self, "_by_name", by_name)
+
+    def __repr__(self) -> str:
+        return (
+            f"Catalog(schemas={self.schemas!r}, tables={len(self.tables)}, "
+            f"sequences={len(self.sequences)}, loaded_at={self.loaded_at!r})"
+        )
 
     def table(self, name: str) -> Table | None:
         """Find a table by `schema.name` or, within the loaded schemas in order, by bare name."""

@@ -6,6 +6,7 @@ the matrix is still printed, from the catalog, without counts.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import asdict
 
 import asyncpg
@@ -14,8 +15,17 @@ import click
 from ehgtui.catalog.model import Table
 from ehgtui.cli import output
 from ehgtui.cli.connection import connection_options, options_from
+from ehgtui.cli.options import ConnectionOptions
 from ehgtui.cli.rows_command import row_settings, run_rows_command, with_table
 from ehgtui.rows.access import AccessCell, AccessMatrix, access_matrix, format_count
+from ehgtui.rows.roles import ViewAs
+from ehgtui.rows.row_access import (
+    COMMANDS,
+    RowAccess,
+    explain_row,
+)
+from ehgtui.rows.row_access_text import access_lines
+from ehgtui.rows.row_key import parse_assignments, parse_key
 
 
 def _sees(cell: AccessCell, matrix: AccessMatrix) -> str:
@@ -57,7 +67,33 @@ def _text(matrix: AccessMatrix) -> None:
 @click.command()
 @click.argument("table_name", metavar="TABLE")
 @connection_options
-@click.option("--user", metavar="UUID|EMAIL", help="Count authenticated's rows as this user.")
+@click.option(
+    "--user",
+    metavar="UUID|EMAIL|ROLE",
+    help="Count authenticated's rows as this user; with --row, whose access to explain "
+    "(a user, or a role such as anon or service_role).",
+)
+@click.option(
+    "--row",
+    "row_key",
+    metavar="KEY",
+    help="Explain one row: its primary key value, or col=value,… for a composite key.",
+)
+@click.option(
+    "--command",
+    "command",
+    type=click.Choice([c.lower() for c in COMMANDS]),
+    default="select",
+    show_default=True,
+    help="With --row: the command to explain.",
+)
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="COL=VALUE",
+    help="With --row: a value of the proposed row for insert or update (NULL for null).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--no-rows", is_flag=True, help="Do not count rows (catalog analysis only).")
 def access(
@@ -66,10 +102,28 @@ def access(
     demo: bool,
     schemas: tuple[str, ...],
     user: str | None,
+    row_key: str | None,
+    command: str,
+    assignments: tuple[str, ...],
     as_json: bool,
     no_rows: bool,
 ) -> int:
-    """Show who may SELECT, INSERT, UPDATE, DELETE which rows of TABLE, and how many they see."""
+    """Show who may SELECT, INSERT, UPDATE, DELETE which rows of TABLE, and how many they see.
+
+    With --row, explain one row for one viewer and command instead: the privilege, whether RLS
+    applies, each policy's result on the row (and on the proposed row of an insert or update,
+    evaluated, never written), and the branch of a failing policy that failed.
+    """
+    if row_key is not None or assignments:
+        return _explain(
+            options_from(dsn, demo, schemas),
+            table_name,
+            user,
+            row_key,
+            command,
+            assignments,
+            as_json,
+        )
 
     def action() -> None:
         settings = row_settings(no_rows)
@@ -82,5 +136,47 @@ def access(
             output.emit_json(asdict(matrix))
         else:
             _text(matrix)
+
+    return run_rows_command(action)
+
+
+def viewer_for(user: str | None) -> ViewAs:
+    """`--user` as a viewer: a uuid or an email is a user (as authenticated), anything else a
+    role (`anon`, `service_role`, any role name)."""
+    if user is None:
+        return ViewAs()
+    try:
+        uuid.UUID(user)
+    except ValueError:
+        return ViewAs(user=user) if "@" in user else ViewAs(role=user)
+    return ViewAs(user=user)
+
+
+def _explain(
+    conn: ConnectionOptions,
+    table_name: str,
+    user: str | None,
+    row_key: str | None,
+    command: str,
+    assignments: tuple[str, ...],
+    as_json: bool,
+) -> int:
+    def action() -> None:
+        settings = row_settings(False)
+
+        async def work(pool: asyncpg.Pool, table: Table) -> RowAccess:
+            key = parse_key(table, row_key) if row_key is not None else None
+            values = parse_assignments(table, assignments)
+            return await explain_row(
+                pool, table, viewer_for(user), settings, key, [command.upper()], values
+            )
+
+        explained = with_table(conn, table_name, work)
+        if as_json:
+            data = asdict(explained)
+            data["verdict"] = explained.commands[0].verdict
+            output.emit_json(data)
+        else:
+            output.emit_text("\n".join(access_lines(explained)))
 
     return run_rows_command(action)

@@ -1,4 +1,8 @@
-"""The options every subcommand shares (`--dsn`, `--demo`, `--schema`) and what they open."""
+"""What the shared connection options open: the target, the pool, the catalog.
+
+`ConnectionOptions`, `connection_options` and `options_from` live in `cli.options` (re-exported
+here for the commands), so that the command line itself can be built without asyncpg.
+"""
 
 from __future__ import annotations
 
@@ -6,54 +10,34 @@ import asyncio
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import asyncpg
-import click
 
+from ehgtui.catalog.cache import FreshCatalog, read_cached, save_fresh
+from ehgtui.catalog.fingerprint import fetch_fingerprint
 from ehgtui.catalog.loader import load_catalog
 from ehgtui.catalog.model import Catalog, Table
 from ehgtui.cli import output
 from ehgtui.cli.errors import NotFoundError
+from ehgtui.cli.options import ConnectionOptions, connection_options, options_from
 from ehgtui.db.pool import create_pool
 from ehgtui.db.settings import ConnectionTarget, resolve_target
 
+__all__ = [
+    "ConnectionOptions",
+    "connection_options",
+    "load",
+    "load_for",
+    "options_from",
+    "require_table",
+    "resolved_target",
+    "run_with_pool",
+    "schemas_for",
+]
+
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class ConnectionOptions:
-    """What the user asked to connect to."""
-
-    dsn: str | None
-    demo: bool
-    schemas: tuple[str, ...]
-
-
-def connection_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Add `--dsn`, `--demo` and `--schema` to a command, passed on as `conn`."""
-    func = click.option(
-        "--schema",
-        "schemas",
-        multiple=True,
-        default=("public",),
-        show_default=True,
-        help="Schema to load (repeatable).",
-    )(func)
-    func = click.option(
-        "--demo", is_flag=True, help="Use the embedded demo database (started if needed)."
-    )(func)
-    func = click.option(
-        "--dsn",
-        envvar=None,
-        help="PostgreSQL URL; default: DATABASE_URL, then .env, then PG* variables.",
-    )(func)
-    return func
-
-
-def options_from(dsn: str | None, demo: bool, schemas: tuple[str, ...]) -> ConnectionOptions:
-    return ConnectionOptions(dsn=dsn, demo=demo, schemas=tuple(schemas) or ("public",))
 
 
 @contextmanager
@@ -114,12 +98,40 @@ def run_with_pool(
 
 
 def load(conn: ConnectionOptions) -> Catalog:
-    """Load the catalog of the requested schemas."""
+    """The catalog of the requested schemas: from the cache when it is current, else loaded.
 
-    async def work(pool: asyncpg.Pool, _target: ConnectionTarget) -> Catalog:
-        return await load_catalog(pool, conn.schemas)
+    Through the cache (the TUI's file for the same server and schemas) an unchanged schema costs
+    one connection and one fingerprint statement; a changed or uncached one is loaded in full
+    and saved for the next command. `--no-cache` loads without reading or writing the file.
+    The file is read in a thread while the connection opens and the fingerprint query runs, so
+    its decoding hides behind the network's round trips.
+    """
 
-    return run_with_pool(conn, work)
+    async def main(target: ConnectionTarget) -> Catalog:
+        # a file that cannot be used only costs this command its speed-up, and the load below
+        # replaces it: no warning, so that scripts see the same stderr either way
+        reading = (
+            asyncio.ensure_future(asyncio.to_thread(read_cached, target.identity, conn.schemas))
+            if conn.use_cache
+            else None
+        )
+        try:
+            async with open_pool(target) as pool:
+                if reading is None:
+                    return await load_catalog(pool, conn.schemas)
+                fingerprint = await fetch_fingerprint(pool, conn.schemas)
+                cached = (await reading).cached
+                if cached is not None and cached.fingerprint == fingerprint:
+                    return cached.catalog
+                fresh = FreshCatalog(await load_catalog(pool, conn.schemas), fingerprint)
+                await save_fresh(fresh, target.identity, conn.schemas)
+                return fresh.catalog
+        finally:
+            if reading is not None:
+                await asyncio.wait([reading])  # a thread cannot be stopped: let it end
+
+    with resolved_target(conn) as target:
+        return asyncio.run(main(target))
 
 
 def schemas_for(conn: ConnectionOptions, names: Iterable[str]) -> tuple[str, ...]:

@@ -5,17 +5,55 @@ from __future__ import annotations
 import click
 
 from ehgtui.catalog.domains import classify
-from ehgtui.catalog.model import Table
+from ehgtui.catalog.model import Column, Policy, Table
+from ehgtui.catalog.presentation import (
+    constraints_in_display_order,
+    referenced_by_heading,
+    rows_text,
+    size_text,
+)
 from ehgtui.catalog.serialize import to_data
 from ehgtui.cli import output
 from ehgtui.cli.config import domain_settings
 from ehgtui.cli.connection import connection_options, load_for, options_from, require_table
 
 
+def _aligned(rows: list[list[str]], indent: str = "  ") -> list[str]:
+    """Rows as lines whose columns line up (the last column is not padded)."""
+    if not rows:
+        return []
+    widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(len(rows[0]))]
+    return [
+        (indent + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row))).rstrip()
+        for row in rows
+    ]
+
+
+def _column_notes(col: Column) -> str:
+    extra = []
+    if col.not_null:
+        extra.append("not null")
+    if col.default:
+        extra.append(f"default {col.default}")
+    if col.identity:
+        extra.append(f"generated {col.identity} as identity")
+    if col.generated:
+        extra.append(f"generated always as ({col.generated}) {col.generated_kind}")
+    return "; ".join(extra)
+
+
+def _policy_text(p: Policy) -> str:
+    return (
+        f"{'PERMISSIVE' if p.permissive else 'RESTRICTIVE'} {p.command} TO {', '.join(p.roles)}"
+        + (f" USING ({p.using})" if p.using else "")
+        + (f" WITH CHECK ({p.with_check})" if p.with_check else "")
+    )
+
+
 def _text(table: Table, domain: str) -> str:
     lines = [
         f"{table.kind} {table.qualified_name}  (domain: {domain})",
-        f"owner {table.owner}; rows ~{table.row_estimate}; {table.size_bytes} bytes; "
+        f"owner {table.owner}; rows: {rows_text(table)}; size: {size_text(table)}; "
         f"RLS {'enabled' if table.rls_enabled else 'disabled'}"
         f"{', forced' if table.rls_forced else ''}",
     ]
@@ -23,42 +61,32 @@ def _text(table: Table, domain: str) -> str:
         lines.append(f"comment: {table.comment}")
     lines.append("")
     lines.append("Columns:")
-    for col in table.columns:
-        extra = []
-        if col.not_null:
-            extra.append("not null")
-        if col.default:
-            extra.append(f"default {col.default}")
-        if col.identity:
-            extra.append(f"generated {col.identity} as identity")
-        if col.generated:
-            extra.append(f"generated always as ({col.generated}) {col.generated_kind}")
-        lines.append(f"  {col.name}  {col.data_type}  {'; '.join(extra)}".rstrip())
+    lines += _aligned([[c.name, c.data_type, _column_notes(c)] for c in table.columns])
     sections = [
-        ("Constraints:", [f"  {c.name}  {c.definition}" for c in table.constraints]),
-        ("Indexes:", [f"  {i.definition}" for i in table.indexes]),
         (
-            "Policies:",
-            [
-                f"  {p.name}  {'PERMISSIVE' if p.permissive else 'RESTRICTIVE'} {p.command} "
-                f"TO {', '.join(p.roles)}"
-                + (f" USING ({p.using})" if p.using else "")
-                + (f" WITH CHECK ({p.with_check})" if p.with_check else "")
-                for p in table.policies
-            ],
+            "Constraints:",
+            [[c.name, c.definition] for c in constraints_in_display_order(table.constraints)],
         ),
-        ("Triggers:", [f"  {t.definition}  [{t.enabled}]" for t in table.triggers]),
+        ("Indexes:", [[i.name, i.definition] for i in table.indexes]),
+        ("Policies:", [[p.name, _policy_text(p)] for p in table.policies]),
+        ("Triggers:", [[t.name, f"[{t.enabled}]", t.definition] for t in table.triggers]),
         (
-            "Referenced by:",
+            referenced_by_heading(table) + ":",
             [
-                f"  {r.schema}.{r.table} ({', '.join(r.columns)}) via {r.constraint_name}"
-                for r in table.referenced_by
+                [
+                    f"{r.schema}.{r.table}",
+                    f"({', '.join(r.columns)}) → ({', '.join(r.ref_columns)})",
+                    f"via {r.constraint_name}",
+                ]
+                for r in sorted(
+                    table.referenced_by, key=lambda r: (r.schema, r.table, r.constraint_name)
+                )
             ],
         ),
     ]
     for title, body in sections:
         if body:
-            lines += ["", title, *body]
+            lines += ["", title, *_aligned(body)]
     return "\n".join(lines)
 
 

@@ -9,7 +9,7 @@ connection (`--dsn`, `--demo`, DATABASE_URL, .env, PG* variables) and comes seco
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ import click
 from ehgtui.catalog.model import Catalog
 from ehgtui.cli import output
 from ehgtui.cli.config import domain_settings
-from ehgtui.cli.connection import ConnectionOptions, connection_options, load
+from ehgtui.cli.connection import ConnectionOptions, connection_options, load, options_from
 from ehgtui.cli.exit_codes import ExitCode
 from ehgtui.db.settings import mask_dsn, resolve_target
 from ehgtui.ddl import table_ddl
@@ -26,6 +26,21 @@ from ehgtui.diff.compare import diff_catalogs
 from ehgtui.diff.model import CatalogDiff, diff_to_data
 from ehgtui.diff.render import render_text, unified_ddl_diff
 from ehgtui.diff.snapshot import SnapshotError, read_snapshot
+from ehgtui.migrate import (
+    MigrationOptions,
+    RenameError,
+    hazard_summary,
+    parse_rename,
+    render_sql,
+    write_migration,
+)
+from ehgtui.migrations.files import (
+    NEW_MIGRATION_DIR,
+    ProjectNotFoundError,
+    find_project_dir,
+    migration_file_name,
+    write_new_migration,
+)
 
 DEMO_SIDE = "demo"
 """The side argument that names the embedded demo database."""
@@ -89,11 +104,11 @@ def _connection_side(dsn: str | None, demo: bool, schemas: tuple[str, ...]) -> S
     )
 
 
-def _load_side(side: Side) -> Catalog:
+def _load_side(side: Side, use_cache: bool) -> Catalog:
     if side.snapshot is not None:
         return read_snapshot(side.snapshot)
     assert side.connection is not None
-    return load(side.connection)
+    return load(replace(side.connection, use_cache=use_cache))
 
 
 def _ddl_text(diff: CatalogDiff, a: Catalog, b: Catalog) -> str:
@@ -120,6 +135,43 @@ def _style(text: str, kind: str) -> str:
 @click.argument("sides", nargs=-1, metavar="A [B]")
 @click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
 @click.option("--ddl", "as_ddl", is_flag=True, help="Print a unified diff of each table's DDL.")
+@click.option("--sql", "as_sql", is_flag=True, help="Print the SQL that turns A into B.")
+@click.option(
+    "-o",
+    "--output",
+    "output_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="With --sql: write the SQL to this file (never replacing one).",
+)
+@click.option(
+    "--migration",
+    "migration_name",
+    metavar="NAME",
+    help="With --sql: write supabase/migrations/YYYYMMDDHHMMSS_NAME.sql in the project.",
+)
+@click.option(
+    "--project-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="With --migration: the project directory (default: found from the current one).",
+)
+@click.option(
+    "--allow-data-loss",
+    is_flag=True,
+    help="With --sql: write data-losing statements (drops, narrowing types) uncommented.",
+)
+@click.option(
+    "--concurrently",
+    is_flag=True,
+    help="With --sql: build and drop plain indexes CONCURRENTLY, after the transaction.",
+)
+@click.option("--owners", is_flag=True, help="With --sql: write owner changes too.")
+@click.option(
+    "--rename",
+    "renames",
+    multiple=True,
+    metavar="OLD=NEW",
+    help="With --sql: a table (schema.table) or column (table.column=column) renamed.",
+)
 @click.pass_context
 def diff(
     ctx: click.Context,
@@ -129,14 +181,47 @@ def diff(
     sides: tuple[str, ...],
     as_json: bool,
     as_ddl: bool,
+    as_sql: bool,
+    output_file: Path | None,
+    migration_name: str | None,
+    project_dir: Path | None,
+    allow_data_loss: bool,
+    concurrently: bool,
+    owners: bool,
+    renames: tuple[str, ...],
 ) -> int:
     """Compare two catalogs: each side a postgresql:// URL, `demo`, or a snapshot file.
 
     With one side, the other is the connection (--dsn, --demo, DATABASE_URL...). Exit status:
-    0 when they describe the same schema, 1 when they differ, 2 on error.
+    0 when they describe the same schema, 1 when they differ, 2 on error; with --sql, 3 when
+    data-losing statements were written commented out (see --allow-data-loss).
     """
-    if as_json and as_ddl:
-        output.error("--json and --ddl cannot be used together")
+    if sum((as_json, as_ddl, as_sql)) > 1:
+        output.error("--json, --ddl and --sql cannot be used together")
+        return ExitCode.USAGE
+    sql_only = [
+        flag
+        for flag, given in (
+            ("-o", output_file is not None),
+            ("--migration", migration_name is not None),
+            ("--allow-data-loss", allow_data_loss),
+            ("--concurrently", concurrently),
+            ("--owners", owners),
+            ("--rename", bool(renames)),
+        )
+        if given
+    ]
+    if sql_only and not as_sql:
+        output.error(f"{sql_only[0]} needs --sql")
+        return ExitCode.USAGE
+    if output_file is not None and migration_name is not None:
+        output.error("-o and --migration cannot be used together")
+        return ExitCode.USAGE
+    try:
+        rename_pairs = tuple(parse_rename(r) for r in renames)
+        target = _sql_target(output_file, migration_name, project_dir)
+    except (RenameError, ProjectNotFoundError) as exc:
+        output.error(str(exc))
         return ExitCode.USAGE
     if not sides or len(sides) > 2 or (len(sides) == 2 and (dsn or demo)):
         output.error(
@@ -158,12 +243,18 @@ def diff(
     if len(parsed) == 1:
         parsed.append(_connection_side(dsn, demo, schemas))
     side_a, side_b = parsed
-    catalog_a = snapshots[side_a] if side_a in snapshots else _load_side(side_a)
-    catalog_b = snapshots[side_b] if side_b in snapshots else _load_side(side_b)
+    use_cache = options_from(dsn, demo, schemas).use_cache
+    catalog_a = snapshots[side_a] if side_a in snapshots else _load_side(side_a, use_cache)
+    catalog_b = snapshots[side_b] if side_b in snapshots else _load_side(side_b, use_cache)
     result = diff_catalogs(catalog_a, catalog_b, domain_settings())
 
     if as_json:
         output.emit_json(diff_to_data(result) | {"a": side_a.label, "b": side_b.label})
+    elif as_sql:
+        options = MigrationOptions(concurrently, owners, rename_pairs)
+        return _write_sql(
+            result, catalog_a, catalog_b, options, allow_data_loss, target, (side_a, side_b)
+        )
     elif as_ddl:
         text = _ddl_text(result, catalog_a, catalog_b)
         if text:
@@ -174,3 +265,56 @@ def diff(
         body = render_text(result, style) if style else render_text(result)
         output.emit_text(f"{header}\n{body}")
     return ExitCode.OK if result.is_empty else ExitCode.FINDINGS
+
+
+def _sql_target(
+    output_file: Path | None, migration_name: str | None, project_dir: Path | None
+) -> Path | None:
+    """Where `--sql` writes: the `-o` file, a new migration file, or None for stdout."""
+    if migration_name is None:
+        return output_file
+    project = project_dir or find_project_dir(Path.cwd())
+    return project / NEW_MIGRATION_DIR / migration_file_name(migration_name)
+
+
+def _write_sql(
+    result: CatalogDiff,
+    a: Catalog,
+    b: Catalog,
+    options: MigrationOptions,
+    allow_data_loss: bool,
+    target: Path | None,
+    sides: tuple[Side, Side],
+) -> int:
+    """`diff --sql`: the migration on stdout or in a file, the hazards on stderr."""
+    try:
+        migration = write_migration(result, a, b, options)
+    except RenameError as exc:
+        output.error(str(exc))
+        return ExitCode.USAGE
+    header = f"Generated by ehgtui diff --sql: from {sides[0].label} to {sides[1].label}."
+    text = render_sql(migration, header, allow_data_loss=allow_data_loss)
+    for line in hazard_summary(migration, allow_data_loss=allow_data_loss):
+        output.status(f"hazard: {line}")
+    held = migration.loses_data and not allow_data_loss
+    if held:
+        output.status(
+            "ehgtui: data-losing statements are commented out; rerun with --allow-data-loss"
+            " to include them"
+        )
+    if target is None:
+        if text:
+            output.emit_text(text)
+    elif text:
+        try:
+            path = write_new_migration(target.parent, target.name, text)
+        except FileExistsError:
+            output.error(f"{target} already exists; not overwriting it")
+            return ExitCode.USAGE
+        except OSError as exc:
+            output.error(f"cannot write {target}: {exc.strerror or exc}")
+            return ExitCode.USAGE
+        output.status(str(path))
+    if held:
+        return ExitCode.DATA_LOSS_HELD
+    return ExitCode.OK if migration.is_empty else ExitCode.FINDINGS

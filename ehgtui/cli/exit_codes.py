@@ -15,6 +15,8 @@ class ExitCode(IntEnum):
     """The database could not be reached, the connection was lost, or the DSN is malformed."""
     USAGE = 2
     """A bad option or argument (click's own convention), or a file that cannot be written."""
+    DATA_LOSS_HELD = 3
+    """`diff --sql` wrote data-losing statements commented out (no `--allow-data-loss`)."""
     INTERRUPTED = 130
     BROKEN_PIPE = 141
     """stdout's reader went away (`ehgtui tables | head`): 128 + SIGPIPE, as a shell reports."""

@@ -39,7 +39,7 @@ def new_migration_command(
     demo: bool,
     schemas: tuple[str, ...],
 ) -> None:
-    """Write YYYYMMDD_create_NAME.sql modelled on TABLE: uuid id, timestamps, RLS, policies,
+    """Write YYYYMMDDHHMMSS_create_NAME.sql modelled on TABLE: uuid id, timestamps, RLS, policies,
     a created_at index and the updated_at trigger this database uses."""
     catalog = load_for(options_from(dsn, demo, schemas), [like_name])
     like = require_table(catalog, like_name)

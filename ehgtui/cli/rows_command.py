@@ -1,7 +1,10 @@
 """`ehgtui rows TABLE`: a page of a table's rows, read-only, optionally through a role's eyes.
 
-Exit status: 0 with rows (or none), 1 when the query or the role was refused (one line on
-stderr, the server's words), 2 when row access is switched off or the config is malformed.
+Exit status: 0 with rows (or none), 1 when the query, its condition or the role was refused
+(one line on stderr: the server's words, or why the condition was not run: not one
+expression, a parameter such as `$2`, or a VOLATILE call without `--allow-volatile`), 2 when
+row access is switched off or the config is malformed (or, as for every command, the
+connection failed).
 """
 
 from __future__ import annotations
@@ -27,14 +30,17 @@ from ehgtui.cli.connection import (
 from ehgtui.cli.exit_codes import ExitCode
 from ehgtui.config import ConfigError
 from ehgtui.db.settings import ConnectionTarget
-from ehgtui.rows.errors import RowsDisabledError, RowsError
+from ehgtui.rows.errors import ConditionRefusedError, RowsDisabledError, RowsError
 from ehgtui.rows.export import page_csv, page_data
-from ehgtui.rows.query import RowPage, RowRequest, fetch_page
+from ehgtui.rows.query import RowPage, RowRequest, fetch_page, parsed_condition
 from ehgtui.rows.roles import ViewAs
 from ehgtui.rows.session import require_enabled
 from ehgtui.rows.settings import MAX_LIMIT, RowSettings, RowSettingsError, settings_from_config
 
 T = TypeVar("T")
+
+ALLOW_VOLATILE_HINT = "pass --allow-volatile to run it"
+"""Said after a refusal of VOLATILE calls: how to run the condition anyway."""
 
 TEXT_CELL_WIDTH = 60
 """Plain-text output cuts longer values (JSON and CSV never do): the rows stay readable."""
@@ -71,6 +77,10 @@ def run_rows_command(action: Callable[[], Any]) -> int:
     except (RowsDisabledError, RowSettingsError, ConfigError) as exc:
         output.error(str(exc))
         return int(ExitCode.USAGE)
+    except ConditionRefusedError as exc:
+        hint = f"; {ALLOW_VOLATILE_HINT}" if exc.volatile else ""
+        output.error(f"{exc}{hint}")
+        return int(ExitCode.FINDINGS)
     except RowsError as exc:
         output.error(str(exc))
         return int(ExitCode.FINDINGS)
@@ -101,6 +111,8 @@ def _summary(page: RowPage) -> str:
 @click.option("--user", metavar="UUID|EMAIL", help="See rows as this auth.users user "
               "(role authenticated unless --as says otherwise).")  # fmt: skip
 @click.option("--where", "where", metavar="COND", help="SQL condition, e.g. \"status = 'active'\".")
+@click.option("--allow-volatile", is_flag=True, help="Run a --where that calls VOLATILE "
+              "functions (they may act outside the read-only transaction).")  # fmt: skip
 @click.option("--limit", type=click.IntRange(1, MAX_LIMIT), help="Rows to show (default 100).")
 @click.option("--offset", type=click.IntRange(0), default=0, help="Rows to skip (no-key tables).")
 @click.option("--timeout", type=click.FloatRange(min=0.001), help="Statement timeout, seconds.")
@@ -116,6 +128,7 @@ def rows(
     as_role: str | None,
     user: str | None,
     where: str | None,
+    allow_volatile: bool,
     limit: int | None,
     offset: int,
     timeout: float | None,
@@ -131,8 +144,10 @@ def rows(
     def action() -> None:
         settings = row_settings(no_rows, timeout)
         require_enabled(settings)
+        parsed_condition(where)  # a condition that does not parse fails before connecting
         request = RowRequest(
             where=where,
+            allow_volatile=allow_volatile,
             view_as=ViewAs(as_role, user),
             limit=limit,
             offset=offset,

@@ -10,14 +10,16 @@ import asyncio
 import socket
 import ssl
 import uuid
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeAlias
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
-from ehgtui.db.settings import DEFAULT_CONNECT_TIMEOUT_SECONDS, ConnectionTarget, scrub
+from ehgtui.db import conninfo, tls
+from ehgtui.db.settings import DEFAULT_CONNECT_TIMEOUT_SECONDS, ConnectionTarget, DsnError, scrub
+from ehgtui.db.tls import TlsSetupError
 
 APPLICATION_NAME = "ehgtui"
 """Shown in pg_stat_activity, so a DBA can tell our sessions apart."""
@@ -31,32 +33,111 @@ class ConnectError(RuntimeError):
     """The server could not be reached or refused us; the message is one line, DSN masked."""
 
 
-def describe_connect_error(exc: BaseException, target: ConnectionTarget, timeout: float) -> str:
-    """Turn a connection failure into one line naming the problem, with no secret in it."""
+def describe_connect_error(
+    exc: BaseException, target: ConnectionTarget, timeout: float, tls_reply: bytes | None = None
+) -> str:
+    """Turn a connection failure into one line naming the problem, with no secret in it.
+
+    Args:
+        exc: What connecting raised.
+        target: Where it tried to connect.
+        timeout: The connect timeout in force, for the timeout message.
+        tls_reply: When the server rejected the TLS request, the first byte it sends to a
+            fresh one (`_tls_reply`): b"N" from a PostgreSQL without TLS, anything else from
+            some other service; None when not known.
+    """
     where = target.masked
+    mode = target.sslmode
     if isinstance(exc, TimeoutError | asyncio.TimeoutError):
-        message = f"connection timed out after {timeout:g}s ({where})"
+        message = f"connection timed out after {timeout:g}s"
     elif isinstance(exc, socket.gaierror):
-        message = f"unknown host {target.host!r}: the name does not resolve ({where})"
+        message = f"unknown host {target.host!r}: the name does not resolve"
     elif isinstance(exc, ConnectionRefusedError):
-        message = f"connection refused: is the server running? ({where})"
+        message = "connection refused: is the server running?"
     elif isinstance(exc, asyncpg.InvalidPasswordError):
-        message = f"authentication failed: {_first_line(exc)} ({where})"
+        message = f"authentication failed: {_safe_line(exc, target)}"
     elif isinstance(exc, asyncpg.ClientConfigurationError):
-        message = f"malformed DSN {where}: {_first_line(exc)}"
+        message = f"invalid connection settings: {_safe_line(exc, target)}"
     elif isinstance(exc, asyncpg.InvalidCatalogNameError):
-        message = f"database does not exist ({where})"
+        message = "database does not exist"
     elif isinstance(exc, asyncpg.InvalidAuthorizationSpecificationError):
-        message = f"not authorised: {str(exc).splitlines()[0]} ({where})"
-    elif "rejected SSL upgrade" in str(exc):
-        message = f"TLS required but the server does not offer TLS ({where})"
+        message = f"not authorised: {_safe_line(exc, target)}"
+    elif _rejected_tls(exc):
+        message = _tls_rejection(mode, tls_reply)
+    elif _closed_during_startup(exc):
+        message = _closure(tls_reply)
+    elif isinstance(exc, ssl.SSLCertVerificationError):
+        reason = exc.verify_message or _safe_line(exc, target)
+        message = f"server certificate rejected ({_mode_note(target)}): {reason}"
     elif isinstance(exc, ssl.SSLError) or "SSL" in str(exc) or "TLS" in str(exc):
-        message = f"TLS required but could not be negotiated ({where}): {_first_line(exc)}"
+        message = f"TLS could not be negotiated ({_mode_note(target)}): {_safe_line(exc, target)}"
     elif isinstance(exc, OSError):
-        message = f"cannot connect ({where}): {exc.strerror or exc}"
+        message = f"cannot connect: {scrub(exc.strerror or str(exc), target.password)}"
     else:
-        message = f"cannot connect ({where}): {_first_line(exc)}"
-    return scrub(message, target.password)
+        message = f"cannot connect: {_safe_line(exc, target)}"
+    return f"{message} ({where})"
+
+
+def _mode_note(target: ConnectionTarget) -> str:
+    if target.settings.get("sslmode"):
+        return f"sslmode={target.sslmode}"
+    return f"sslmode={target.sslmode}, the default for this host"
+
+
+def _rejected_tls(exc: BaseException) -> bool:
+    return "rejected SSL upgrade" in str(exc)
+
+
+def _closed_during_startup(exc: BaseException) -> bool:
+    """The server hung up before the session was ready. asyncpg words this in its own terms
+    ("unexpected connection_lost() call", "connection was closed in the middle of
+    operation", or an empty ConnectionResetError in the TLS handshake), none of which says
+    anything to the user."""
+    return isinstance(
+        exc,
+        ConnectionResetError
+        | ConnectionAbortedError
+        | BrokenPipeError
+        | ssl.SSLEOFError
+        | asyncpg.ConnectionDoesNotExistError
+        | asyncpg.ProtocolError,
+    ) or (type(exc) is ConnectionError and "connection_lost" in str(exc))
+
+
+def _closure(reply: bytes | None) -> str:
+    if reply not in (None, b"", b"N", b"S", b"E"):
+        return "the server did not answer as PostgreSQL does: is another service on that port?"
+    return (
+        "the server closed the connection during startup: check that this is PostgreSQL's "
+        "port, and the server's log for why"
+    )
+
+
+def _tls_rejection(mode: str, reply: bytes | None) -> str:
+    if mode in ("allow", "prefer") or (reply is not None and reply != b"N"):
+        # under prefer a PostgreSQL without TLS answers "N" and asyncpg goes on without it
+        return "the server did not answer as PostgreSQL does: is another service on that port?"
+    return f"the server does not offer TLS, which sslmode={mode} requires"
+
+
+async def _tls_reply(target: ConnectionTarget, within_seconds: float) -> bytes | None:
+    """The first byte the server answers a PostgreSQL SSLRequest with; None if unknown."""
+    try:
+        async with asyncio.timeout(min(within_seconds, 5.0)):
+            reader, writer = await asyncio.open_connection(target.host, target.ports[0])
+            try:
+                writer.write(b"\x00\x00\x00\x08\x04\xd2\x16\x2f")  # SSLRequest
+                await writer.drain()
+                return await reader.read(1)
+            finally:
+                writer.close()
+    except (OSError, TimeoutError, DsnError):
+        return None
+
+
+def _safe_line(exc: BaseException, target: ConnectionTarget) -> str:
+    """The exception's first line, scrubbed of the password (it never should hold it)."""
+    return scrub(_first_line(exc), target.password)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -79,17 +160,46 @@ class PoolerSafeConnection(asyncpg.Connection):
 
 
 def connect_kwargs(target: ConnectionTarget, timeout: float) -> dict[str, Any]:
-    """Arguments shared by asyncpg.connect and asyncpg.create_pool."""
+    """Arguments shared by asyncpg.connect and asyncpg.create_pool.
+
+    The connection is described by keywords resolved here, as libpq resolves them (see
+    `ehgtui.db.settings`), rather than by the DSN: asyncpg's DSN parser knows neither keyword
+    DSNs nor PGSERVICE, and splits a raw `@` in a password differently from us.
+
+    Raises:
+        TlsSetupError: the TLS settings cannot be honoured (e.g. a missing root certificate).
+    """
+    settings = target.settings
+    hosts = target.hosts
     kwargs: dict[str, Any] = {
-        "dsn": target.driver_dsn,
+        "host": hosts or None,
+        "port": target.ports if hosts else target.ports[0],
+        "user": target.user,
+        "password": target.password,
+        "database": target.database,
+        "passfile": settings.get("passfile"),
         "timeout": timeout,
         "connection_class": PoolerSafeConnection,
         "statement_cache_size": 0,
-        "server_settings": {"application_name": APPLICATION_NAME},
+        "server_settings": _server_settings(settings) | {"application_name": APPLICATION_NAME},
+        **tls.driver_arguments(target.sslmode, settings),
     }
-    if target.requires_tls:
-        kwargs["ssl"] = "require"
+    for key in ("target_session_attrs", "krbsrvname", "gsslib"):
+        if settings.get(key):
+            kwargs[key] = settings[key]
+    if settings.get("sslnegotiation") == "direct":
+        kwargs["direct_tls"] = True
     return kwargs
+
+
+def _server_settings(settings: Mapping[str, str]) -> dict[str, str]:
+    """Startup parameters: libpq's `options` and `client_encoding`, and URL query parameters
+    libpq does not know (asyncpg's convention: `?search_path=app` sets search_path)."""
+    passed = {k: v for k, v in settings.items() if k not in conninfo.KEYWORDS}
+    for key in ("options", "client_encoding"):
+        if settings.get(key):
+            passed[key] = settings[key]
+    return passed
 
 
 async def create_pool(
@@ -111,7 +221,10 @@ async def create_pool(
             connections are never retired by the pool, so an unexpected call means a loss.
     """
     connect_timeout = target.connect_timeout or connect_timeout
-    kwargs = connect_kwargs(target, connect_timeout)
+    try:
+        kwargs = connect_kwargs(target, connect_timeout)
+    except (TlsSetupError, DsnError) as exc:
+        raise ConnectError(f"{exc} ({target.masked})") from None
     if on_connection_lost is not None:
         callback = on_connection_lost
 
@@ -125,11 +238,11 @@ async def create_pool(
                 min_size=1, max_size=max_size, reset=_no_reset, **kwargs
             )
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
-        raise ConnectError(describe_connect_error(exc, target, connect_timeout)) from None
-    except ValueError as exc:  # asyncpg's DSN parser
-        raise ConnectError(
-            scrub(f"malformed DSN {target.masked}: {exc}", target.password)
-        ) from None
+        probe = _rejected_tls(exc) or _closed_during_startup(exc)
+        reply = await _tls_reply(target, connect_timeout) if probe else None
+        raise ConnectError(describe_connect_error(exc, target, connect_timeout, reply)) from None
+    except ValueError as exc:  # asyncpg's checks of the arguments
+        raise ConnectError(f"invalid connection settings: {_safe_line(exc, target)}") from None
     assert pool is not None
     return pool
 
@@ -295,6 +408,52 @@ async def read_only(pool: asyncpg.Pool) -> AsyncIterator[PoolConnectionProxy]:
         finally:
             if not conn.is_closed():
                 await tx.rollback()
+
+
+_SESSION_SAVEPOINT = "ehgtui_session_start"
+"""Set right after BEGIN, so that the session can be cleared even when the query failed and
+left the transaction aborted."""
+
+_BEGIN_CLEARABLE_SQL = (
+    f"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SAVEPOINT {_SESSION_SAVEPOINT}"
+)
+
+CLEAR_SESSION_SQL = (
+    f"ROLLBACK TO SAVEPOINT {_SESSION_SAVEPOINT}; "
+    "SELECT pg_catalog.pg_advisory_unlock_all() WHERE pg_catalog.has_function_privilege("
+    "'pg_catalog.pg_advisory_unlock_all()', 'EXECUTE'); "
+    "ROLLBACK"
+)
+"""What a read-only transaction can leave behind once rolled back, cleared inside it.
+
+A ROLLBACK undoes session settings (`set_config(…, false)`, `SET SESSION`), LISTEN, cursors
+WITH HOLD and prepared statements made in the transaction; a read-only transaction cannot
+create temporary tables or write sequences. Session-level advisory locks are the one thing
+that outlives it, so they are released here, before the ROLLBACK and in the same message, so
+that through PgBouncer in transaction mode the unlock reaches the server connection that holds
+the locks (a statement after the ROLLBACK may go to another one). Rolling back to the
+savepoint first ends an aborted state and a `SET LOCAL ROLE`: the login role unlocks."""
+
+
+@asynccontextmanager
+async def read_only_clearing_session(pool: asyncpg.Pool) -> AsyncIterator[PoolConnectionProxy]:
+    """Like `read_only`, for statements built from text the user typed: the connection goes
+    back to the pool holding no advisory lock, whatever the statement did (CLEAR_SESSION_SQL).
+
+    The same round trips as `read_only`: BEGIN and the savepoint go in one message, the
+    clearing and the ROLLBACK in another. When clearing fails the connection is cut, so that
+    what it holds ends with its backend.
+    """
+    async with pool.acquire() as conn:
+        await conn.execute(_BEGIN_CLEARABLE_SQL)
+        try:
+            yield conn
+        finally:
+            if not conn.is_closed():
+                try:
+                    await conn.execute(CLEAR_SESSION_SQL)
+                except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+                    conn.terminate()
 
 
 POOL_CLOSE_TIMEOUT_SECONDS = 3.0

@@ -13,7 +13,7 @@ Public API (everything a caller needs; the submodules are details):
   applies to such a database.
 - `DdlOptions(owner=False, grants=False, if_not_exists=False)`.
 - `new_migration(name: str, like: Table, catalog: Catalog, pattern: str = DEFAULT_PATTERN,
-  today: date | None = None) -> tuple[str, str]`: (file name `YYYYMMDD_create_<table>.sql`,
+  now: datetime | None = None) -> tuple[str, str]`: (file name `YYYYMMDDHHMMSS_create_<table>.sql`,
   SQL) of a new table following the database README's five required elements.
   `RLS_PATTERNS` maps each pattern name to a description; `MigrationError` (a ValueError)
   says why a template cannot be made.

@@ -61,7 +61,7 @@ def _attach_partition(table: Table, catalog: Catalog) -> str:
     return f"ALTER TABLE ONLY {parent} ATTACH PARTITION {child} {table.partition_bound};"
 
 
-def _table_sections(table: Table, catalog: Catalog, options: DdlOptions) -> Sections:
+def table_sections(table: Table, catalog: Catalog, options: DdlOptions) -> Sections:
     """Every statement of a table (or partitioned table), by phase."""
     owned = _owned_sequences(table, catalog)
     identity = {s.owned_by_column or "": s for s in owned if s.is_identity}
@@ -93,7 +93,7 @@ def _table_sections(table: Table, catalog: Catalog, options: DdlOptions) -> Sect
     }
 
 
-def _view_statements(table: Table, catalog: Catalog, options: DdlOptions) -> list[str]:
+def view_statements(table: Table, catalog: Catalog, options: DdlOptions) -> list[str]:
     """A view or materialized view with its defaults, comments, indexes, triggers, access."""
     statements = [create_view(table, options)]
     statements += view_column_defaults(table)
@@ -128,10 +128,10 @@ def table_ddl(table: Table, catalog: Catalog, options: DdlOptions | None = None)
     """
     options = options or DdlOptions()
     if table.is_view:
-        return _join(_view_statements(table, catalog, options))
+        return _join(view_statements(table, catalog, options))
     if table.kind == "foreign table":
         return _join(_foreign_table_statements(table))
-    sections = _table_sections(table, catalog, options)
+    sections = table_sections(table, catalog, options)
     return _join(s for phase in PHASES for s in sections[phase])
 
 
@@ -173,7 +173,7 @@ def schema_ddl(
             statements.append(sequence_owner(seq))
         if options.grants:
             statements += sequence_grant_statements(seq, with_owner=options.owner)
-    sections = {t.qualified_name: _table_sections(t, catalog, options) for t in plain}
+    sections = {t.qualified_name: table_sections(t, catalog, options) for t in plain}
     for phase in PHASES[:-1]:
         for table in plain:
             statements += sections[table.qualified_name][phase]
@@ -181,7 +181,7 @@ def schema_ddl(
         if table.kind == "foreign table":
             statements += _foreign_table_statements(table)
     for view in views:
-        statements += _view_statements(view, catalog, options)
+        statements += view_statements(view, catalog, options)
     for table in plain:
         statements += sections[table.qualified_name]["security"]
     return _join(statements)

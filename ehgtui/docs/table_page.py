@@ -131,13 +131,15 @@ def _referenced_by(table_: Table) -> str:
         [
             code(f"{r.schema}.{r.table}"),
             ", ".join(code(c) for c in r.columns),
+            ", ".join(code(c) for c in r.ref_columns),
             code(r.constraint_name),
             r.on_update,
             r.on_delete,
         ]
         for r in table_.referenced_by
     ]
-    return table(["Table", "Columns", "Constraint", "On update", "On delete"], rows)
+    headers = ["Table", "Columns", "→ Columns", "Constraint", "On update", "On delete"]
+    return table(headers, rows)
 
 
 def render_table_page(table_: Table, domain: str, index_link: str) -> str:

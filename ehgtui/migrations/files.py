@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 MIGRATION_DIRS = ("supabase/migrations", "database/migrations")
@@ -80,3 +81,29 @@ def scan(directories: Sequence[Path]) -> LocalMigrations:
                 found.append(migration)
     found.sort(key=lambda m: (m.version, m.name, str(m.path)))
     return LocalMigrations(tuple(found), tuple(ignored), tuple(directories))
+
+
+NEW_MIGRATION_DIR = "supabase/migrations"
+"""Where new migration files go: the Supabase CLI's folder (`supabase db push` reads it)."""
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def migration_version(now: datetime | None = None) -> str:
+    """A 14-digit version, `YYYYMMDDHHMMSS` in UTC, as the Supabase CLI writes them."""
+    return f"{now or datetime.now(UTC):%Y%m%d%H%M%S}"
+
+
+def migration_file_name(name: str, now: datetime | None = None) -> str:
+    """`YYYYMMDDHHMMSS_name.sql`, the name made lower-case words joined by `_`."""
+    slug = _SLUG.sub("_", name.lower()).strip("_") or "migration"
+    return f"{migration_version(now)}_{slug}.sql"
+
+
+def write_new_migration(directory: Path, file_name: str, sql: str) -> Path:
+    """Create `directory/file_name` with sql, never replacing a file (FileExistsError)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / file_name
+    with path.open("x", encoding="utf-8") as handle:  # "x": an existing file stays as it is
+        handle.write(sql)
+    return path

@@ -263,8 +263,12 @@ def _stacked(
     height = _draw_centre(canvas, 0, 0, centre, centre_width)
     boxes = [Box(nb.selected.name, 0, 0, centre_width, height, "selected")]
     row = height + 1
+    others = len(nb.referenced_by)
+    tables = f"{others} other table" + ("" if others == 1 else "s")
+    if nb.self_references:
+        tables += " and itself"
     sections = (
-        (f"Referenced by ({len(nb.referenced_by)}), pointing here:", left),
+        (f"Referenced by ({tables}):", left),
         (f"References ({len(nb.references)}):", right),
     )
     for heading, items in sections:

@@ -21,6 +21,19 @@ class QueryError(RowsError):
     """The server refused or failed the row query (bad condition, no privilege, read-only)."""
 
 
+class ConditionRefusedError(QueryError):
+    """The condition was not run: it is not one expression, or it calls VOLATILE functions.
+
+    `volatile` names those functions (`dblink_exec()`, `operator ===`): empty when the
+    condition was refused for its syntax. A caller may ask the user and retry with
+    `RowRequest.allow_volatile`.
+    """
+
+    def __init__(self, message: str, volatile: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.volatile = volatile
+
+
 class QueryTimeoutError(QueryError):
     """The statement outran `statement_timeout` and the server cancelled it."""
 

@@ -1,10 +1,14 @@
 """Pages of a table's rows, one cell's whole value, and visible-row counts: all read-only.
 
-The user's condition is spliced into ONE statement sent with the extended query protocol
-(asyncpg binds parameters and the server parses a single command), so `true; COMMIT; ...`
-is a syntax error rather than a second statement, and it runs inside `row_session`'s
-read-only transaction, so a function that writes fails there. Rows are read through a
-cursor that fetches at most `limit + 1` rows, whatever the condition does to the SQL around it.
+The user's condition is parsed by PostgreSQL's own parser first (`ehgtui.usersql`): it must
+be exactly one expression, and what is spliced into the page's single statement is its
+deparsed form, the text that was checked. Before it runs, the server's catalog is asked how
+volatile the functions and operators it uses are: VOLATILE ones (dblink_exec,
+pg_advisory_lock, pg_terminate_backend…) can act outside the read-only transaction, so the
+condition is refused unless the request allows them (`allow_volatile`). It then runs inside
+`row_session`'s read-only transaction, so a function that writes a table fails there, and the
+session is cleared of advisory locks before the connection goes back to the pool. Rows are
+read through a cursor that fetches at most `limit + 1` rows.
 Values come back as PostgreSQL prints them (`::text`), whole; secrets never leave the server.
 """
 
@@ -18,11 +22,14 @@ import asyncpg
 
 from ehgtui.catalog.model import Table
 from ehgtui.ddl.quote import qualified, quote_ident
-from ehgtui.rows.errors import QueryError, query_error
+from ehgtui.rows.errors import ConditionRefusedError, QueryError, query_error
 from ehgtui.rows.masking import MASK, is_secret
 from ehgtui.rows.roles import ViewAs, Viewer
 from ehgtui.rows.session import RowSession, row_session
 from ehgtui.rows.settings import MAX_LIMIT, RowSettings
+from ehgtui.usersql.errors import UserSqlError, VolatileCallsError
+from ehgtui.usersql.parse import ParsedSql, parse_condition
+from ehgtui.usersql.volatility import refuse_volatile
 
 RowKey = tuple[Any, ...]
 """The primary-key values of a row (as asyncpg decodes them), or `(ctid,)` without a key."""
@@ -51,6 +58,8 @@ class RowRequest:
     """OFFSET paging (tables without a primary key): rows to skip."""
     show_secrets: bool = False
     """Show secret-looking columns unmasked."""
+    allow_volatile: bool = False
+    """Run the condition even though it calls VOLATILE functions (the user said so)."""
 
 
 @dataclass(frozen=True)
@@ -113,10 +122,35 @@ def _relation(table: Table) -> str:
     return qualified(table.schema, table.name)
 
 
-def _condition(where: str | None) -> str:
-    """The user's condition, on lines of its own so a trailing `--` comment ends there."""
-    text = (where or "").strip()
-    return f"(\n{text}\n)" if text else "true"
+def parsed_condition(where: str | None) -> ParsedSql | None:
+    """The user's condition parsed and checked to be one expression; None for every row.
+
+    Raises ConditionRefusedError (one line) when it is not one expression.
+    """
+    if where is None or not where.strip():
+        return None
+    try:
+        return parse_condition(where)
+    except UserSqlError as exc:
+        raise ConditionRefusedError(str(exc)) from None
+
+
+async def _refuse_volatile(session: RowSession, condition: ParsedSql | None, allow: bool) -> None:
+    """Ask the server how volatile the condition's calls are; refuse VOLATILE ones unless
+    allowed, in the session the condition will run in (its search path, its role)."""
+    if condition is None:
+        return
+    try:
+        await refuse_volatile(session.conn, condition, allow)
+    except VolatileCallsError as exc:
+        raise ConditionRefusedError(str(exc), tuple(c.words for c in exc.calls)) from None
+    except asyncpg.PostgresError as exc:
+        raise query_error(exc, session.settings.statement_timeout) from None
+
+
+def _condition(condition: ParsedSql | None) -> str:
+    """The checked condition (its deparsed form) in parentheses, or `true` for every row."""
+    return f"({condition.sql})" if condition is not None else "true"
 
 
 def _key_columns(table: Table) -> tuple[str, ...]:
@@ -156,7 +190,11 @@ def _row_key_condition(columns: Sequence[str], first_param: int, op: str) -> str
 
 
 def _page_sql(
-    table: Table, columns: Sequence[ResultColumn], request: RowRequest, limit: int
+    table: Table,
+    columns: Sequence[ResultColumn],
+    request: RowRequest,
+    limit: int,
+    condition: ParsedSql | None,
 ) -> tuple[str, list[Any], str, tuple[str, ...]]:
     """The page's single SELECT, its parameters, the paging mode and the order columns."""
     key_exprs, paging = _key_select(table)
@@ -166,7 +204,7 @@ def _page_sql(
     ]
     select += [f"{expr} AS __ehgtui_key_{i}" for i, expr in enumerate(key_exprs)]
     params: list[Any] = [limit + 1]
-    conditions = [_condition(request.where)]
+    conditions = [_condition(condition)]
     order: tuple[str, ...] = ()
     direction = ""
     if paging == KEYSET:
@@ -218,12 +256,15 @@ async def fetch_page(
 ) -> RowPage:
     """Read one page of `table` as `request.view_as` sees it, read-only, with the timeout.
 
-    Raises RowsDisabledError, RoleError or QueryError (QueryTimeoutError), each one line.
+    Raises RowsDisabledError, RoleError or QueryError (ConditionRefusedError,
+    QueryTimeoutError), each one line.
     """
     limit = _clamp_limit(request.limit, settings)
     columns = _result_columns(table, settings, request.show_secrets)
-    sql, params, paging, order = _page_sql(table, columns, request, limit)
+    condition = parsed_condition(request.where)
+    sql, params, paging, order = _page_sql(table, columns, request, limit, condition)
     async with row_session(pool, request.view_as, settings) as session:
+        await _refuse_volatile(session, condition, request.allow_volatile)
         records = await _read(session, sql, params, limit + 1)
     more = len(records) > limit
     records = records[:limit]

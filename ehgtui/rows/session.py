@@ -1,7 +1,10 @@
 """The one way in to table data: a read-only transaction, a statement timeout, a point of view.
 
 Every statement runs inside `BEGIN READ ONLY` ... `ROLLBACK` on a pooled connection, so
-nothing on the row path can write or leave a setting behind, whatever a condition contains.
+nothing on the row path can write to a table or leave a setting behind, and the session is
+cleared of advisory locks before the connection goes back (`read_only_clearing_session`).
+What a read-only transaction cannot stop (functions acting outside it) is the guard's part:
+see `ehgtui.usersql`.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from ehgtui.db.pool import AnyConnection, read_only
+from ehgtui.db.pool import AnyConnection, read_only, read_only_clearing_session
 from ehgtui.rows import roles
 from ehgtui.rows.errors import RoleError, RowsDisabledError, query_error
 from ehgtui.rows.roles import AuthUser, ViewAs, Viewer
@@ -42,7 +45,7 @@ async def row_session(
 ) -> AsyncIterator[RowSession]:
     """Open a read-only transaction with the statement timeout set and the view switched."""
     require_enabled(settings)
-    async with read_only(pool) as conn:
+    async with read_only_clearing_session(pool) as conn:
         try:
             await conn.fetchval(
                 "SELECT set_config('statement_timeout', $1, true)",

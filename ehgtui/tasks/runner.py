@@ -33,7 +33,13 @@ GROUP_POLL_SECONDS = 0.05
 
 READ_CHUNK = 64 * 1024
 MAX_LINE_BYTES = 64 * 1024
-"""A longer line without a newline is passed on in pieces of this size."""
+"""A longer line without a newline is passed on in pieces of about this size."""
+
+MAX_SECRET_BYTES = 4096
+"""A line is cut only once this much more has arrived, so a secret at the cut is seen whole."""
+
+URL_LOOKBACK_BYTES = 1024
+"""A URL starting this close before a cut is moved whole into the next piece."""
 
 LineCallback = Callable[[str], None]
 
@@ -92,6 +98,9 @@ class TaskRun:
         self._on_line = on_line
         self._secrets = tuple(s for s in secrets if s)
         self._needles = self._secrets + tuple(quote(s, safe="") for s in self._secrets)
+        self._needle_bytes = tuple(
+            {n.encode() for n in self._needles if len(n) <= MAX_SECRET_BYTES}
+        )
         self._env = dict(env) if env is not None else None
         self._grace = kill_grace_seconds
         self._process: asyncio.subprocess.Process | None = None
@@ -140,8 +149,31 @@ class TaskRun:
             self._on_line(line)
 
     def _emit_pieces(self, raw: bytes) -> None:
-        for start in range(0, max(len(raw), 1), MAX_LINE_BYTES):
-            self._emit(raw[start : start + MAX_LINE_BYTES])
+        while len(raw) > MAX_LINE_BYTES:
+            cut = self._cut(raw)
+            self._emit(raw[:cut])
+            raw = raw[cut:]
+        self._emit(raw)
+
+    def _cut(self, data: bytes) -> int:
+        """Where the next piece of a long line ends: at MAX_LINE_BYTES, or before it so that
+        no secret, and no URL's user info, is split across two pieces (each piece is masked
+        alone), and no UTF-8 character either."""
+        cut = MAX_LINE_BYTES
+        for needle in self._needle_bytes:
+            window = data[max(cut - len(needle) + 1, 0) : cut + len(needle) - 1]
+            found = window.find(needle)
+            if found != -1:
+                cut = min(cut, max(cut - len(needle) + 1, 0) + found)
+        scheme = data.rfind(b"://", max(cut - URL_LOOKBACK_BYTES, 0), cut + 3)
+        if scheme != -1 and not any(c in data[scheme:cut] for c in b" \t"):
+            start = scheme
+            while start > 0 and (data[start - 1 : start].isalnum() or data[start - 1] in b"+.-"):
+                start -= 1
+            cut = min(cut, start)
+        while 0 < cut < len(data) and data[cut] & 0xC0 == 0x80:  # inside a UTF-8 character
+            cut -= 1
+        return cut if cut > 0 else MAX_LINE_BYTES
 
     async def _read(self) -> None:
         assert self._process is not None and self._process.stdout is not None
@@ -151,9 +183,10 @@ class TaskRun:
             *complete, pending = pending.split(b"\n")
             for raw in complete:
                 self._emit_pieces(raw)
-            while len(pending) > MAX_LINE_BYTES:
-                self._emit(pending[:MAX_LINE_BYTES])
-                pending = pending[MAX_LINE_BYTES:]
+            while len(pending) > MAX_LINE_BYTES + MAX_SECRET_BYTES:
+                cut = self._cut(pending)
+                self._emit(pending[:cut])
+                pending = pending[cut:]
         if pending:
             self._emit(pending)
 

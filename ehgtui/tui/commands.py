@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ehgtui.catalog.model import Catalog
-from ehgtui.tui.fuzzy import fuzzy_score
+from ehgtui.find.score import fuzzy_score
+from ehgtui.find.search import find
 from ehgtui.tui.messages import OpenTable
 
 if TYPE_CHECKING:
@@ -42,19 +43,45 @@ def _post_open(provider: Provider, message: OpenTable) -> None:
             return
 
 
+def command_query(query: str, command: str) -> str:
+    """What to search for when the user typed (part of) a command's own title.
+
+    The palette fills its input with a hit's title when one is highlighted and typed on, and
+    users type the titles they saw: `Go to table: public.sd_queue`, `Find col`, `Go to`.
+
+    Args:
+        query: What the user typed.
+        command: The command's title without its colon, lower case (`go to table`).
+
+    Returns:
+        The query without the title: empty when the user typed (a start of) the title alone.
+    """
+    q = query.strip()
+    low = q.lower()
+    if low.startswith(command + ":"):
+        return q[len(command) + 1 :].strip()
+    if len(low) >= 3 and command.startswith(low.rstrip(":…. ")):
+        return ""
+    return q
+
+
 def table_hits(catalog: Catalog, query: str, limit: int = HIT_LIMIT) -> list[tuple[float, str]]:
     """Tables matching `query`, best first, as (score, `schema.table`).
 
+    A query with a dot (`public.sd_queue`) is matched against the qualified name.
+
     Args:
         catalog: The loaded catalog.
-        query: What the user typed.
+        query: What the user typed (a name; further words narrow, see ehgtui/find).
         limit: Keep at most this many.
 
     Returns:
         The hits.
     """
-    scored = [(fuzzy_score(query, t.name), t.qualified_name) for t in catalog.tables]
-    return sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], s[1]))[:limit]
+    if "." in query.strip() and " " not in query.strip():
+        scored = [(fuzzy_score(query, t.qualified_name), t.qualified_name) for t in catalog.tables]
+        return sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], s[1]))[:limit]
+    return [(hit.score, hit.table.qualified_name) for hit in find(catalog, query).tables[:limit]]
 
 
 def column_hits(
@@ -64,22 +91,21 @@ def column_hits(
 
     Args:
         catalog: The loaded catalog.
-        query: A column name or part of one.
+        query: A column name or part of one, then optional words the table name must match
+            (`created_by strategic`), or a hit's own words (`blocked_statuses in public.t`).
         limit: Keep at most this many.
 
     Returns:
         The hits: one per table having such a column.
     """
-    score_of: dict[str, float] = {}
-    hits: list[tuple[float, str, str]] = []
-    for table in catalog.tables:
-        for column in table.columns:
-            score = score_of.get(column.name)
-            if score is None:
-                score = score_of[column.name] = fuzzy_score(query, column.name)
-            if score > 0:
-                hits.append((score, column.name, table.qualified_name))
-    return sorted(hits, key=lambda h: (-h[0], h[1], h[2]))[:limit]
+    column, sep, table = query.strip().partition(" in ")
+    if sep and "." in table.strip():  # a hit's title typed back: that very column
+        found = catalog.table(table.strip())
+        if found is not None and found.column(column.strip()) is not None:
+            return [(200.0, column.strip(), found.qualified_name)]
+    return [(h.score, h.column, h.table.qualified_name) for h in find(catalog, query).columns][
+        :limit
+    ]
 
 
 class GoToTableProvider(Provider):
@@ -99,7 +125,11 @@ class GoToTableProvider(Provider):
         catalog = _explorer_catalog(self)
         if catalog is None or not query.strip():
             return
+        query = command_query(query, "go to table")
         matcher = self.matcher(query)
+        if not query:
+            yield Hit(1.0, "Go to table…", partial(self._noop), help="type a table name")
+            return
         for score, name in table_hits(catalog, query):
             title = f"Go to table: {name}"
             yield Hit(
@@ -124,21 +154,30 @@ class FindColumnProvider(Provider):
         yield DiscoveryHit(
             "Find column…",
             partial(self._noop),
-            help="type a column name to list the tables that have it",
+            help="type a column name (then words of a table name) to list the tables with it",
         )
 
     async def search(self, query: str) -> Hits:
         catalog = _explorer_catalog(self)
         if catalog is None or not query.strip():
             return
-        matcher = self.matcher(query)
-        for score, column, table in column_hits(catalog, query):
+        query = command_query(query, "find column")
+        if not query:
+            yield Hit(1.0, "Find column…", partial(self._noop), help="type a column name")
+            return
+        matcher = self.matcher(query.split()[0])
+        hits = column_hits(catalog, query, limit=len(catalog.tables) * 4)
+        count = len({table for _, _, table in hits})
+        narrow = "" if len(query.split()) > 1 else "; add words of a table name to narrow"
+        help_text = f"{count} table{'' if count == 1 else 's'} with such a column{narrow}"
+        for score, column, table in hits[:HIT_LIMIT]:
             title = f"Find column: {column} in {table}"
             yield Hit(
                 score / 200 * 0.9,  # a table name match ranks above a column of the same name
                 matcher.highlight(title),
                 partial(_post_open, self, OpenTable(table, tab="columns", column=column)),
                 text=title,
+                help=help_text,
             )
 
     def _noop(self) -> None:

@@ -49,23 +49,6 @@ RLS_WORDS: dict[str, str] = {
 """Words per RLS state, for places with room for them."""
 
 
-def human_bytes(size: int) -> str:
-    """Format a byte count the way pg_size_pretty does (kB, MB, GB; 1024-based)."""
-    value = float(size)
-    for unit in ("bytes", "kB", "MB", "GB", "TB"):
-        if value < 1024 or unit == "TB":
-            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.0f} {unit}"
-        value /= 1024
-    return f"{size} bytes"  # unreachable; keeps type checkers calm
-
-
-def row_estimate(table: Table) -> str:
-    """Format pg_class.reltuples: `~1,234 rows`, or `not analysed` when it is -1."""
-    if table.row_estimate < 0:
-        return "not analysed"
-    return f"~{table.row_estimate:,} rows"
-
-
 def one_line(text: str | None, limit: int = 200) -> str:
     """Collapse whitespace so an SQL expression fits a grid cell; cut very long ones."""
     if not text:

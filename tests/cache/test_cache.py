@@ -62,8 +62,10 @@ def _listing(directory: Path) -> list[Path]:
 
 
 def _executed(pg: TestServer, database: str) -> int:
+    """Queries ehgtui ran in database: extended-protocol ones and one-trip ones."""
     log = (pg.server.data_dir / "server.log").read_text(errors="replace")
-    return len(re.findall(rf"\] {re.escape(database)} ehgtui: LOG:  execute ", log))
+    queries = r"(?:execute |statement: BEGIN READ ONLY; DO \$ehgtui_one_trip\$)"
+    return len(re.findall(rf"\] {re.escape(database)} ehgtui: LOG:  {queries}", log))
 
 
 async def test_saved_catalog_reads_back_whole(

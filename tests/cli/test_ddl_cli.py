@@ -87,7 +87,7 @@ def test_new_migration_writes_a_file_that_applies(
     )
     assert result.returncode == 0, result.stderr
     path = Path(result.stdout.strip())
-    assert re.fullmatch(r"\d{8}_create_venture_widgets\.sql", path.name)
+    assert re.fullmatch(r"\d{14}_create_venture_widgets\.sql", path.name)
     sql = path.read_text()
     target = pg18.create_database("mig", template=demo_db)
     pg18.psql(target, sql)
@@ -108,4 +108,9 @@ def test_new_migration_writes_a_file_that_applies(
         "--dsn",
         pg18.dsn(demo_db),
     )
-    assert again.returncode != 0 and "already exists" in again.stderr
+    # a 14-digit version: a second migration a second later is a new file, never the same one
+    if again.returncode == 0:
+        assert Path(again.stdout.strip()) != path
+    else:
+        assert "already exists" in again.stderr
+    assert path.read_text() == sql

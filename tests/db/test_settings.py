@@ -30,9 +30,9 @@ def test_environment_then_dotenv_then_pg_variables(tmp_path: Path) -> None:
     env.update(PGUSER="me", PGPASSWORD="p@ss word", PGDATABASE="ehg", PGPORT="6543")
     target = resolve_target(None, env=env, cwd=tmp_path)
     assert target.source == "PG* variables"
-    assert target.dsn == "postgresql://me:p%40ss%20word@pg:6543/ehg"
+    assert (target.dsn, target.identity) == ("", "me@pg:6543/ehg")
     assert target.password == "p@ss word"
-    assert "p%40ss" not in target.masked and "***" in target.masked
+    assert target.masked == "postgresql://me@pg:6543/ehg"
 
 
 def test_nothing_given_is_a_clear_error(tmp_path: Path) -> None:
@@ -70,6 +70,13 @@ def test_malformed_dsn(bad: str, tmp_path: Path) -> None:
             "postgresql://u@h/db?password=***&sslmode=require",
         ),
         ("see postgresql://u:my@s3cr3t@h/db here", "see postgresql://u:***@h/db here"),
+        # free text: the `)` after a query password closes the parenthesis, it is no secret
+        (
+            "refused (postgresql://u@h/db?password=s3cr3t)",
+            "refused (postgresql://u@h/db?password=***)",
+        ),
+        ("x (host=h password='it\\'s s3cr3t' dbname=d)", "x (host=h password=*** dbname=d)"),
+        ("host=h password='it\\'s my s3cr3t'", "host=h password=***"),
     ],
 )
 def test_mask_dsn(dsn: str, masked: str) -> None:
@@ -92,6 +99,13 @@ def test_scrub_removes_raw_and_url_encoded_secret() -> None:
     text = "failed for pass/word and pass%2Fword in postgresql://u:pass%2Fword@h/db"
     cleaned = scrub(text, "pass/word")
     assert "pass" not in cleaned
+
+
+def test_scrub_masks_a_short_secret_only_where_it_stands_alone() -> None:
+    text = "unknown host 'no-such-host.invalid' (postgresql://u:s@h/db) password s"
+    assert scrub(text, "s") == (
+        "unknown host 'no-such-host.invalid' (postgresql://u:***@h/db) password ***"
+    )
 
 
 def test_tls_required_for_supabase_hosts_unless_disabled() -> None:

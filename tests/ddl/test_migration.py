@@ -3,7 +3,7 @@ database, and the table it makes has the README's five required elements."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,7 +12,7 @@ from ehgtui.ddl import RLS_PATTERNS, MigrationError, new_migration
 from tests.ddl import roundtrip
 from tests.pg import TestServer
 
-TODAY = date(2026, 1, 26)
+TODAY = datetime(2026, 1, 26, 9, 30, 5, tzinfo=UTC)
 LIKE = "strategic_directives_v2"
 """The demo table the templates copy: enums, arrays, FKs (one to itself), a generated column."""
 
@@ -66,7 +66,7 @@ async def test_template_applies_and_has_the_five_elements(pg: TestServer, patter
     database, catalog = await _demo(pg)
     name = f"new_{pattern}"
     file_name, sql = new_migration(name, _like(catalog), catalog, pattern, TODAY)
-    assert file_name == f"20260126_create_new_{pattern}.sql"
+    assert file_name == f"20260126093005_create_new_{pattern}.sql"
     pg.psql(database, sql)
     pg.psql(database, sql)  # every statement can be re-run
 
@@ -135,8 +135,8 @@ async def test_without_an_updated_at_trigger_the_readme_function_is_created(
     catalog = await roundtrip.load(pg, database)
     notes = catalog.table("notes")
     assert notes is not None
-    file_name, sql = new_migration("public.notes_v2", notes, catalog, today=TODAY)
-    assert file_name == "20260126_create_notes_v2.sql"
+    file_name, sql = new_migration("public.notes_v2", notes, catalog, now=TODAY)
+    assert file_name == "20260126093005_create_notes_v2.sql"
     assert "IF to_regprocedure('public.fn_set_updated_at()') IS NULL THEN" in sql
     assert "    body text NOT NULL,\n" in sql
     assert "nextval" not in sql  # the model's serial belongs to the model table
@@ -169,12 +169,12 @@ async def test_refusals(pg18: TestServer) -> None:
     with pytest.raises(MigrationError, match="needs table user_roles"):
         new_migration("x", notes, catalog, "admin_only", TODAY)
     with pytest.raises(MigrationError, match="public.notes already exists"):
-        new_migration("notes", notes, catalog, today=TODAY)
+        new_migration("notes", notes, catalog, now=TODAY)
 
 
 async def test_readme_order_and_wording(pg18: TestServer) -> None:
     database, catalog = await _demo(pg18)
-    _, sql = new_migration("venture_hazards", _like(catalog), catalog, today=TODAY)
+    _, sql = new_migration("venture_hazards", _like(catalog), catalog, now=TODAY)
     steps = [
         "-- 1. Create table\nCREATE TABLE IF NOT EXISTS public.venture_hazards (\n"
         "    id UUID PRIMARY KEY DEFAULT gen_random_uuid(),\n",
@@ -223,7 +223,7 @@ async def test_a_status_trigger_is_not_the_updated_at_function(pg18: TestServer)
     catalog = await roundtrip.load(pg18, database)
     tickets = catalog.table("tickets")
     assert tickets is not None
-    _, sql = new_migration("public.tickets_v2", tickets, catalog, today=TODAY)
+    _, sql = new_migration("public.tickets_v2", tickets, catalog, now=TODAY)
     assert "EXECUTE FUNCTION public.touch_row();" in sql
     assert "check_status" not in sql
     missing = {

@@ -31,7 +31,18 @@ SECRET_PASSWORD = "Sup3r$ecret!pw"
 APP_ROLE = "app_user"
 """The role that logs in with SECRET_PASSWORD."""
 
-PG_VARIABLES = ("PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGPASSWORD", "PGSSLMODE")
+PG_VARIABLES = (
+    "PGHOST",
+    "PGPORT",
+    "PGUSER",
+    "PGDATABASE",
+    "PGPASSWORD",
+    "PGSSLMODE",
+    "PGSSLROOTCERT",
+    "PGSERVICE",
+    "PGSERVICEFILE",
+    "PGCONNECT_TIMEOUT",
+)
 """libpq's variables, which ehgtui reads last."""
 
 READY_DEADLINE_SECONDS = 30.0
@@ -103,14 +114,27 @@ def ehgtui_statements(log: str, database: str) -> list[tuple[int, str]]:
     """(backend pid, statement text) of every statement ehgtui's sessions ran in database.
 
     Works on a log written with `log_statement=all` and `log_line_prefix='%m [%p] %d %a: '`;
-    a statement's continuation lines (multi-line SQL) are not needed to classify it.
+    a statement's continuation lines (multi-line SQL) are not needed to classify it. A one-trip
+    query (`ehgtui.db.one_trip`: `BEGIN READ ONLY; …; ROLLBACK` in one message, one line) is
+    counted as the three statements it is.
     """
     pattern = re.compile(
         rf"^\S+ \S+ \S+ \[(\d+)\] {re.escape(database)} ehgtui: LOG:  "
         r"(?:statement|execute [^:]*): ?(.*)$",
         re.M,
     )
-    return [(int(pid), text) for pid, text in pattern.findall(log)]
+    statements: list[tuple[int, str]] = []
+    for pid, text in pattern.findall(log):
+        one_trip = ONE_TRIP.fullmatch(text)
+        parts = (one_trip.group(1), one_trip.group(2), "ROLLBACK") if one_trip else (text,)
+        statements.extend((int(pid), part) for part in parts)
+    return statements
+
+
+ONE_TRIP = re.compile(
+    r"(BEGIN READ ONLY); (DO \$ehgtui_one_trip\$ .* END \$ehgtui_one_trip\$); ROLLBACK"
+)
+"""A one-trip query as the server logs it: the transaction's start, the query, its end."""
 
 
 @dataclass(frozen=True)

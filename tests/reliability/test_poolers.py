@@ -79,3 +79,24 @@ def test_access_through_pgbouncer(pg18: TestServer, bouncer: Bouncer) -> None:
     assert {"anon", "authenticated", "service_role"} <= set(roles)
     anon_select = next(c for c in roles["anon"]["cells"] if c["command"] == "SELECT")
     assert anon_select["count_error"] is None and anon_select["visible_rows"] > 0
+
+
+def test_an_allowed_advisory_lock_is_not_left_on_a_pgbouncer_server_connection(
+    pg18: TestServer, bouncer: Bouncer
+) -> None:
+    """In transaction mode the statement after a ROLLBACK may reach another server
+    connection, so the lock must be released inside the transaction that took it."""
+    where = "pg_advisory_lock(4711) IS NOT NULL"
+    refused = run_cli("rows", TABLE, "--limit", "1", "--where", where, "--dsn", bouncer.dsn())
+    assert refused.returncode == 1 and "pg_advisory_lock() is VOLATILE" in refused.stderr
+    for _ in range(3):  # PgBouncer hands out its server connections in turn
+        allowed = run_cli(
+            "rows", TABLE, "--limit", "1", "--where", where, "--allow-volatile", "--json",
+            "--dsn", bouncer.dsn(),
+        )  # fmt: skip
+        assert allowed.returncode == 0, allowed.stderr
+        assert len(json.loads(allowed.stdout)["rows"]) == 1
+    held = pg18.psql(
+        "postgres", "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4711"
+    )
+    assert held.strip() == "0"

@@ -7,6 +7,7 @@ only the read-only transaction and the single-statement protocol stand in the wa
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import asyncpg
 import pytest
@@ -15,7 +16,7 @@ from ehgtui.catalog.loader import load_catalog
 from ehgtui.catalog.model import Table
 from ehgtui.db.pool import create_pool
 from ehgtui.db.settings import ConnectionTarget
-from ehgtui.rows.errors import QueryError, QueryTimeoutError, RoleError
+from ehgtui.rows.errors import ConditionRefusedError, QueryError, QueryTimeoutError, RoleError
 from ehgtui.rows.query import RowRequest, fetch_page
 from ehgtui.rows.roles import ViewAs
 from ehgtui.rows.settings import RowSettings
@@ -78,8 +79,12 @@ async def test_a_condition_calling_a_writing_function_fails_read_only(
     pg: TestServer, demo_db: str, writer_pool: asyncpg.Pool, canary: Table
 ) -> None:
     request = RowRequest(where="public.rows_sneaky_insert()")
-    with pytest.raises(QueryError) as failure:
+    with pytest.raises(ConditionRefusedError) as refused:
         await fetch_page(writer_pool, canary, request, SETTINGS)
+    assert refused.value.volatile == ("public.rows_sneaky_insert()",)
+    # allowed, it runs, and the read-only transaction stops the write
+    with pytest.raises(QueryError) as failure:
+        await fetch_page(writer_pool, canary, replace(request, allow_volatile=True), SETTINGS)
     assert str(failure.value) == "cannot execute INSERT in a read-only transaction"
     assert notes(pg, demo_db) == ["one", "two", "three"]
 
@@ -106,8 +111,9 @@ async def test_read_only_cannot_be_switched_off_from_a_condition(
     writer_pool: asyncpg.Pool, canary: Table
 ) -> None:
     where = "set_config('transaction_read_only', 'off', true) = 'off'"
-    with pytest.raises(QueryError, match="read-write mode must be set before any query"):
-        await fetch_page(writer_pool, canary, RowRequest(where=where), SETTINGS)
+    allowed = RowRequest(where=where, allow_volatile=True)
+    with pytest.raises(QueryError, match="read-write mode"):
+        await fetch_page(writer_pool, canary, allowed, SETTINGS)
     page = await fetch_page(
         writer_pool,
         canary,
@@ -120,7 +126,7 @@ async def test_read_only_cannot_be_switched_off_from_a_condition(
 async def test_a_slow_statement_is_cancelled_with_one_line(
     writer_pool: asyncpg.Pool, canary: Table
 ) -> None:
-    slow = RowRequest(where="pg_sleep(30) IS NOT NULL")
+    slow = RowRequest(where="pg_sleep(30) IS NOT NULL", allow_volatile=True)
     with pytest.raises(QueryTimeoutError) as failure:
         await fetch_page(writer_pool, canary, slow, RowSettings(statement_timeout=0.2))
     assert str(failure.value) == ("query cancelled: it ran longer than the 0.2s statement timeout")

@@ -28,10 +28,15 @@ def _app(dsn: str, use_cache: bool = True) -> EhgApp:
 
 
 def _executed(pg: TestServer, database: str, after: int) -> list[str]:
-    """Statements the server executed for `database` (extended protocol), past log offset."""
+    """Queries the server ran for `database` past log offset: extended-protocol ones, and
+    one-trip ones (`ehgtui.db.one_trip`: BEGIN, the query and ROLLBACK in one message)."""
     log = (pg.server.data_dir / "server.log").read_text(errors="replace")[after:]
-    pattern = re.compile(rf"^.*\b{re.escape(database)} ehgtui: LOG:  execute [^\n]*\n(.*)$", re.M)
-    return [m.group(1) for m in pattern.finditer(log)]
+    pattern = re.compile(
+        rf"^.*\b{re.escape(database)} ehgtui: LOG:  "
+        r"(?:execute [^\n]*\n(.*)|statement: (BEGIN READ ONLY; DO \$ehgtui_one_trip\$.*))$",
+        re.M,
+    )
+    return [m.group(1) or m.group(2) for m in pattern.finditer(log)]
 
 
 def _loads(seen: list[Message]) -> list[CatalogLoaded]:

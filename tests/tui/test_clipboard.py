@@ -8,6 +8,7 @@ fallback directory points into tmp_path; the database is the real demo one.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import Input, Select, Static, TextArea
 
+import ehgtui.ddl.migration
 from ehgtui import clipboard as core_clipboard
 from ehgtui.catalog.model import Table
 from ehgtui.ddl import new_migration
@@ -202,6 +204,21 @@ async def test_palette_offers_the_table_actions(
         assert app.clipboard is not None and app.clipboard.startswith("erDiagram")
 
 
+FROZEN_NOW = datetime(2026, 12, 7, 12, 0, 0, tzinfo=UTC)
+"""The moment the new-migration tests write at: a file name has the second in it, so the
+name the test computes and the one the screen writes must come from the same clock."""
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    class _Frozen(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
+            return FROZEN_NOW
+
+    monkeypatch.setattr(ehgtui.ddl.migration, "datetime", _Frozen)
+
+
 async def _new_migration(
     app: EhgApp, pilot: Any, name: str, pattern: str | None = None
 ) -> NewMigrationScreen:
@@ -219,7 +236,10 @@ async def _new_migration(
 
 
 async def test_new_migration_goes_to_database_migrations(
-    make_app: Callable[..., EhgApp], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_app: Callable[..., EhgApp],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    frozen_clock: None,
 ) -> None:
     project = tmp_path / "project"
     (project / "database" / "migrations").mkdir(parents=True)
@@ -239,7 +259,10 @@ async def test_new_migration_goes_to_database_migrations(
 
 
 async def test_new_migration_honours_the_project_dir(
-    make_app: Callable[..., EhgApp], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_app: Callable[..., EhgApp],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    frozen_clock: None,
 ) -> None:
     """`--project-dir` wins over the current directory, as it does for tasks."""
     project = tmp_path / "project"
@@ -260,7 +283,10 @@ async def test_new_migration_honours_the_project_dir(
 
 
 async def test_new_migration_never_overwrites(
-    make_app: Callable[..., EhgApp], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_app: Callable[..., EhgApp],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    frozen_clock: None,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     assert migration_directory(tmp_path) == tmp_path  # no project: the current directory

@@ -18,7 +18,8 @@ LEGEND = (
     "Tree markers: ● RLS on with policies · ○ RLS on, no policies · ✗ RLS off · ◇ view · "
     "? key table missing.  After a domain: its table count, ✗n tables with RLS off, "
     "?n missing key tables.  After a table's marker: ! a check found errors or warnings, "
-    "i only info (Check: … in the palette)."
+    "i only info (Check: … in the palette).  After Catalog: Compare with snapshot: + added, "
+    "~ changed, > renamed since the snapshot."
 )
 """What the tree's symbols mean (they never rely on colour alone)."""
 

@@ -44,7 +44,6 @@ from ehgtui.tui.screens.explorer_actions import COPY_ACTIONS, TableActions
 from ehgtui.tui.screens.explorer_workers import CatalogWorkers
 from ehgtui.tui.widgets.connection_bar import ConnectionBar
 from ehgtui.tui.widgets.detail.access import AccessView
-from ehgtui.tui.widgets.detail.columns import ColumnsGrid
 from ehgtui.tui.widgets.detail.rows import RowsView
 from ehgtui.tui.widgets.detail.table_detail import TAB_IDS, TAB_NAMES, TableDetail
 from ehgtui.tui.widgets.status_panel import StatusPanel
@@ -79,7 +78,7 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
                 show=False,
                 id=f"explorer.tab_{tab}",
             )
-            for n, tab in enumerate(TAB_IDS, start=1)
+            for n, tab in zip((*range(1, 10), 0), TAB_IDS, strict=True)
         ),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="explorer.next_pane"),
         Binding(
@@ -101,8 +100,8 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
     |   | when disconnected: drop the lost pool, open a new one and reload). |
     | escape | Close the filter, or go back to the tree. |
     | ], [ | Next / previous tab of the table detail. |
-    | 1 … 9 | Jump to a tab: columns, constraints, indexes, policies, triggers, DDL, |
-    |   | relations, rows, access (the last tab, diff: ] or [). |
+    | 1 … 9, 0 | Jump to a tab: columns, constraints, indexes, policies, triggers, DDL, |
+    |   | relations, rows, access, diff. |
     | tab, shift+tab | Move between the panes. |
     | y | Copy the DDL, or on the Relations tab the Mermaid of the picture. |
     """
@@ -447,16 +446,11 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         if message.tab:
             detail.show_tab(message.tab)
         if message.column:
-            detail.query_one(ColumnsGrid).move_to_column(message.column)
+            detail.show_column(message.column)
         self._focus_detail()
 
     def _focus_detail(self) -> None:
-        detail = self.query_one(TableDetail)
-        pane = detail.tabs.get_pane(detail.tabs.active)
-        for widget in pane.query("*"):
-            if widget.focusable:
-                widget.focus()
-                return
+        self.query_one(TableDetail).focus_tab()
 
     # -- actions (bindings) ------------------------------------------------------------------
 

@@ -112,7 +112,8 @@ class SnapshotCompareScreen(ModalScreen[SnapshotComparison | None]):
                 "Compare with snapshot…  (enter compares, esc cancels)", id="compare-title"
             )
             yield Input(
-                placeholder="path of a snapshot JSON (ehgtui snapshot -o FILE)", id="compare-path"
+                placeholder="path of a snapshot JSON (made by: ehgtui snapshot FILE)",
+                id="compare-path",
             )
             yield Static("", id="compare-error")
 

@@ -22,9 +22,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ehgtui.find.score import fuzzy_score
 from ehgtui.rows.roles import ANON, AUTHENTICATED, ME, SERVICE_ROLE, AuthUser, ViewAs
 from ehgtui.rows.session import assumable_roles, list_users
-from ehgtui.tui.fuzzy import fuzzy_score
 
 
 def view_as_words(view_as: ViewAs) -> str:

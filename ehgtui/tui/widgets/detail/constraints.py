@@ -7,6 +7,7 @@ from textual.containers import Vertical
 from textual.widgets import Label
 
 from ehgtui.catalog.model import Catalog, Constraint, Table
+from ehgtui.catalog.presentation import constraints_in_display_order, referenced_by_heading
 from ehgtui.tui.formatting import one_line
 from ehgtui.tui.widgets.detail.grid import DetailGrid
 
@@ -34,10 +35,10 @@ class ConstraintsView(Vertical):
 
     DEFAULT_CSS = """
     ConstraintsView {
-        & > DetailGrid { height: auto; max-height: 1fr; }
         & > Label { margin-top: 1; text-style: bold; }
     }
     """
+    # the two grids' heights are in app.tcss: its `TableDetail DetailGrid` rule outranks this
 
     def compose(self) -> ComposeResult:
         yield DetailGrid(CONSTRAINTS_HEADER, id="constraints-grid")
@@ -51,8 +52,7 @@ class ConstraintsView(Vertical):
             table: The table to show.
             catalog: The whole catalog (unused: "referenced by" is already on the table).
         """
-        order = {"PRIMARY KEY": 0, "UNIQUE": 1, "FOREIGN KEY": 2, "CHECK": 3, "EXCLUDE": 4}
-        constraints = sorted(table.constraints, key=lambda c: (order.get(c.kind, 9), c.name))
+        constraints = constraints_in_display_order(table.constraints)
         self.query_one("#constraints-grid", DetailGrid).show_rows(
             (
                 c.name,
@@ -66,7 +66,7 @@ class ConstraintsView(Vertical):
             for c in constraints
         )
         refs = sorted(table.referenced_by, key=lambda r: (r.schema, r.table, r.constraint_name))
-        self.query_one("#referenced-by-label", Label).update(f"Referenced by ({len(refs)})")
+        self.query_one("#referenced-by-label", Label).update(referenced_by_heading(table))
         self.query_one("#referenced-by-grid", DetailGrid).show_rows(
             (
                 r.table if r.schema == table.schema else f"{r.schema}.{r.table}",

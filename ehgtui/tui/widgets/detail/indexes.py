@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ehgtui.catalog.model import Catalog, Index, Table
-from ehgtui.tui.formatting import VOLATILE_PLACEHOLDER, human_bytes, one_line
+from ehgtui.catalog.presentation import human_bytes
+from ehgtui.tui.formatting import VOLATILE_PLACEHOLDER, one_line
 from ehgtui.tui.widgets.detail.grid import DetailGrid
 
 INDEXES_HEADER = ("Name", "Kind", "Method", "Columns", "Predicate", "Size", "Definition")

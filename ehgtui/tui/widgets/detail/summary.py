@@ -6,14 +6,13 @@ from textual.content import Content
 from textual.widgets import Static
 
 from ehgtui.catalog.model import Table
+from ehgtui.catalog.presentation import rows_text, size_text
 from ehgtui.tui.formatting import (
     RLS_MARKS,
     RLS_WORDS,
     VOLATILE_PLACEHOLDER,
-    human_bytes,
     one_line,
     rls_state,
-    row_estimate,
 )
 
 RLS_STYLES: dict[str, str] = {
@@ -37,8 +36,8 @@ def summary_content(table: Table, domain: str, stable: bool = False) -> Content:
         Three lines: name, kind and domain; RLS, rows and size; the comment (or "no comment").
     """
     state = rls_state(table)
-    rows = VOLATILE_PLACEHOLDER if stable else row_estimate(table)
-    size = VOLATILE_PLACEHOLDER if stable else human_bytes(table.size_bytes)
+    rows = VOLATILE_PLACEHOLDER if stable else rows_text(table)
+    size = VOLATILE_PLACEHOLDER if stable else size_text(table)
     rls = RLS_WORDS[state]
     if table.rls_enabled:
         rls += ", forced" if table.rls_forced else ", not forced"

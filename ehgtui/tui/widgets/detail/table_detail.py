@@ -171,6 +171,10 @@ class TableDetail(Vertical):
         self._unmounted = {tab: body for tab, body in self._bodies.items() if tab != "columns"}
         """Bodies not in their pane yet: see `mount_bodies`."""
         self._mounting = asyncio.Lock()
+        self._focus_pending: str | None = None
+        """A tab to focus once its body is mounted (the focus was in the tab left)."""
+        self._pending_column: str | None = None
+        """A column for the Columns grid's cursor once that grid holds the table shown."""
         self._underlined_span: tuple[int, int] | None = None
         """The active tab's columns when the tab bar was last asked to underline it."""
 
@@ -244,15 +248,68 @@ class TableDetail(Vertical):
         self._set_titles(None)
 
     def show_tab(self, tab_id: str) -> None:
-        """Activate a tab by id (`columns`, `policies`, …).
+        """Activate a tab by id (`columns`, `policies`, …); focus in the old tab follows it.
+
+        With focus in a tab of two grids (Constraints, Policies), hiding the pane handed the
+        focus to the other grid of the same pane, and the tabbed content then switched back
+        to the pane holding the focus: the key did nothing. So the focus leaves first.
 
         Args:
             tab_id: One of TAB_IDS.
         """
-        self.tabs.active = tab_id
+        tabs = self.tabs
+        focused = self.screen.focused
+        in_pane = focused is not None and any(
+            isinstance(node, TabPane) for node in focused.ancestors if node is not tabs
+        )
+        in_pane = in_pane and focused is not None and tabs in focused.ancestors
+        if in_pane and tab_id != tabs.active:
+            self.screen.set_focus(None)
+        tabs.active = tab_id
+        if in_pane:
+            self._focus_tab_later(tab_id)
+
+    def focus_tab(self, tab_id: str | None = None) -> bool:
+        """Focus the first focusable widget of a tab (the active one by default).
+
+        Returns:
+            False when the tab has nothing to focus (yet).
+        """
+        pane = self.tabs.get_pane(tab_id or self.tabs.active)
+        for widget in pane.query("*"):
+            if widget.focusable:
+                widget.focus()
+                return True
+        return False
+
+    def _focus_tab_later(self, tab_id: str) -> None:
+        """Focus the tab once its body is mounted and shown (it may be mounted on demand)."""
+        self._focus_pending = tab_id
+        self.call_after_refresh(self._focus_pending_tab)
+
+    def _focus_pending_tab(self) -> None:
+        tab_id, self._focus_pending = self._focus_pending, None
+        if tab_id is None or self.tabs.active != tab_id:
+            return
+        if not self._bodies[tab_id].is_mounted:
+            self._focus_pending = tab_id  # `_mount_and_fill` calls again once it is
+            return
+        self.focus_tab(tab_id)  # a tab with nothing to focus leaves the keys to the screen
+
+    def show_column(self, name: str) -> None:
+        """Put the Columns grid's cursor on column `name` of the table shown.
+
+        The grid is filled when its tab is activated, which may come after this call (the tab
+        was just switched to): the column then waits for that fill.
+        """
+        if "columns" in self._filled:
+            self.body(ColumnsGrid).move_to_column(name)
+        else:
+            self._pending_column = name
 
     def watch_table(self, table: Table | None) -> None:
         self._filled.clear()
+        self._pending_column = None
         if table is None:
             self.query_one(TableSummary).update("select a table on the left")
             self._set_titles(None)
@@ -326,11 +383,15 @@ class TableDetail(Vertical):
         if fill is not None:
             fill.show_table(table, catalog)
         self._filled.add(tab_id)
+        if isinstance(body, ColumnsGrid) and self._pending_column is not None:
+            body.move_to_column(self._pending_column)
+            self._pending_column = None
 
     async def _mount_and_fill(self, tab_id: str) -> None:
         await self.mount_bodies()  # waits for a mount already under way, too
         if self._bodies[tab_id].is_mounted:
             self._fill(tab_id)
+            self.call_after_refresh(self._focus_pending_tab)
         else:  # mounted with the pane, which is still being built: try after the next frame
             self.call_after_refresh(self._fill, tab_id)
 

@@ -23,8 +23,8 @@ from textual.widgets.tree import TreeNode
 
 from ehgtui.catalog.domains import Domain, DomainMap
 from ehgtui.catalog.model import Table
+from ehgtui.find.score import fuzzy_score
 from ehgtui.tui.formatting import MISSING_MARK, RLS_MARKS, rls_state
-from ehgtui.tui.fuzzy import fuzzy_score
 
 FILTER_RESULT_LIMIT = 400
 """At most this many tables are listed while filtering: more would not help anyone choose."""

@@ -17,12 +17,14 @@ class TableFilter(Input):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "submit", "Open best match", id="filter.submit"),
         Binding("escape", "cancel", "Close filter", id="filter.cancel"),
         Binding("down", "to_tree", "To results", show=False, id="filter.to_tree"),
     ]
     """
     | Key(s) | Description |
     | :- | :- |
+    | enter | Open the best match. |
     | escape | Clear the filter and return to the whole tree. |
     | down | Move into the filtered results. |
     """
@@ -34,7 +36,9 @@ class TableFilter(Input):
         """The user pressed down: move focus into the results, keeping the filter."""
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's own name)
-        super().__init__(placeholder="filter tables…  (enter opens, esc closes)", id=id)
+        # the placeholder stays short enough for the narrow tree (80 columns); what enter and
+        # escape do is in the footer
+        super().__init__(placeholder="filter tables…", id=id)
 
     def action_cancel(self) -> None:
         """Ask the pane to close the filter."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ehgtui.tui.fuzzy import fuzzy_score, rank
+from ehgtui.find.score import fuzzy_score, rank
 
 
 def test_substring_beats_subsequence() -> None:

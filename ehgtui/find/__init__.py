@@ -1,0 +1,2 @@
+"""Finding tables and columns by name: the scorer behind the tree filter, the palette and
+`ehgtui find`."""
