@@ -58,8 +58,15 @@ TYPE_KINDS = {
     "m": "multirange",
 }
 
+_CONSTRAINT_ORDER = {kind: contype for contype, kind in CONSTRAINT_KINDS.items()}
+"""A table's constraints come in pg_constraint.contype order (c, f, p, t, u, x), then by name."""
+
 _BY_NAME = attrgetter("name")
 _BY_POSITION = attrgetter("position")
+
+
+def _constraint_order(constraint: Constraint) -> tuple[str, str]:
+    return (_CONSTRAINT_ORDER.get(constraint.kind, constraint.kind), constraint.name)
 
 
 def _sort_each(grouped: dict[int, list[Any]], key: Any) -> None:
@@ -251,8 +258,7 @@ def _constraints(
                     on_update=constraint.on_update or "NO ACTION",
                 )
             )
-    # by name, as snapshots and pg_dump order them: one order from every source
-    _sort_each(constraints, _BY_NAME)
+    _sort_each(constraints, _constraint_order)
     return constraints, referenced_by
 
 

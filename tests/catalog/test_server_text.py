@@ -277,7 +277,7 @@ UNION ALL
 SELECT 'columns', attrelid, array_agg(attname::text ORDER BY attnum) FROM pg_attribute
  WHERE attnum > 0 AND NOT attisdropped GROUP BY attrelid
 UNION ALL
-SELECT 'constraints', conrelid, array_agg(conname::text ORDER BY conname)
+SELECT 'constraints', conrelid, array_agg(conname::text ORDER BY contype, conname)
   FROM pg_constraint WHERE contype <> 'n' GROUP BY conrelid
 UNION ALL
 SELECT 'indexes', i.indrelid, array_agg(c.relname::text ORDER BY c.relname)
