@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import msgspec
+
 from ehgtui.catalog import queries
 from ehgtui.catalog.builders import CatalogError
 from ehgtui.catalog.model import (
@@ -19,6 +21,7 @@ from ehgtui.catalog.model import (
     Table,
 )
 from ehgtui.catalog.model import Sequence as SequenceModel
+from ehgtui.catalog.schema_objects import with_uses
 
 
 def _referencing_order(ref: ForeignKeyRef) -> tuple[str, str, str]:
@@ -61,15 +64,49 @@ def assemble(prepared: dict[str, Any], schemas: Sequence[str], loaded_at: float)
             tuple(sorted(pointing_here, key=_referencing_order)) if pointing_here else no_items,
         )
         tables.append(Table(*head, *tail))
+    tables = _with_partition_sizes(tables)
     sequences = tuple(_sequence(row) for row in prepared["sequences"])
+    functions, types = with_uses(prepared["functions"], prepared["types"], prepared["uses"], tables)
+    objects = prepared["objects"]
     return Catalog(
         server=server,
         schemas=tuple(schemas),
         tables=tuple(tables),
         sequences=sequences,
+        functions=functions,
+        types=types,
+        extensions=objects.extensions,
+        publications=objects.publications,
+        schema_objects=objects.schemas,
+        default_privileges=objects.default_privileges,
         loaded_at=loaded_at,
         query_count=queries.QUERIES_PER_LOAD,
     )
+
+
+def _with_partition_sizes(tables: list[Table]) -> list[Table]:
+    """Partitioned tables sized as the sum of their partitions (they hold no data themselves,
+    and pg_class says -1 pages for them), sub-partitioned ones included."""
+    children: dict[str, list[Table]] = {}
+    for table in tables:
+        if table.partition_of:
+            children.setdefault(table.partition_of, []).append(table)
+    if not children:
+        return tables
+    sizes: dict[str, int] = {}
+
+    def size(table: Table, seen: frozenset[str] = frozenset()) -> int:
+        name = table.qualified_name
+        if name not in sizes:
+            below = children.get(name, []) if name not in seen else []
+            own = table.size_bytes
+            sizes[name] = own + sum(size(child, seen | {name}) for child in below)
+        return sizes[name]
+
+    return [
+        msgspec.structs.replace(t, size_bytes=size(t)) if t.kind == "partitioned table" else t
+        for t in tables
+    ]
 
 
 def _sequence(row: Any) -> SequenceModel:

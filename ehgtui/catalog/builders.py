@@ -16,6 +16,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
+from ehgtui.catalog import schema_objects
 from ehgtui.catalog.model import (
     Column,
     Constraint,
@@ -110,6 +111,8 @@ def build(name: str, rows: Any, keys: ColumnNames | None = None) -> Any:
         return _columns(rows)
     if name in _GROUPED:
         return _group(rows, _GROUPED[name])
+    if name in _OBJECTS:
+        return _OBJECTS[name](rows)
     return rows
 
 
@@ -368,6 +371,7 @@ INDEX_FIELDS = (
     "is_valid",
     "is_inherited",
     "is_replica_identity",
+    "comment",
 )
 """The INDEXES query's result columns, in order: `_indexes` unpacks rows by position."""
 
@@ -393,6 +397,7 @@ def _indexes(rows: Sequence[Any], column_names: ColumnNames) -> dict[int, list[I
         is_valid,
         is_inherited,
         is_replica_identity,
+        comment,
     ) in rows:
         attnums = _attnums(keys)[:key_count]  # INCLUDE columns follow the key ones
         names = names_of(table_oid)
@@ -414,6 +419,7 @@ def _indexes(rows: Sequence[Any], column_names: ColumnNames) -> dict[int, list[I
                 is_valid,
                 is_inherited,
                 is_replica_identity,
+                comment,
             )
         )
     _sort_each(grouped, _BY_NAME)
@@ -428,6 +434,7 @@ def _policy(row: Any) -> Policy:
         permissive=row["permissive"],
         using=row["using_expr"],
         with_check=row["with_check"],
+        comment=row["comment"],
     )
 
 
@@ -466,6 +473,7 @@ def _trigger(row: Any) -> Trigger:
         enabled=TRIGGER_ENABLED.get(row["enabled"], row["enabled"]),
         definition=definition,
         is_inherited=row["is_inherited"],
+        comment=row["comment"],
     )
 
 
@@ -477,3 +485,11 @@ _GROUPED: dict[str, Any] = {
     "triggers": _trigger,
 }
 """Queries whose rows become one model object each, grouped by table oid."""
+
+_OBJECTS: dict[str, Any] = {
+    "functions": schema_objects.functions,
+    "types": schema_objects.types,
+    "objects": schema_objects.database_objects,
+    "uses": schema_objects.uses,
+}
+"""Queries of what is not a table: their rows become the catalog's own lists."""

@@ -29,9 +29,10 @@ from ehgtui.catalog.loader import gc_paused, load_catalog
 from ehgtui.catalog.model import Catalog
 from ehgtui.files import left_for, write_atomically
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 """Bumped whenever the file layout or the catalog's JSON shape changes incompatibly (2: each
-table's constraints by name)."""
+table's constraints by name; 3: functions, types, extensions, publications, schemas and default
+privileges)."""
 
 
 class _CacheFile(msgspec.Struct):

@@ -129,6 +129,7 @@ class Index(Record, frozen=True):
     """True for a partition's index attached to a parent partitioned index."""
     is_replica_identity: bool = False
     """True for the index named by `REPLICA IDENTITY USING INDEX` (pg_index.indisreplident)."""
+    comment: str | None = None
 
 
 class Policy(Record, frozen=True):
@@ -142,6 +143,7 @@ class Policy(Record, frozen=True):
     permissive: bool
     using: str | None
     with_check: str | None
+    comment: str | None = None
 
 
 class Trigger(Record, frozen=True):
@@ -166,6 +168,7 @@ class Trigger(Record, frozen=True):
     """pg_get_triggerdef(): a complete CREATE TRIGGER statement."""
     is_inherited: bool = False
     """True for a partition's clone of its parent's trigger."""
+    comment: str | None = None
 
 
 class Privilege(Record, frozen=True):
@@ -275,6 +278,215 @@ class Table(Record, frozen=True):
         return next((c for c in self.columns if c.name == name), None)
 
 
+class ObjectUse(Record, frozen=True):
+    """Something that uses a function or a type, as the server records it (pg_depend, tgfoid).
+
+    Calls made from inside a PL/pgSQL (or other procedural) body are NOT recorded by the
+    server: a function called only from another function's body has no use listed.
+    """
+
+    kind: str
+    """`trigger`, `policy`, `view`, `default`, `check`, `column`, `function`, `domain`, `type`,
+    `index` or `constraint`."""
+    schema: str
+    """Schema of the relation (or function or type) the user belongs to."""
+    relation: str
+    """The table or view (`trigger`, `policy`, `view`, `default`, `check`, `column`, `index`),
+    the function's signature (`function`: `name(identity arguments)`) or the type's name."""
+    name: str | None = None
+    """The trigger, policy, column or constraint within `relation`; None for a whole view."""
+
+
+class Function(Record, frozen=True):
+    """A function, procedure or aggregate (members of extensions are left out, as pg_dump does)."""
+
+    oid: int
+    schema: str
+    name: str
+    kind: str
+    """`function`, `procedure`, `aggregate` or `window` (pg_proc.prokind)."""
+    identity_arguments: str
+    """pg_get_function_identity_arguments(): what tells overloads apart, e.g. `p_id uuid`."""
+    arguments: str
+    """pg_get_function_arguments(): with defaults and OUT arguments."""
+    result: str | None
+    """pg_get_function_result(), e.g. `SETOF uuid`, `TABLE(id uuid)`; None for a procedure."""
+    language: str
+    volatility: str
+    """`IMMUTABLE`, `STABLE` or `VOLATILE`."""
+    strict: bool
+    security_definer: bool
+    leakproof: bool
+    parallel: str
+    """`SAFE`, `RESTRICTED` or `UNSAFE`."""
+    config: tuple[str, ...]
+    """pg_proc.proconfig, e.g. `search_path=public`; a SECURITY DEFINER function without a
+    `search_path` entry runs with its caller's."""
+    owner: str
+    acl: tuple[str, ...]
+    """EXECUTE grants as aclitems (`anon=X/postgres`); empty means the default: PUBLIC may
+    execute it."""
+    comment: str | None
+    definition: str
+    """pg_get_functiondef() (`CREATE OR REPLACE FUNCTION ...`); for an aggregate, the
+    `CREATE AGGREGATE` statement made from pg_aggregate (pg_get_functiondef refuses those)."""
+    used_by: tuple[ObjectUse, ...] = ()
+    """Triggers, policies, views, defaults, checks and functions using it (see ObjectUse)."""
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def signature(self) -> str:
+        """`schema.name(identity arguments)`, unquoted: the key the catalog uses."""
+        return f"{self.schema}.{self.name}({self.identity_arguments})"
+
+    @property
+    def search_path(self) -> str | None:
+        """The `search_path` it sets for itself (`SET search_path ...`), or None."""
+        for item in self.config:
+            if item.startswith("search_path="):
+                return item.split("=", 1)[1]
+        return None
+
+
+class DomainConstraint(Record, frozen=True):
+    """A CHECK (or, PostgreSQL 17+, NOT NULL) constraint of a domain."""
+
+    name: str
+    definition: str
+    """pg_get_constraintdef(), e.g. `CHECK (VALUE > 0)`."""
+    validated: bool = True
+
+
+class TypeAttribute(Record, frozen=True):
+    """One attribute of a composite type."""
+
+    name: str
+    data_type: str
+    collation: str | None = None
+    """Quoted as needed, only when it differs from the attribute type's default."""
+
+
+class DataType(Record, frozen=True):
+    """A user-defined type: enum, domain, composite or range (extension members left out)."""
+
+    oid: int
+    schema: str
+    name: str
+    kind: str
+    """`enum`, `domain`, `composite` or `range`."""
+    owner: str
+    comment: str | None
+    acl: tuple[str, ...] = ()
+    """USAGE grants as aclitems; empty means the defaults."""
+    labels: tuple[str, ...] = ()
+    """An enum's labels, in their sort order."""
+    base_type: str | None = None
+    """A domain's underlying type (format_type)."""
+    default: str | None = None
+    """A domain's default expression."""
+    not_null: bool = False
+    """A domain declared NOT NULL."""
+    collation: str | None = None
+    """A domain's or range's collation when set explicitly, quoted as needed."""
+    constraints: tuple[DomainConstraint, ...] = ()
+    """A domain's constraints, by name."""
+    attributes: tuple[TypeAttribute, ...] = ()
+    """A composite type's attributes, in order."""
+    subtype: str | None = None
+    """A range's subtype."""
+    subtype_opclass: str | None = None
+    """A range's subtype operator class when not the subtype's default (`schema.name`)."""
+    canonical: str | None = None
+    subtype_diff: str | None = None
+    multirange: str | None = None
+    """A range's multirange type, `schema.name` quoted as needed."""
+    used_by: tuple[ObjectUse, ...] = ()
+    """Columns, functions, domains and other types using it."""
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+class Extension(Record, frozen=True):
+    """An installed extension (those created by initdb, such as plpgsql, are left out)."""
+
+    name: str
+    schema: str
+    version: str
+    """The installed version."""
+    default_version: str | None
+    """The version `CREATE EXTENSION` would install now (pg_available_extensions)."""
+    owner: str
+    comment: str | None
+    relocatable: bool = False
+
+
+class PublicationTable(Record, frozen=True):
+    """A table of a publication, with its column list and row filter (PostgreSQL 15+)."""
+
+    schema: str
+    name: str
+    columns: tuple[str, ...] = ()
+    """The published columns; empty means all of them."""
+    row_filter: str | None = None
+    """The `WHERE (...)` condition, as pg_get_expr() prints it."""
+
+
+class Publication(Record, frozen=True):
+    """A logical replication publication, such as Supabase's `supabase_realtime`."""
+
+    name: str
+    owner: str
+    all_tables: bool
+    insert: bool
+    update: bool
+    delete: bool
+    truncate: bool
+    via_root: bool
+    comment: str | None
+    tables: tuple[PublicationTable, ...] = ()
+    """By schema and name."""
+    schemas: tuple[str, ...] = ()
+    """`TABLES IN SCHEMA ...` (PostgreSQL 15+)."""
+
+    @property
+    def operations(self) -> tuple[str, ...]:
+        """The published operations, in `publish = '...'` order."""
+        flags = (
+            ("insert", self.insert),
+            ("update", self.update),
+            ("delete", self.delete),
+            ("truncate", self.truncate),
+        )
+        return tuple(name for name, on in flags if on)
+
+
+class Schema(Record, frozen=True):
+    """A schema (namespace) of the database, other than the system ones."""
+
+    name: str
+    owner: str
+    comment: str | None
+    acl: tuple[str, ...] = ()
+    """USAGE/CREATE grants as aclitems; empty means the defaults."""
+
+
+class DefaultPrivilege(Record, frozen=True):
+    """`ALTER DEFAULT PRIVILEGES FOR ROLE role [IN SCHEMA schema] GRANT ...` (pg_default_acl)."""
+
+    role: str
+    schema: str | None
+    """None: for objects made in any schema."""
+    object_type: str
+    """`TABLES`, `SEQUENCES`, `FUNCTIONS`, `TYPES` or `SCHEMAS`."""
+    acl: tuple[str, ...]
+    """The aclitems objects of that kind get (replacing the built-in defaults)."""
+
+
 class ServerInfo(Record, frozen=True):
     """What the server said about itself when the catalog was loaded."""
 
@@ -302,6 +514,18 @@ class Catalog:
     """The schemas that were loaded, in the order asked for."""
     tables: tuple[Table, ...]
     sequences: tuple[Sequence, ...] = ()
+    functions: tuple[Function, ...] = ()
+    """Functions, procedures and aggregates of the loaded schemas, by schema, name, arguments."""
+    types: tuple[DataType, ...] = ()
+    """Enums, domains, composite and range types of the loaded schemas, by schema and name."""
+    extensions: tuple[Extension, ...] = ()
+    """Every extension of the database (whatever its schema), by name."""
+    publications: tuple[Publication, ...] = ()
+    """Every publication of the database, by name (tables outside the loaded schemas too)."""
+    schema_objects: tuple[Schema, ...] = ()
+    """Every non-system schema of the database, by name."""
+    default_privileges: tuple[DefaultPrivilege, ...] = ()
+    """Every pg_default_acl entry, by role, schema and object type."""
     loaded_at: float = 0.0
     """Unix time of the load."""
     query_count: int = 0
@@ -330,6 +554,62 @@ class Catalog:
             if found is not None:
                 return found
         return None
+
+    @cached_property
+    def functions_by_name(self) -> dict[str, tuple[Function, ...]]:
+        """Functions by `schema.name` (several when overloaded), in argument order."""
+        grouped: dict[str, list[Function]] = {}
+        for function in self.functions:
+            grouped.setdefault(function.qualified_name, []).append(function)
+        return {k: tuple(v) for k, v in grouped.items()}
+
+    def find_functions(self, name: str) -> tuple[Function, ...]:
+        """Functions named `schema.name`, or by bare name within the loaded schemas in order."""
+        found = self.functions_by_name.get(name)
+        if found:
+            return found
+        for schema in self.schemas:
+            found = self.functions_by_name.get(f"{schema}.{name}")
+            if found:
+                return found
+        return ()
+
+    def find_type(self, name: str) -> DataType | None:
+        """A type by `schema.name` or, within the loaded schemas in order, by bare name."""
+        by_name = {t.qualified_name: t for t in self.types}
+        if name in by_name:
+            return by_name[name]
+        return next((by_name[k] for s in self.schemas if (k := f"{s}.{name}") in by_name), None)
+
+    def find_sequence(self, name: str) -> Sequence | None:
+        """A sequence by `schema.name` or, within the loaded schemas in order, by bare name."""
+        by_name = {f"{s.schema}.{s.name}": s for s in self.sequences}
+        if name in by_name:
+            return by_name[name]
+        return next((by_name[k] for s in self.schemas if (k := f"{s}.{name}") in by_name), None)
+
+    @cached_property
+    def partitions(self) -> dict[str, tuple[Table, ...]]:
+        """A partitioned table's direct partitions (`schema.table` of the parent), by name."""
+        grouped: dict[str, list[Table]] = {}
+        for table in self.tables:
+            if table.partition_of:
+                grouped.setdefault(table.partition_of, []).append(table)
+        return {k: tuple(v) for k, v in grouped.items()}
+
+    @cached_property
+    def publications_by_table(self) -> dict[str, tuple[str, ...]]:
+        """The publications each loaded table is in (`schema.table` to names), as psql's
+        `\\d+` lists them: named tables, `TABLES IN SCHEMA` and `FOR ALL TABLES`."""
+        grouped: dict[str, list[str]] = {}
+        named = [{f"{t.schema}.{t.name}" for t in pub.tables} for pub in self.publications]
+        for table in self.tables:
+            if table.is_view or table.kind == "foreign table":
+                continue
+            for pub, tables in zip(self.publications, named, strict=True):
+                if pub.all_tables or table.qualified_name in tables or table.schema in pub.schemas:
+                    grouped.setdefault(table.qualified_name, []).append(pub.name)
+        return {k: tuple(v) for k, v in grouped.items()}
 
     @cached_property
     def sequences_by_table(self) -> dict[str, tuple[Sequence, ...]]:

@@ -13,10 +13,16 @@ from ehgtui.catalog.model import (
     Catalog,
     Column,
     Constraint,
+    DataType,
+    DefaultPrivilege,
+    Extension,
     ForeignKeyRef,
+    Function,
     Index,
     Policy,
     Privilege,
+    Publication,
+    Schema,
     Sequence,
     ServerInfo,
     Table,
@@ -86,6 +92,21 @@ def catalog_from_data(data: dict[str, Any]) -> Catalog:
         schemas=tuple(data["schemas"]),
         tables=tuple(table_from_data(t) for t in data["tables"]),
         sequences=tuple(_build(Sequence, s) for s in data.get("sequences", ())),
+        functions=_convert(data, "functions", Function),
+        types=_convert(data, "types", DataType),
+        extensions=_convert(data, "extensions", Extension),
+        publications=_convert(data, "publications", Publication),
+        schema_objects=_convert(data, "schema_objects", Schema),
+        default_privileges=_convert(data, "default_privileges", DefaultPrivilege),
         loaded_at=data.get("loaded_at", 0.0),
         query_count=data.get("query_count", 0),
     )
+
+
+def _convert(data: dict[str, Any], name: str, cls: type[Any]) -> tuple[Any, ...]:
+    """The list `name` of `data` as model objects, nested records included (msgspec checks
+    every field's type); raises TypeError when it is malformed."""
+    try:
+        return tuple(msgspec.convert(data.get(name, ()), tuple[cls, ...]))  # type: ignore[valid-type]
+    except msgspec.ValidationError as exc:
+        raise TypeError(f"{name}: {exc}") from None

@@ -25,8 +25,9 @@ from ehgtui.db.tls import TlsSetupError
 APPLICATION_NAME = "ehgtui"
 """Shown in pg_stat_activity, so a DBA can tell our sessions apart."""
 
-POOL_MAX_SIZE = 8
-"""Enough connections for the catalog's bulk queries to run side by side."""
+POOL_MAX_SIZE = 12
+"""Enough connections for the catalog's bulk queries to run side by side (one each:
+`catalog.queries.QUERIES_PER_LOAD`)."""
 
 DEFAULT_COMMAND_TIMEOUT_SECONDS = 30.0
 """How long one statement may wait for the server's answer once connected (`--timeout`).

@@ -17,8 +17,13 @@ from ehgtui.catalog.model import Catalog
 from ehgtui.catalog.serialize import catalog_from_data, to_data
 from ehgtui.files import write_atomically
 
-SNAPSHOT_FORMAT = 1
-"""The `snapshot_format` this version writes and reads."""
+SNAPSHOT_FORMAT = 2
+"""The `snapshot_format` this version writes (2: functions, types, extensions, publications,
+schemas and default privileges)."""
+
+READABLE_SNAPSHOT_FORMATS = (1, 2)
+"""Formats this version reads: format 1 is format 2 without the lists 2 added, which read as
+empty, so a snapshot committed before them still diffs."""
 
 VOLATILE_CATALOG_FIELDS = ("loaded_at", "query_count")
 VOLATILE_TABLE_FIELDS = ("row_estimate", "size_bytes")
@@ -38,6 +43,17 @@ _SORT_KEYS: dict[str, Any] = {
     "privileges": lambda p: (p["grantee"], p["privilege"], p["grantor"]),
     "referenced_by": lambda r: (r["schema"], r["table"], r["constraint_name"]),
 }
+
+
+_OBJECT_SORT_KEYS: dict[str, Any] = {
+    "functions": lambda f: (f["schema"], f["name"], f["identity_arguments"]),
+    "types": lambda t: (t["schema"], t["name"]),
+    "extensions": lambda e: e["name"],
+    "publications": lambda p: p["name"],
+    "schema_objects": lambda s: s["name"],
+    "default_privileges": lambda d: (d["role"], d["schema"] or "", d["object_type"]),
+}
+"""The catalog's other lists, sorted as the loader sorts them."""
 
 
 class SnapshotError(ValueError):
@@ -61,6 +77,8 @@ def snapshot_data(catalog: Catalog) -> dict[str, Any]:
         tables.append(table)
     data["tables"] = sorted(tables, key=lambda t: (t["schema"], t["name"]))
     data["sequences"] = sorted(data["sequences"], key=lambda s: (s["schema"], s["name"]))
+    for name, key in _OBJECT_SORT_KEYS.items():
+        data[name] = sorted(data.get(name, ()), key=key)
     return data
 
 
@@ -88,10 +106,11 @@ def _catalog_part(document: Any, source: str) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise SnapshotError(f"{source}: not an ehgtui snapshot (expected a JSON object)")
     if "snapshot_format" in document:
-        if document["snapshot_format"] != SNAPSHOT_FORMAT:
+        if document["snapshot_format"] not in READABLE_SNAPSHOT_FORMATS:
+            readable = " and ".join(str(n) for n in READABLE_SNAPSHOT_FORMATS)
             raise SnapshotError(
                 f"{source}: snapshot format {document['snapshot_format']!r} is not supported "
-                f"(this ehgtui reads format {SNAPSHOT_FORMAT})"
+                f"(this ehgtui reads formats {readable})"
             )
         catalog = document.get("catalog")
     elif "catalog" in document and "fingerprint" in document:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import msgspec
 import pytest
 
@@ -103,4 +105,10 @@ def test_snapshot_round_trip_and_unknown_format() -> None:
     with pytest.raises(SnapshotError, match="snapshot format 99 is not supported"):
         loads_snapshot('{"snapshot_format": 99, "catalog": {}}', "x.json")
     with pytest.raises(SnapshotError, match="malformed snapshot"):
-        loads_snapshot('{"snapshot_format": 1, "catalog": {"tables": [{}]}}', "x.json")
+        loads_snapshot('{"snapshot_format": 2, "catalog": {"tables": [{}]}}', "x.json")
+    # A format 1 snapshot (before functions and types) still reads, with those lists empty.
+    old = json.loads(dumps_snapshot(catalog))
+    old["snapshot_format"] = 1
+    for name in ("functions", "types", "extensions", "publications"):
+        old["catalog"].pop(name, None)
+    assert loads_snapshot(json.dumps(old), "old.json").functions == ()

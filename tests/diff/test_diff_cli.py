@@ -58,7 +58,7 @@ def test_snapshot_is_deterministic_sorted_json(
     assert again.returncode == 0, again.stderr
     assert again.stdout == snapshot_file.read_text()
     document = json.loads(again.stdout)
-    assert document["snapshot_format"] == 1
+    assert document["snapshot_format"] == 2
     catalog = document["catalog"]
     names = [(t["schema"], t["name"]) for t in catalog["tables"]]
     assert names == sorted(names) and len(names) >= 850

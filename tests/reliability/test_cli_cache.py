@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ehgtui.catalog.queries import QUERIES_PER_LOAD
 from tests.pg import TestServer
 from tests.reliability.conftest import ehgtui_statements, run_cli
 
@@ -42,7 +43,7 @@ def test_warm_cache_describe_is_one_connection_and_one_statement(
 
     cold_out, cold_pids, cold = _run_counted(pg, database, cache_home, "describe", TABLE)
     # a fingerprint, then the full load: the same constant whatever the schema's size
-    assert len(cold) == 1 + 8
+    assert len(cold) == 1 + QUERIES_PER_LOAD
     assert len(list((cache_home / "ehgtui" / "catalogs").glob("*.catalog.json"))) == 1
 
     warm_out, warm_pids, warm = _run_counted(pg, database, cache_home, "describe", TABLE)
@@ -60,7 +61,7 @@ def test_changed_schema_is_reloaded_through_the_cache(pg: TestServer, tmp_path: 
 
     out, _pids, catalog = _run_counted(pg, database, cache_home, "describe", TABLE)
     assert "comment: changed since the cache" in out
-    assert len(catalog) == 1 + 8
+    assert len(catalog) == 1 + QUERIES_PER_LOAD
 
     _out, _pids, again = _run_counted(pg, database, cache_home, "describe", TABLE)
     assert len(again) == 1
@@ -70,11 +71,11 @@ def test_no_cache_neither_reads_nor_writes_the_cache(pg: TestServer, tmp_path: P
     database = pg.create_database("cli_no_cache", template=pg.demo_database())
     cache_home = tmp_path / "cache"
     out, _pids, catalog = _run_counted(pg, database, cache_home, "tables", "--no-cache")
-    assert len(catalog) == 8  # the load alone: no fingerprint
+    assert len(catalog) == QUERIES_PER_LOAD  # the load alone: no fingerprint
     assert not (cache_home / "ehgtui" / "catalogs").exists()
     assert TABLE in out
 
     # the flag before the command means the same
     _out, _pids, catalog = _run_counted(pg, database, cache_home, "--no-cache", "tables")
-    assert len(catalog) == 8
+    assert len(catalog) == QUERIES_PER_LOAD
     assert not (cache_home / "ehgtui" / "catalogs").exists()
