@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -115,15 +116,19 @@ class ClonePool:
     the template is the server's work, so it overlaps with the test's own (loading, diffing),
     and dropping used copies happens there too."""
 
-    def __init__(self, pg: TestServer, ahead: int = 2) -> None:
+    def __init__(
+        self, pg: TestServer, ahead: int = 2, make: Callable[[TestServer], str] | None = None
+    ) -> None:
         self.pg = pg
         self.ahead = ahead
+        self.make = make or clone
+        """What makes one copy (the demo's by default)."""
         self._executor = ThreadPoolExecutor(max_workers=1)
         self._ready: deque[Future[str]] = deque()
 
     def take(self) -> str:
         while len(self._ready) <= self.ahead:
-            self._ready.append(self._executor.submit(clone, self.pg))
+            self._ready.append(self._executor.submit(self.make, self.pg))
         return self._ready.popleft().result()
 
     def give_back(self, *databases: str) -> None:
