@@ -10,6 +10,7 @@ server, so a case costs two clones, two catalog loads and two small dumps.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import deque
 from collections.abc import Callable
@@ -97,8 +98,20 @@ def drop(pg: TestServer, *databases: str) -> None:
 
 
 def normalise(dump: str) -> str:
-    """A schema dump without comments, SET lines, psql's \\restrict keys and blank lines."""
-    return "\n".join(line for line in dump.splitlines() if not _NOISE.match(line))
+    """A schema dump without comments, SET lines, psql's \\restrict keys and blank lines, and
+    each run of GRANT and REVOKE lines sorted.
+
+    pg_dump prints an object's ACL entries in the order they were granted, which means
+    nothing to PostgreSQL and which the catalog does not keep (it holds privileges as a set):
+    two equal ACLs granted in another order must compare equal.
+    """
+    lines = [line for line in dump.splitlines() if not _NOISE.match(line)]
+    out: list[str] = []
+    acl_line = lambda line: line.startswith(("GRANT ", "REVOKE "))  # noqa: E731
+    for is_acl, group in itertools.groupby(lines, key=acl_line):
+        run = list(group)
+        out.extend(sorted(run) if is_acl else run)
+    return "\n".join(out)
 
 
 def _dump(pg: TestServer, database: str, relations: set[str]) -> str:
