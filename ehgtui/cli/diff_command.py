@@ -321,6 +321,8 @@ def _write_sql(
             output.error(f"cannot write {target}: {exc.strerror or exc}")
             return ExitCode.USAGE
         output.status(str(path))
+    else:
+        output.status("ehgtui: no differences: no migration written")
     if held:
         return ExitCode.DATA_LOSS_HELD
     return ExitCode.OK if migration.is_empty else ExitCode.FINDINGS

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ehgtui.catalog.model import Catalog, Table
 from ehgtui.ddl.options import DdlOptions
 from ehgtui.ddl.quote import qualified
-from ehgtui.migrate.plan import Hazard, Migration, Phase
+from ehgtui.migrate.plan import Hazard, HazardKind, Migration, Phase
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,13 +34,33 @@ class Context:
     out: Migration = field(default_factory=Migration)
     rebuilt_views: set[str] = field(default_factory=set)
     """Views dropped and created again from B: their own changes need no other statement."""
+    extra_hazards: tuple[Hazard, ...] = ()
+    """Added to every statement while `recreating` is in force."""
 
     @property
     def ddl_options(self) -> DdlOptions:
         return DdlOptions(owner=self.options.owners, grants=True)
 
     def add(self, phase: Phase, sql: str, *hazards: Hazard, target: str = "") -> None:
-        self.out.add(phase, sql, *hazards, target=target)
+        self.out.add(phase, sql, *hazards, *self.extra_hazards, target=target)
+
+    @contextmanager
+    def recreating(self, what: str) -> Iterator[None]:
+        """Statements added meanwhile create `what` again after a drop that loses its data.
+
+        They carry that drop's data-loss hazard, so that without `--allow-data-loss` they are
+        held back with it: run alone, they would fail on the object still there.
+        """
+        hazard = Hazard(
+            HazardKind.DATA_LOSS,
+            f"creates {what} again after the drop above, empty: held back with the drop",
+        )
+        saved = self.extra_hazards
+        self.extra_hazards = (*saved, hazard)
+        try:
+            yield
+        finally:
+            self.extra_hazards = saved
 
     def note(self, text: str) -> None:
         if text not in self.out.notes:

@@ -18,6 +18,7 @@ from ehgtui.ddl.order import direct_dependencies, parent_names, relations_named_
 from ehgtui.ddl.quote import qualified, quote_ident, quote_literal
 from ehgtui.ddl.render import table_sections, view_statements
 from ehgtui.diff.model import CatalogDiff, ObjectChange, TableDiff
+from ehgtui.migrate.columns import part_target
 from ehgtui.migrate.context import Context, name_of
 from ehgtui.migrate.objects import OBJECT_HANDLERS
 from ehgtui.migrate.plan import Hazard, HazardKind, Phase
@@ -99,12 +100,11 @@ def rebuilt_views(ctx: Context, diff: CatalogDiff) -> set[str]:
     views_a = [t for t in ctx.a.tables if t.is_view]
     rebuilt = set()
     for change in diff.tables:
-        if change.kind in ("changed", "renamed") and change.table_kind in (
-            "view",
-            "materialized view",
-        ):
-            if _fields(change) & (REBUILD_FIELDS | {"options"}):
-                rebuilt.add(change.old_name or change.qualified_name)
+        if change.kind not in ("changed", "renamed"):
+            continue
+        old = ctx.a.table(change.old_name or change.qualified_name)
+        if old is not None and old.is_view and _fields(change) & (REBUILD_FIELDS | {"options"}):
+            rebuilt.add(old.qualified_name)  # (a table that becomes a view is no view of A's)
     touched = _changed_columns_of(ctx, diff)
     uses = {v.qualified_name: relations_named_in(v.view_definition or "", ctx.a) for v in views_a}
     grew = True
@@ -244,8 +244,13 @@ def _write_part(ctx: Context, old: Table, new: Table, part: ObjectChange) -> Non
         if not part.fields:
             return
     if handler.alter is None or not handler.alter(ctx, old, new, before, after, part):
+        dropped_from = len(ctx.out.added)
         handler.drop(ctx, old, before)
-        handler.create(ctx, new, after)
+        if any(s.loses_data for s in ctx.out.added[dropped_from:]):
+            with ctx.recreating(f"{part.object_type} {part_target(new, part.name)}"):
+                handler.create(ctx, new, after)
+        else:
+            handler.create(ctx, new, after)
 
 
 def write_relations(ctx: Context, diff: CatalogDiff) -> None:
@@ -263,6 +268,8 @@ def write_relations(ctx: Context, diff: CatalogDiff) -> None:
 
     created = [_new(ctx, t) for t in diff.tables if t.kind == "added"]
     created += [ctx.b.table(_renamed_to(diff, v)) for v in sorted(rebuilt)]  # type: ignore[misc]
+    # tables dropped, rows and all, whose name is created again (rebuilt, or removed and added)
+    emptied = {t.qualified_name for t in removed if not t.is_view}
     for change in diff.tables:
         if (
             change.kind not in ("changed", "renamed")
@@ -273,6 +280,8 @@ def write_relations(ctx: Context, diff: CatalogDiff) -> None:
         if _fields(change) & REBUILD_FIELDS:
             _drop_relation(ctx, old)
             created.append(new)
+            if not old.is_view:
+                emptied.add(new.qualified_name)
             continue
         if change.kind == "renamed":
             _rename(ctx, old, new)
@@ -281,7 +290,11 @@ def write_relations(ctx: Context, diff: CatalogDiff) -> None:
             _write_part(ctx, old, new, part)
     edges = {t.qualified_name: direct_dependencies(t, ctx.b) for t in created}
     for table in topological(created, edges):
-        _create_relation(ctx, table)
+        if table.qualified_name in emptied:
+            with ctx.recreating(table.qualified_name):
+                _create_relation(ctx, table)
+        else:
+            _create_relation(ctx, table)
 
 
 def _reverse_order(catalog: Catalog, names: set[str]) -> list[Table]:

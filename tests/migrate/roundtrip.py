@@ -10,8 +10,10 @@ server, so a case costs two clones, two catalog loads and two small dumps.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -96,8 +98,20 @@ def drop(pg: TestServer, *databases: str) -> None:
 
 
 def normalise(dump: str) -> str:
-    """A schema dump without comments, SET lines, psql's \\restrict keys and blank lines."""
-    return "\n".join(line for line in dump.splitlines() if not _NOISE.match(line))
+    """A schema dump without comments, SET lines, psql's \\restrict keys and blank lines, and
+    each run of GRANT and REVOKE lines sorted.
+
+    pg_dump prints an object's ACL entries in the order they were granted, which means
+    nothing to PostgreSQL and which the catalog does not keep (it holds privileges as a set):
+    two equal ACLs granted in another order must compare equal.
+    """
+    lines = [line for line in dump.splitlines() if not _NOISE.match(line)]
+    out: list[str] = []
+    acl_line = lambda line: line.startswith(("GRANT ", "REVOKE "))  # noqa: E731
+    for is_acl, group in itertools.groupby(lines, key=acl_line):
+        run = list(group)
+        out.extend(sorted(run) if is_acl else run)
+    return "\n".join(out)
 
 
 def _dump(pg: TestServer, database: str, relations: set[str]) -> str:
@@ -115,15 +129,19 @@ class ClonePool:
     the template is the server's work, so it overlaps with the test's own (loading, diffing),
     and dropping used copies happens there too."""
 
-    def __init__(self, pg: TestServer, ahead: int = 2) -> None:
+    def __init__(
+        self, pg: TestServer, ahead: int = 2, make: Callable[[TestServer], str] | None = None
+    ) -> None:
         self.pg = pg
         self.ahead = ahead
+        self.make = make or clone
+        """What makes one copy (the demo's by default)."""
         self._executor = ThreadPoolExecutor(max_workers=1)
         self._ready: deque[Future[str]] = deque()
 
     def take(self) -> str:
         while len(self._ready) <= self.ahead:
-            self._ready.append(self._executor.submit(clone, self.pg))
+            self._ready.append(self._executor.submit(self.make, self.pg))
         return self._ready.popleft().result()
 
     def give_back(self, *databases: str) -> None:
