@@ -14,6 +14,7 @@ and the server's statement log over the test holds no write.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -262,3 +263,89 @@ async def test_nothing_outlives_the_transaction(
     assert await _origin_is_free(route)
     log.assert_read_only(route.database)
     assert log.text().count(f"WHERE ({where})") >= 3  # the log saw the query run
+
+
+NO_LIST_ROLE = "ehgtui_no_list"
+"""A role that may open dblink connections but not list them: the clearing cannot see what it
+would have to close, so it fails, and the connection must be cut instead."""
+
+NO_LIST_SQL = f"""
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{NO_LIST_ROLE}') THEN
+        CREATE ROLE {NO_LIST_ROLE} LOGIN;
+    END IF;
+END $$;
+GRANT SELECT ON public.lasting TO {NO_LIST_ROLE};
+REVOKE EXECUTE ON FUNCTION public.dblink_get_connections() FROM PUBLIC;
+"""
+
+
+def _query_pids(log: StatementLog, database: str, where: str) -> set[int]:
+    """The backends that ran the row query with this condition, from the statement log."""
+    pattern = re.compile(
+        rf"\[(\d+)\] {re.escape(database)} ehgtui: LOG:  execute [^\n]*\n(?:\t[^\n]*\n)*?"
+        rf"\t WHERE \({re.escape(where)}\)\n"
+    )
+    return {int(pid) for pid in pattern.findall(log.text())}
+
+
+async def test_when_the_session_cannot_be_cleared_the_connection_is_cut(
+    route: Route, table: Table
+) -> None:
+    if route.server_connections is not None:
+        pytest.skip("the test PgBouncer lets only postgres in (see the next test)")
+    route.pg.psql(route.database, NO_LIST_SQL)
+    dsn = route.dsn.replace("postgres@", f"{NO_LIST_ROLE}@", 1)
+    limited = await create_pool(ConnectionTarget(dsn, "test"))
+    try:
+        log = StatementLog(route.pg)
+        where = "public.stable_lock()"
+        for _ in range(2):  # the pool goes on working with a new connection
+            page = await fetch_page(limited, table, RowRequest(where=where), SETTINGS)
+            assert [row[1] for row in page.rows] == ["original"]
+        pids = _query_pids(log, route.database, where)
+        assert pids
+        assert "dblink connections may be open and cannot be listed" in log.text()
+        deadline = time.monotonic() + OUTSIDE_DEADLINE_SECONDS
+        while True:  # the backends that ran it are gone: the cut ended what they held
+            alive = route.pg.psql(
+                "postgres",
+                f"SELECT count(*) FROM pg_stat_activity WHERE pid IN ({', '.join(map(str, pids))})",
+            ).strip()
+            if alive == "0" or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.1)
+        assert alive == "0"
+        assert await _outside(route) == CLEAN_OUTSIDE
+        log.assert_read_only(route.database)
+    finally:
+        await limited.close()
+        route.pg.psql(
+            route.database,
+            "GRANT EXECUTE ON FUNCTION public.dblink_get_connections() TO PUBLIC",
+        )
+
+
+async def test_a_connection_cut_mid_transaction_leaves_nothing_on_the_server(
+    route: Route, table: Table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last resort when clearing fails: cutting the connection. Through PgBouncer that ends
+    only the client's connection; PgBouncer must then close the server connection, which is
+    in the middle of a transaction, rather than pass it on holding the lock."""
+    opened = await create_pool(ConnectionTarget(route.dsn, "test"))
+    monkeypatch.setattr(
+        "ehgtui.db.pool.CLEAR_SESSION_SQL", "SELECT pg_catalog.pg_advisory_unlock_all() FROM"
+    )  # a clearing that fails as any unforeseen failure would
+    try:
+        log = StatementLog(route.pg)
+        where = "public.stable_lock()"
+        page = await fetch_page(opened, table, RowRequest(where=where), SETTINGS)
+        assert [row[1] for row in page.rows] == ["original"]
+        assert await _outside(route) == CLEAN_OUTSIDE
+        monkeypatch.undo()
+        page = await fetch_page(opened, table, RowRequest(), SETTINGS)
+        assert len(page.rows) == 1  # the pool goes on with another connection
+        assert "syntax error at end of input" in log.text()
+        log.assert_read_only(route.database)
+    finally:
+        await opened.close()
