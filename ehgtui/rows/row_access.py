@@ -34,7 +34,7 @@ from ehgtui.rows.errors import QueryError, first_line, query_error
 from ehgtui.rows.policy_eval import Check, Evaluator, check_expression
 from ehgtui.rows.roles import ViewAs
 from ehgtui.rows.row_key import RowKeyError, RowNotFoundError, key_text
-from ehgtui.rows.session import require_enabled
+from ehgtui.rows.session import require_enabled, set_statement_timeout
 from ehgtui.rows.settings import RowSettings
 
 COMMANDS = ("SELECT", "INSERT", "UPDATE", "DELETE")
@@ -275,10 +275,7 @@ async def explain_row(
     notes: list[str] = []
     try:
         async with read_only(pool) as conn:
-            await conn.fetchval(
-                "SELECT set_config('statement_timeout', $1, true)",
-                f"{round(settings.statement_timeout * 1000)}ms",
-            )
+            await set_statement_timeout(conn, settings)
             # as the connection's role: the row, and what the catalog says
             row = await _existing_row(conn, table, key) if key is not None else None
             if key is not None and row is None:
@@ -383,3 +380,32 @@ async def _command(
         tuple(results),
         dict(proposed) if proposed is not None and command in ("INSERT", "UPDATE") else None,
     )
+
+
+async def sample_key(
+    pool: asyncpg.Pool, table: Table, settings: RowSettings
+) -> dict[str, str] | None:
+    """The key of the table's first row in key order, as the connection's role sees it: the
+    row the Access tab explains for a role. None when the table is empty (to that role).
+
+    Raises:
+        RowsDisabledError, RowKeyError (no primary key), QueryError (one line each).
+    """
+    require_enabled(settings)
+    pk = table.primary_key
+    if pk is None or not pk.columns:
+        raise RowKeyError(f"{table.qualified_name} has no primary key: no row can be named")
+    columns = list(pk.columns)
+    values = ", ".join(f"t.{quote_ident(c)}::text" for c in columns)
+    order = ", ".join(f"t.{quote_ident(c)}" for c in columns)
+    sql = (
+        f"SELECT ARRAY[{values}] FROM {qualified(table.schema, table.name)} AS t "
+        f"ORDER BY {order} LIMIT 1"
+    )
+    try:
+        async with read_only(pool) as conn:
+            await set_statement_timeout(conn, settings)
+            found = await conn.fetchval(sql)
+    except asyncpg.PostgresError as exc:
+        raise query_error(exc, settings.statement_timeout) from None
+    return None if found is None else dict(zip(columns, found, strict=True))
