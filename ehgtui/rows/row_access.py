@@ -33,7 +33,13 @@ from ehgtui.rows import roles
 from ehgtui.rows.errors import QueryError, first_line, query_error
 from ehgtui.rows.policy_eval import Check, Evaluator, check_expression
 from ehgtui.rows.roles import ViewAs
-from ehgtui.rows.row_key import RowKeyError, RowNotFoundError, key_text
+from ehgtui.rows.row_key import (
+    RowKeyError,
+    RowNotFoundError,
+    first_keys_sql,
+    key_columns,
+    key_text,
+)
 from ehgtui.rows.session import require_enabled, set_statement_timeout
 from ehgtui.rows.settings import RowSettings
 
@@ -392,16 +398,8 @@ async def sample_key(
         RowsDisabledError, RowKeyError (no primary key), QueryError (one line each).
     """
     require_enabled(settings)
-    pk = table.primary_key
-    if pk is None or not pk.columns:
-        raise RowKeyError(f"{table.qualified_name} has no primary key: no row can be named")
-    columns = list(pk.columns)
-    values = ", ".join(f"t.{quote_ident(c)}::text" for c in columns)
-    order = ", ".join(f"t.{quote_ident(c)}" for c in columns)
-    sql = (
-        f"SELECT ARRAY[{values}] FROM {qualified(table.schema, table.name)} AS t "
-        f"ORDER BY {order} LIMIT 1"
-    )
+    columns = key_columns(table)
+    sql = first_keys_sql(table, 1)
     try:
         async with read_only(pool) as conn:
             await set_statement_timeout(conn, settings)

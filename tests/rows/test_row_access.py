@@ -9,7 +9,14 @@ import asyncpg
 import pytest
 
 from ehgtui.catalog.model import Catalog
-from ehgtui.demo.schema_rows import USER_A_EMAIL, USER_A_ID, USER_B_ID, demo_uuid
+from ehgtui.demo.schema_rows import (
+    USER_A_EMAIL,
+    USER_A_ID,
+    USER_B_EMAIL,
+    USER_B_ID,
+    demo_uuid,
+)
+from ehgtui.rows.hidden_rows import hidden_rows
 from ehgtui.rows.policy_eval import PartResult
 from ehgtui.rows.roles import ViewAs
 from ehgtui.rows.row_access import CommandAccess, explain_row
@@ -203,6 +210,53 @@ async def test_bad_keys_are_one_line_errors(pool: asyncpg.Pool, catalog: Catalog
         )
 
 
+async def test_hidden_rows_name_the_policy_that_hides_each(
+    before: tuple[str, int], pool: asyncpg.Pool, catalog: Catalog, pg: TestServer, demo_db: str
+) -> None:
+    prds = int(pg.psql(demo_db, "SELECT count(*) FROM public.product_requirements_v2"))
+    table = catalog.table("product_requirements_v2")
+    assert table is not None
+    # A owns PRDs 1-3 and sees 1 and 2: 3 is hidden by the restrictive policy alone (progress
+    # 30), B's 4 and 5 by both (not A's, progress 40 and 50); every row is explained
+    found = await hidden_rows(pool, table, USER_A, SETTINGS, sample=prds)
+    assert (found.seen_by_connection, found.hidden, found.capped) == (prds, prds - 2, False)
+    why = {s.key["id"]: s for s in found.samples}
+    assert len(why) == prds - 2 and PRD_1 not in why and demo_uuid("rows-prd-2") not in why
+    assert why[PRD_3].hiding == ("below_thirty",)
+    assert "restrictive policy below_thirty does not pass" in why[PRD_3].reason
+    for other in ("rows-prd-4", "rows-prd-5"):
+        assert why[demo_uuid(other)].hiding == ("user_owned", "below_thirty")
+    assert all("user_owned" in s.hiding for k, s in why.items() if k != PRD_3)
+
+    # B sees only venture 3 (organisation B's); the org_scoped policy hides the others
+    ventures = catalog.table("ventures")
+    assert ventures is not None
+    total = int(pg.psql(demo_db, "SELECT count(*) FROM public.ventures"))
+    found = await hidden_rows(pool, ventures, USER_B, SETTINGS)
+    assert found.hidden == total - 1 and len(found.samples) == min(5, total - 1)
+    assert {s.hiding for s in found.samples} == {("org_scoped",)}
+
+    # anon has no policy on organizations: every row hidden, no policy to name
+    organizations = catalog.table("organizations")
+    assert organizations is not None
+    total = int(pg.psql(demo_db, "SELECT count(*) FROM public.organizations"))
+    found = await hidden_rows(pool, organizations, ANON, SETTINGS)
+    assert found.hidden == total > 0 and found.viewer == "anon"
+    assert all(s.hiding == () for s in found.samples)
+    assert all("no permissive policy applies to the role" in s.reason for s in found.samples)
+
+    # nothing is hidden from service_role (BYPASSRLS), nor from anon on public-read rows
+    assert (await hidden_rows(pool, table, SERVICE, SETTINGS)).hidden == 0
+    retros = catalog.table("retrospectives")
+    assert retros is not None
+    assert (await hidden_rows(pool, retros, ANON, SETTINGS)).hidden == 0
+
+    # capped: only the first rows in key order are looked at, and it says so
+    found = await hidden_rows(pool, table, USER_B, RowSettings(count_cap=3), sample=1)
+    assert (found.seen_by_connection, found.capped, found.hidden, found.cap) == (3, True, 3, 3)
+    assert len(found.samples) == 1
+
+
 def test_nothing_was_written(before: tuple[str, int], pg: TestServer, demo_db: str) -> None:
     """Runs last in the module: the data and sequences are as they were, and every statement
     the explanations sent ran inside a read-only transaction."""
@@ -238,3 +292,24 @@ def test_cli_explains_a_row_in_json_and_text(pg: TestServer, demo_db: str) -> No
     wrong = run_cli(*args[:3], "nope=1", "--dsn", dsn, "--user", "anon")
     assert wrong.returncode == 1
     assert wrong.stderr.strip() == "ehgtui: public.product_requirements_v2 has no column 'nope'"
+
+
+def test_cli_lists_hidden_rows(pg: TestServer, demo_db: str) -> None:
+    dsn = pg.dsn(demo_db)
+    args = ("access", "ventures", "--hidden", "--dsn", dsn, "--no-cache")
+    found = run_cli(*args, "--user", USER_B_ID, "--json")
+    assert found.returncode == 0, found.stderr
+    data = json.loads(found.stdout)
+    total = int(pg.psql(demo_db, "SELECT count(*) FROM public.ventures"))
+    assert data["hidden"] == total - 1 and data["samples"][0]["hiding"] == ["org_scoped"]
+    text = run_cli(*args, "--user", USER_B_EMAIL)
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.startswith(f"# public.ventures: {total - 1} of the {total} rows you see")
+    assert "org_scoped" in text.stdout
+    alone = run_cli(*args)
+    assert (alone.returncode, alone.stderr.strip()) == (
+        1,
+        "ehgtui: --hidden needs --user (whose hidden rows to list)",
+    )
+    both = run_cli(*args, "--user", "anon", "--row", VENTURE_1)
+    assert both.stderr.strip() == "ehgtui: --hidden lists rows: give it without --row"
