@@ -141,6 +141,98 @@ async def test_hand_computed_verdicts(
     assert answer.verdict == verdict, answer.reason
 
 
+OWNS = "created_by = (SELECT auth.uid() AS uid)"
+IN_ORG = "organization_id IN (SELECT user_organizations.org_id"
+ADMIN = "EXISTS (SELECT 1 FROM user_roles"
+NO_POLICY = "no permissive policy applies to the role"
+ORG_B = demo_uuid("rows-org-b")
+PRD_4 = demo_uuid("rows-prd-4")  # user B's, progress 40
+
+GRID = [
+    # every pattern for anon, A, B and service_role, and every command; a deny names why:
+    # (clause, the failing branch) when a policy failed, (None, the reason) when none applies
+    ("organizations", ANON, ORG_A, "INSERT", {"name": "x"}, "deny", (None, NO_POLICY)),
+    ("organizations", ANON, ORG_A, "DELETE", None, "deny", (None, NO_POLICY)),
+    ("organizations", USER_A, ORG_A, "INSERT", {"name": "x"}, "deny", (None, NO_POLICY)),
+    ("organizations", USER_B, ORG_A, "SELECT", None, "allow", None),
+    ("organizations", USER_B, ORG_A, "DELETE", None, "deny", (None, NO_POLICY)),
+    ("organizations", SERVICE, ORG_A, "INSERT", {"name": "x"}, "allow", None),
+    ("organizations", SERVICE, ORG_A, "UPDATE", {"name": "x"}, "allow", None),
+    ("product_requirements_v2", ANON, PRD_1, "UPDATE", {"title": "x"}, "deny", (None, NO_POLICY)),
+    ("product_requirements_v2", ANON, PRD_1, "DELETE", None, "deny", (None, NO_POLICY)),
+    ("product_requirements_v2", USER_B, PRD_1, "UPDATE", {"title": "x"}, "deny", ("USING", OWNS)),
+    ("product_requirements_v2", USER_B, None, "INSERT", {"created_by": USER_B_ID}, "allow", None),
+    ("product_requirements_v2", USER_B, None, "INSERT", {"created_by": USER_A_ID}, "deny",
+     ("WITH CHECK", OWNS)),
+    ("product_requirements_v2", SERVICE, PRD_1, "SELECT", None, "allow", None),
+    ("product_requirements_v2", SERVICE, PRD_1, "UPDATE", {"created_by": USER_B_ID}, "allow", None),
+    # the restrictive policy: UPDATE and DELETE must find the row through SELECT's policies
+    ("product_requirements_v2", USER_A, PRD_3, "UPDATE", {"title": "x"}, "deny",
+     ("USING", "progress < 30")),
+    ("product_requirements_v2", USER_A, PRD_3, "DELETE", None, "deny", ("USING", "progress < 30")),
+    ("product_requirements_v2", USER_B, PRD_4, "SELECT", None, "deny", ("USING", "progress < 30")),
+    ("ventures", ANON, VENTURE_1, "SELECT", None, "deny", (None, NO_POLICY)),
+    ("ventures", USER_A, VENTURE_1, "UPDATE", {"name": "x"}, "allow", None),
+    ("ventures", USER_A, VENTURE_1, "UPDATE", {"organization_id": ORG_B}, "deny",
+     ("WITH CHECK", IN_ORG)),
+    ("ventures", USER_A, None, "INSERT", {"name": "x", "organization_id": ORG_A}, "allow", None),
+    ("ventures", USER_A, None, "INSERT", {"name": "x", "organization_id": ORG_B}, "deny",
+     ("WITH CHECK", IN_ORG)),
+    ("ventures", USER_A, VENTURE_1, "DELETE", None, "allow", None),
+    ("ventures", USER_B, VENTURE_1, "UPDATE", {"name": "x"}, "deny", ("USING", IN_ORG)),
+    ("ventures", USER_B, VENTURE_1, "DELETE", None, "deny", ("USING", IN_ORG)),
+    ("ventures", SERVICE, VENTURE_1, "DELETE", None, "allow", None),
+    ("retrospectives", ANON, RETRO_1, "UPDATE", {"title": "x"}, "deny", (None, NO_POLICY)),
+    ("retrospectives", USER_A, RETRO_1, "SELECT", None, "allow", None),
+    ("retrospectives", USER_A, None, "INSERT", {"title": "x", "created_by": USER_A_ID}, "allow",
+     None),
+    ("retrospectives", USER_A, None, "INSERT", {"title": "x", "created_by": USER_B_ID}, "deny",
+     ("WITH CHECK", OWNS)),
+    ("retrospectives", USER_A, RETRO_1, "DELETE", None, "deny", (None, NO_POLICY)),
+    ("retrospectives", USER_B, RETRO_1, "SELECT", None, "allow", None),
+    ("retrospectives", SERVICE, RETRO_1, "DELETE", None, "allow", None),
+    ("compliance_policies", USER_A, POLICY_1, "UPDATE", {"name": "x"}, "deny", ("USING", ADMIN)),
+    ("compliance_policies", USER_A, None, "INSERT", {"name": "x"}, "deny", ("WITH CHECK", ADMIN)),
+    ("compliance_policies", USER_A, POLICY_1, "DELETE", None, "deny", ("USING", ADMIN)),
+    ("compliance_policies", USER_B, POLICY_1, "UPDATE", {"name": "x"}, "allow", None),
+    ("compliance_policies", USER_B, None, "INSERT", {"name": "x"}, "allow", None),
+    ("compliance_policies", USER_B, POLICY_1, "DELETE", None, "allow", None),
+    ("compliance_policies", ANON, POLICY_1, "DELETE", None, "deny", (None, NO_POLICY)),
+    ("compliance_policies", SERVICE, POLICY_1, "SELECT", None, "allow", None),
+    ("compliance_policies", SERVICE, POLICY_1, "UPDATE", {"name": "x"}, "allow", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("table", "viewer", "key", "command", "values", "verdict", "why"), GRID)
+async def test_every_pattern_viewer_and_command(
+    before: tuple[str, int],
+    pool: asyncpg.Pool,
+    catalog: Catalog,
+    table: str,
+    viewer: ViewAs,
+    key: str | None,
+    command: str,
+    values: dict[str, str | None] | None,
+    verdict: str,
+    why: tuple[str | None, str] | None,
+) -> None:
+    answer = await _one(pool, catalog, table, viewer, key, command, values)
+    assert answer.verdict == verdict, answer.reason
+    if why is None:
+        return
+    clause, named = why
+    if clause is None:
+        assert named in answer.reason
+        return
+    failing = [
+        t.text
+        for p in answer.policies
+        if not p.passed and p.check.clause == clause
+        for t in _failing_tests(p.check.failing)
+    ]
+    assert any(named in text for text in failing), (answer.reason, failing)
+
+
 async def test_the_failing_branch_is_named_with_what_it_reads(
     before: tuple[str, int], pool: asyncpg.Pool, catalog: Catalog
 ) -> None:
