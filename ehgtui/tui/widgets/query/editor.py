@@ -184,11 +184,6 @@ class SqlEditor(TextArea):
     def on_blur(self) -> None:
         self.close_completion()
 
-    def _watch_selection(self, previous: object, selection: object) -> None:
-        super()._watch_selection(previous, selection)  # type: ignore[arg-type]
-        if self.completion is not None and self.cursor_offset < self.completion.start:
-            self.close_completion()
-
 
 def _hint(found: Completion) -> bool:
     return bool(found.items) and found.items[0].kind in ("arguments", "enum")
