@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from textual.pilot import Pilot
 from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
 
 from ehgtui.query.complete import DEFAULT_LIMIT
 from ehgtui.query.export import result_csv
@@ -84,7 +85,7 @@ async def test_explain_shows_a_plan_tree(make_app: Callable[..., EhgApp]) -> Non
             pad,
             "explain analyze select * from strategic_directives_v2 where title like '%a%'",
         )
-        tree = pad.query_one("#pad-plan", Tree)
+        tree: Tree[None] = pad.query_one("#pad-plan", Tree)
         assert pad.plan is not None
         labels = [str(tree.root.label)] + [str(n.label) for n in _walk(tree.root)]
         assert any("Seq Scan on strategic_directives_v2" in label for label in labels)
@@ -93,9 +94,9 @@ async def test_explain_shows_a_plan_tree(make_app: Callable[..., EhgApp]) -> Non
         assert str(tree.root.label).startswith("EXPLAIN ANALYZE")
 
 
-def _walk(node: object) -> list[object]:
+def _walk(node: TreeNode[None]) -> list[TreeNode[None]]:
     out = []
-    for child in node.children:  # type: ignore[attr-defined]
+    for child in node.children:
         out.append(child)
         out.extend(_walk(child))
     return out
@@ -134,7 +135,7 @@ async def test_the_record_view_shows_one_row(make_app: Callable[..., EhgApp]) ->
         second = pad.result.rows[1]
         lines = record.body.plain.splitlines()
         assert [line.split(" │ ")[0].strip() for line in lines] == ["id", "title", "priority"]
-        assert lines[0].endswith(second[0] or "") and second[1] in lines[1]
+        assert lines[0].endswith(second[0] or "") and (second[1] or "") in lines[1]
         assert record.title_text == "row 2 of 3"
 
 
