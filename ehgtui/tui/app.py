@@ -35,6 +35,7 @@ from ehgtui.tui.screens.findings import FindingsScreen
 from ehgtui.tui.screens.help import HelpScreen
 from ehgtui.tui.screens.main import ExplorerScreen
 from ehgtui.tui.screens.new_migration import NewMigrationScreen
+from ehgtui.tui.screens.pad_recall import RecallScreen
 from ehgtui.tui.screens.query_pad import QueryScreen
 from ehgtui.tui.screens.record_view import RecordScreen
 from ehgtui.tui.screens.snapshot_compare import SnapshotCompareScreen
@@ -228,6 +229,7 @@ class EhgApp(App[None]):
                     ("Pad editor", list(SqlEditor.BINDINGS)),
                     ("Pad results", list(ResultGrid.BINDINGS)),
                     ("Record", list(RecordScreen.BINDINGS)),
+                    ("Recall", list(RecallScreen.BINDINGS)),
                     ("View as", list(ViewAsScreen.BINDINGS)),
                     ("Value", list(ValueScreen.BINDINGS)),
                     ("Compare", list(SnapshotCompareScreen.BINDINGS)),

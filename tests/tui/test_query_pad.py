@@ -3,8 +3,11 @@ error's position, the record view."""
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -152,3 +155,33 @@ async def test_the_pad_is_off_with_no_rows(demo_dsn: str) -> None:
         await run(pilot, pad, "select 1")
         assert pad.result is None
         assert PAD_OFF in str(pad.query_one("#pad-error").render())
+
+
+async def test_snippets_and_history_come_back_from_f4(
+    demo_dsn: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ehgtui.config import Config
+    from ehgtui.db.settings import ConnectionTarget
+    from ehgtui.tui.app import build_app
+    from ehgtui.tui.screens.pad_recall import RecallScreen
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    target = ConnectionTarget(demo_dsn, "test")
+    config = Config(
+        raw={"query": {"snippets": {"count": "select count(*) from sd_phase_handoffs"}}}
+    )
+    app = build_app(lambda: target, ("public",), config, use_cache=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        pad = await open_pad(pilot)
+        await run(pilot, pad, "select 42")
+        assert pad.history is not None
+        assert stat.S_IMODE(pad.history.path.stat().st_mode) == 0o600
+        assert str(tmp_path) in str(pad.history.path)
+        await pilot.press("f4")
+        await pilot.pause()
+        recall = app.screen
+        assert isinstance(recall, RecallScreen)
+        assert recall.choices == ["select count(*) from sd_phase_handoffs", "select 42"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pad.editor.text == "select count(*) from sd_phase_handoffs"

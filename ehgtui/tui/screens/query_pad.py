@@ -35,6 +35,7 @@ from ehgtui.rows.roles import ViewAs
 from ehgtui.tui.clipboard import copy_text
 from ehgtui.tui.connection_state import is_connection_loss
 from ehgtui.tui.messages import ConnectionLost
+from ehgtui.tui.screens.pad_recall import RecallScreen
 from ehgtui.tui.screens.record_view import RecordScreen, record_text
 from ehgtui.tui.screens.view_as import ViewAsScreen, view_as_words
 from ehgtui.tui.widgets.detail.rows import one_line_error
@@ -83,6 +84,7 @@ class QueryScreen(Screen[None]):
         Binding("escape", "back", "Back", id="pad.back"),
         Binding("f2", "view_as", "View as…", id="pad.view_as"),
         Binding("f3", "more", "More rows", id="pad.more"),
+        Binding("f4", "recall", "Snippets/history", id="pad.recall"),
         Binding("x", "record", "Record", tooltip="The row expanded (\\x)", id="pad.record"),
         Binding("y", "copy_cell", "Copy cell", id="pad.copy_cell"),
         Binding("c", "copy_row", "Copy row", tooltip="The row as JSON", id="pad.copy_row"),
@@ -99,6 +101,7 @@ class QueryScreen(Screen[None]):
     | escape | Back to the explorer (the text stays). |
     | f2 | Run as another role or user ("view as"). |
     | f3 | Fetch more rows than the cap let through. |
+    | f4 | Put a saved snippet or an earlier statement in the editor. |
     | x | The current row expanded, one column per line. |
     | y, c | Copy the current cell / the row as JSON. |
     | C, J, M | Copy the whole result as CSV / JSON / Markdown. |
@@ -489,9 +492,16 @@ class QueryScreen(Screen[None]):
         self.editor.text = text
         self.editor.move_cursor_to_offset(len(text))
 
-    def snippet(self, name: str) -> None:
-        """Put a saved snippet of the config file in the editor."""
-        self.set_text(self.settings.snippets[name])
+    def action_recall(self) -> None:
+        """Choose a snippet ([query.snippets]) or an earlier statement for the editor."""
+        history = self.history.newest_first() if self.history is not None else []
+        recall = RecallScreen(dict(self.settings.snippets), history)
+        self.app.push_screen(recall, self._recalled)
+
+    def _recalled(self, text: str | None) -> None:
+        if text is not None:
+            self.set_text(text)
+            self.editor.focus()
 
 
 def _add_plan(parent: object, node: PlanNode, *, top: bool = False) -> None:
