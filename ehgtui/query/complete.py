@@ -186,14 +186,20 @@ class CompletionIndex:
 
     def relations(self, prefix: str, schema: str | None = None) -> Iterable[Table]:
         """Tables and views whose name starts with prefix (of one schema, or of all)."""
-        for i in _prefix_range(self._relation_keys, prefix.lower()):
+        found = _prefix_range(self._relation_keys, prefix.lower())
+        if schema is None:  # all schemas: a menu's worth is all anyone reads
+            found = found[:DEFAULT_LIMIT]
+        for i in found:
             table = self._relations[i]
             if table is not None and (schema is None or table.schema == schema):
                 yield table
 
     def functions(self, prefix: str, schema: str | None = None) -> Iterable[FunctionLike]:
         """Functions whose name starts with prefix (of one schema, or of all)."""
-        for i in _prefix_range(self._function_keys, prefix.lower()):
+        found = _prefix_range(self._function_keys, prefix.lower())
+        if schema is None:
+            found = found[:DEFAULT_LIMIT]
+        for i in found:
             function = self._functions[i]
             if schema is None or function.schema == schema:
                 yield function
