@@ -14,7 +14,7 @@ import statistics
 import time
 from pathlib import Path
 
-import psutil
+import psutil  # type: ignore[import-untyped]
 
 from ehgtui.catalog.model import Catalog, Column, ServerInfo, Table
 from ehgtui.query.complete import CompletionIndex
@@ -89,7 +89,10 @@ def bench_completion() -> dict[str, float]:
     started = time.perf_counter()
     index = CompletionIndex(big_catalog())
     build = time.perf_counter() - started
-    text = "select v.title, s.status from venture_item_00010 v join sd_item_00003 s on s.hub_id = v.hub_id where v.st"
+    text = (
+        "select v.title, s.status from venture_item_00010 v"
+        " join sd_item_00003 s on s.hub_id = v.hub_id where v.st"
+    )
     times = []
     for end in range(len("select "), len(text) + 1):  # one completion per keystroke
         t0 = time.perf_counter()
