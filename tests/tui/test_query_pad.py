@@ -6,6 +6,7 @@ from __future__ import annotations
 import stat
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -185,3 +186,21 @@ async def test_snippets_and_history_come_back_from_f4(
         await pilot.press("enter")
         await pilot.pause()
         assert pad.editor.text == "select count(*) from sd_phase_handoffs"
+
+
+SIZES = [pytest.param((120, 36), id="120x36"), pytest.param((80, 24), id="80x24")]
+
+
+async def _pad_with_result(pilot: Pilot[None]) -> None:
+    pad = await open_pad(pilot)
+    await run(
+        pilot, pad, "select sd_key, status from strategic_directives_v2 order by sd_key limit 8"
+    )
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_pad_snapshot(
+    snap_compare: Any, make_app: Callable[..., EhgApp], size: tuple[int, int]
+) -> None:
+    assert snap_compare(make_app(stable=True), terminal_size=size, run_before=_pad_with_result)

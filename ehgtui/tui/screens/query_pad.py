@@ -355,6 +355,8 @@ class QueryScreen(Screen[None]):
         result = message.result
         self.result = result
         took = f"{result.elapsed * 1000:,.0f} ms"
+        if getattr(self.app, "stable", False):  # snapshots: the time varies between runs
+            took = "… ms"
         if result.statement.explain:
             self._show_plan(result, message.explain)
             self._status(f"{result.statement.kind} · {took} · rolled back")
