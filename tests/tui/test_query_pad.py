@@ -3,11 +3,13 @@ error's position, the record view."""
 
 from __future__ import annotations
 
+import asyncio
 import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Tree
@@ -16,6 +18,7 @@ from textual.widgets.tree import TreeNode
 from ehgtui.query.complete import DEFAULT_LIMIT
 from ehgtui.query.export import result_csv
 from ehgtui.tui.app import EhgApp
+from ehgtui.tui.screens.confirm import ConfirmScreen
 from ehgtui.tui.screens.query_pad import QueryScreen
 from ehgtui.tui.screens.record_view import RecordScreen
 from ehgtui.tui.widgets.query.result_grid import ResultGrid
@@ -204,3 +207,54 @@ def test_pad_snapshot(
     snap_compare: Any, make_app: Callable[..., EhgApp], size: tuple[int, int]
 ) -> None:
     assert snap_compare(make_app(stable=True), terminal_size=size, run_before=_pad_with_result)
+
+
+async def test_ctrl_c_cancels_on_the_server_and_the_next_run_shows(
+    make_app: Callable[..., EhgApp], demo_dsn: str
+) -> None:
+    """ctrl+c stops a running statement on the server; results before and after it each get
+    their grid (the grid of one run was once mounted while the last one was still leaving,
+    and the app crashed on the duplicate id)."""
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        pad = await open_pad(pilot)
+        await run(pilot, pad, "select 1 as first")
+        pad.set_text("select pg_sleep(60) as slept")
+        pad.editor.focus()
+        await pilot.pause()
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)  # pg_sleep is VOLATILE: it asks first
+        assert "pg_sleep()" in app.screen.body
+        await pilot.press("y")
+        conn = await asyncpg.connect(demo_dsn)
+        try:
+            for _ in range(100):  # until the server runs it (one poll every 0.05 s, 5 s at most)
+                running = await conn.fetchval(_SLEEPING)
+                if running:
+                    break
+                await asyncio.sleep(0.05)
+            assert running == 1
+            await pilot.press("ctrl+c")
+            await settle(pilot)
+            assert "cancelled" in str(pad.query_one("#pad-status").render())
+            for _ in range(100):
+                if not await conn.fetchval(_SLEEPING):
+                    break
+                await asyncio.sleep(0.05)
+            assert await conn.fetchval(_SLEEPING) == 0
+        finally:
+            await conn.close()
+        await run(pilot, pad, "select 2 as second")
+        await run(pilot, pad, "select 3 as third")  # at once after another: two grids in turn
+        await settle(pilot)
+        grid = pad.grid
+        assert grid is not None and grid.cell_texts() == [["3"]]
+        assert pad.result is not None and [c.name for c in pad.result.columns] == ["third"]
+        assert len(pad.query(ResultGrid)) == 1
+
+
+_SLEEPING = (
+    "SELECT count(*) FROM pg_stat_activity WHERE query ILIKE '%pg_sleep(60)%' "
+    "AND pid <> pg_backend_pid() AND state = 'active'"
+)

@@ -11,7 +11,7 @@ visits; the explorer screen owns the pool and the catalog, read here when needed
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
 import asyncpg
@@ -26,6 +26,7 @@ from textual.widgets import ContentSwitcher, Footer, Static, Tree
 from textual.worker import Worker
 
 from ehgtui.query.complete import CompletionIndex
+from ehgtui.query.errors import QueryRefusedError
 from ehgtui.query.export import result_csv, result_markdown, rows_json
 from ehgtui.query.history import QueryHistory, history_path
 from ehgtui.query.plan import JsonExplain, Plan, PlanNode, json_explain, plan_nodes
@@ -36,6 +37,7 @@ from ehgtui.safe_text import visible
 from ehgtui.tui.clipboard import copy_text
 from ehgtui.tui.connection_state import is_connection_loss
 from ehgtui.tui.messages import ConnectionLost
+from ehgtui.tui.screens.confirm import ConfirmScreen, volatile_question
 from ehgtui.tui.screens.pad_recall import RecallScreen
 from ehgtui.tui.screens.record_view import RecordScreen, record_text
 from ehgtui.tui.screens.view_as import ViewAsScreen, view_as_words
@@ -65,6 +67,18 @@ class Done(Message):
     result: QueryResult
     run: int
     explain: JsonExplain | None
+
+
+@dataclass
+class VolatileRefused(Message):
+    """The statement calls VOLATILE functions (`volatile`): ask before running it allowed."""
+
+    reason: str
+    volatile: tuple[str, ...]
+    request: QueryRequest
+    base: int
+    explain: JsonExplain | None
+    run: int
 
 
 @dataclass
@@ -115,7 +129,7 @@ class QueryScreen(Screen[None]):
         & #pad-error { height: auto; padding: 0 1; color: $text-error; display: none; }
         & #pad-error.-shown { display: block; }
         & #pad-results { height: 1fr; }
-        & #pad-grid { height: 1fr; max-height: 100%; }
+        & .pad-grid { height: 1fr; max-height: 100%; }
         & #pad-message { padding: 0 1; color: $text-muted; }
     }
     """
@@ -130,6 +144,7 @@ class QueryScreen(Screen[None]):
         self.history: QueryHistory | None = None
         self._run = 0
         self._worker: Worker[None] | None = None
+        self._grid: ResultGrid | None = None
         self._shown = 0
         self._last: tuple[str, int, JsonExplain | None] | None = None
         self._index_of: object = None
@@ -164,8 +179,8 @@ class QueryScreen(Screen[None]):
 
     @property
     def grid(self) -> ResultGrid | None:
-        found = self.query(ResultGrid)
-        return found.first() if found else None
+        """The grid of the latest result (an older one may still be on its way out)."""
+        return self._grid
 
     def _explorer(self) -> ExplorerScreen | None:
         from ehgtui.tui.screens.main import ExplorerScreen
@@ -279,19 +294,50 @@ class QueryScreen(Screen[None]):
 
         try:
             result = await run_query(pool, request, self.settings, arrived)
+        except QueryRefusedError as exc:
+            if exc.volatile and not request.allow_volatile:
+                self.post_message(
+                    VolatileRefused(str(exc), exc.volatile, request, base, explain, run)
+                )
+                return
+            self.post_message(Failed(one_line_error(exc), _typed_at(exc, base, explain), run))
+            return
         except Exception as exc:  # typed, the server's, a lost connection, or a bug
             if is_connection_loss(exc):
                 self.app.post_message(ConnectionLost(pool))
                 explorer = self._explorer()
                 if explorer is not None:
                     explorer.post_message(ConnectionLost(pool))
-            position = getattr(exc, "position", None)
-            if explain is not None:
-                position = explain.typed_position(position)
-            at = base + position - 1 if isinstance(position, int) else None
-            self.post_message(Failed(one_line_error(exc), at, run))
+            self.post_message(Failed(one_line_error(exc), _typed_at(exc, base, explain), run))
             return
         self.post_message(Done(result, run, explain))
+
+    @on(VolatileRefused)
+    def _volatile_refused(self, message: VolatileRefused) -> None:
+        message.stop()
+        if message.run != self._run:
+            return
+        self._status("not run yet: asking first")
+        title, body = volatile_question(message.volatile, "statement", "this time")
+
+        def answered(run: bool | None) -> None:
+            if message.run != self._run:
+                return  # another statement was run meanwhile
+            if not run:
+                self._status("not run")
+                self._error(f"{message.reason}; not run")
+                return
+            explorer = self._explorer()
+            pool = explorer.pool if explorer is not None else None
+            if pool is None:
+                self._error("not connected yet (or the connection was lost: r in the explorer)")
+                return
+            self._run += 1
+            self._status("running… (ctrl+c cancels)")
+            allowed = replace(message.request, allow_volatile=True)
+            self._worker = self._execute(pool, allowed, message.base, message.explain, self._run)
+
+        self.app.push_screen(ConfirmScreen(title, body, yes_label="Run"), answered)
 
     def action_cancel(self) -> None:
         """Cancel the running query: the worker's cancellation cancels it on the server."""
@@ -322,9 +368,12 @@ class QueryScreen(Screen[None]):
 
     def _new_grid(self, result: QueryResult) -> ResultGrid:
         box = self.query_one("#pad-grid-box", Vertical)
+        # Removal completes later: the old grid has no id, so the new one never collides with
+        # it (two runs in quick succession, or a cancelled one followed by another).
         box.remove_children()
         names = [f"{c.name} (masked)" if c.masked else c.name for c in result.columns]
-        grid = ResultGrid(names, id="pad-grid")
+        grid = ResultGrid(names, classes="pad-grid")
+        self._grid = grid
         box.mount(grid)
         self.query_one(ContentSwitcher).current = "pad-grid-box"
         return grid
@@ -522,3 +571,11 @@ def _add_plan(parent: object, node: PlanNode, *, top: bool = False) -> None:
         here.add_leaf(Text(visible(line)))
     for child in node.children:
         _add_plan(here, child)
+
+
+def _typed_at(exc: Exception, base: int, explain: JsonExplain | None) -> int | None:
+    """Where in the editor's text the error is, when the parser or the server said where."""
+    position = getattr(exc, "position", None)
+    if explain is not None:
+        position = explain.typed_position(position)
+    return base + position - 1 if isinstance(position, int) else None

@@ -35,7 +35,7 @@ from ehgtui.tui.clipboard import copy_text
 from ehgtui.tui.connection_state import DISCONNECTED_HINT, is_connection_loss, no_pool_words
 from ehgtui.tui.messages import ConnectionLost
 from ehgtui.tui.safe import safe_content, safe_text
-from ehgtui.tui.screens.confirm import ConfirmScreen
+from ehgtui.tui.screens.confirm import ConfirmScreen, volatile_question
 from ehgtui.tui.screens.row_access import RowAccessScreen
 from ehgtui.tui.screens.value_view import ValueScreen
 from ehgtui.tui.screens.view_as import ViewAsScreen, view_as_words
@@ -91,24 +91,6 @@ def page_header(page: RowPage, start: int) -> str:
     if keys:
         parts.append(" · ".join(keys))
     return " · ".join(parts)
-
-
-def volatile_question(volatile: tuple[str, ...]) -> tuple[str, str]:
-    """The title and body of the question asked before running a condition that calls the
-    VOLATILE functions `volatile` (as `ConditionRefusedError.volatile` names them)."""
-    names = ", ".join(volatile)
-    plural = len(volatile) > 1
-    title = (
-        f"Run a condition that calls {'VOLATILE functions' if plural else 'a VOLATILE function'}?"
-    )
-    body = (
-        f"The condition calls {names}, which {'are' if plural else 'is'} VOLATILE: "
-        f"{'they' if plural else 'it'} may act outside the read-only transaction (write "
-        "through dblink, write files, take locks, end other sessions). ehgtui clears the "
-        "session afterwards, but cannot undo what a function did.\n\n"
-        "Run it this once, for this condition's pages? (y runs, n or escape cancels)"
-    )
-    return title, body
 
 
 def row_key_text(page: RowPage, table: Table, row: int) -> dict[str, str] | None:
@@ -445,7 +427,7 @@ class RowsView(Vertical):
         message.stop()
         if message.request != self._request:
             return
-        title, body = volatile_question(message.volatile)
+        title, body = volatile_question(message.volatile, "condition", "for this condition's pages")
         self.query_one("#rows-header", Static).update(
             f"viewer: {view_as_words(message.request.view_as)} · not run yet: asking first"
         )

@@ -54,8 +54,16 @@ class ResultGrid(DetailGrid):
     cursor_column: reactive[int] = reactive(0, init=False)
     """Index of the column the cell cursor is on."""
 
-    def __init__(self, columns: Sequence[str], *, id: str | None = None) -> None:  # noqa: A002 (Textual's own name)
+    def __init__(
+        self,
+        columns: Sequence[str],
+        *,
+        id: str | None = None,  # noqa: A002 (Textual's own name)
+        classes: str | None = None,
+    ) -> None:
         super().__init__(list(columns), id=id)
+        if classes:
+            self.add_class(*classes.split())
         self._cursor_strip: tuple[tuple[object, ...], Strip] | None = None
         """The cursor row as drawn, and what it was drawn for (row, column, style, width)."""
 
