@@ -93,7 +93,7 @@ _ENUM_CONTEXT = re.compile(
 
 
 class FunctionLike(Protocol):
-    """What completion reads of a catalog function (the catalog may not list functions yet)."""
+    """What completion reads of a catalog function (`ehgtui.catalog.model.Function`)."""
 
     schema: str
     name: str

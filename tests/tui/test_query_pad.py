@@ -65,6 +65,25 @@ async def test_completion_lists_the_columns_of_an_aliased_table(
         assert pad.editor.text.startswith("select sd.title from")
 
 
+async def test_completion_lists_a_functions_arguments(make_app: Callable[..., EhgApp]) -> None:
+    """The catalog's functions complete with their signature, and `name(` shows the arguments."""
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        pad = await open_pad(pilot)
+        await pilot.press(*"select calculate_sd_")
+        await pilot.pause()
+        found = pad.editor.completion
+        assert found is not None
+        item = next(s for s in found.items if s.text == "calculate_sd_progress(")
+        assert item.detail == "calculate_sd_progress(p_sd_id uuid) → integer"
+        await pilot.press("tab")
+        await pilot.pause()
+        assert pad.editor.text == "select calculate_sd_progress("
+        hint = pad.editor.completion
+        assert hint is not None and [s.kind for s in hint.items] == ["arguments"]
+        assert "p_sd_id uuid" in hint.items[0].label
+
+
 async def test_a_result_is_shown_and_copied_as_csv(make_app: Callable[..., EhgApp]) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:

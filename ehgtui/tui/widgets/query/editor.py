@@ -151,6 +151,8 @@ class SqlEditor(TextArea):
         if not item.text:
             return  # a hint (a function's arguments): nothing to insert
         start, end = self.location_of(found.start), self.location_of(found.end)
+        # a function inserted as `name(` goes on to show its arguments, as typing `(` would
+        self._typed = item.text.endswith("(")
         self.replace(item.text, start, end)
 
     async def _on_key(self, event: events.Key) -> None:
