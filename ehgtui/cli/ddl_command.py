@@ -87,7 +87,9 @@ def ddl(
     conn = options_from(dsn, demo, schemas)
     options = DdlOptions(owner=owner, grants=grants, if_not_exists=if_not_exists)
     if all_tables:
-        text = database_ddl(_whole_database(conn, bool(schemas)), options)
+        source = click.get_current_context().get_parameter_source("schemas")
+        explicit = source is not click.core.ParameterSource.DEFAULT
+        text = database_ddl(_whole_database(conn, explicit), options)
         name = "schema"
     else:
         extra = [s for s in map(schema_of, names) if s is not None and s not in conn.schemas]
