@@ -6,10 +6,12 @@ tables, views in dependency order, constraints, indexes, triggers, foreign keys,
 grants), publications, and default privileges last (they would change the privileges of
 every object created after them).
 
-Two kinds of object need something that sorts later, and are moved to just after it: a type
-whose default, checks or range functions name one of the catalog's functions comes after the
-functions, and a function whose arguments or result name a table's row type comes after the
-tables.
+Some objects need something that sorts later, and are moved to just after it: a type whose
+default, checks or range functions name one of the catalog's functions comes after the
+functions; a function whose arguments or result name a table's row type, or whose body is
+SQL-standard (`BEGIN ATOMIC`, parsed at creation), comes after the tables (before views).
+Not handled: an argument default calling a function that sorts later, a composite type with
+a table's row type as an attribute.
 """
 
 from __future__ import annotations
@@ -77,10 +79,18 @@ def _ordered_types(catalog: Catalog) -> tuple[list[DataType], list[DataType]]:
     return early, [t for t in ordered if t.qualified_name in late]
 
 
+def _has_sql_standard_body(function: Function) -> bool:
+    """True for `BEGIN ATOMIC ... END` or `RETURN ...` bodies: the server parses those when it
+    creates the function, whatever `check_function_bodies` says, so what they name must exist.
+    (pg_get_functiondef prints every other body after `AS`.)"""
+    return function.kind != "aggregate" and "\nAS " not in function.definition
+
+
 def _needs_table(function: Function, catalog: Catalog) -> bool:
-    """True when the function's arguments or result name one of the catalog's relations."""
+    """True when the function's arguments or result name one of the catalog's relations, or
+    its body is parsed at creation (a SQL-standard body may query any table)."""
     signature = f"{function.arguments} {function.result or ''}"
-    return bool(relations_named_in(signature, catalog))
+    return _has_sql_standard_body(function) or bool(relations_named_in(signature, catalog))
 
 
 def _ordered_functions(catalog: Catalog) -> tuple[list[Function], list[Function]]:

@@ -80,3 +80,39 @@ def test_ddl_all_orders_the_kinds_as_pg_dump_does(pg_all: TestServer) -> None:
     assert positions == sorted(positions)
     # a domain over an enum comes after the enum, whatever their names' order
     assert text.index("CREATE TYPE public.mood") < text.index('CREATE DOMAIN "Odd Schema"')
+
+
+LATE_OBJECTS = """
+CREATE TABLE public.items (id integer PRIMARY KEY, label text);
+CREATE FUNCTION public.a_first_item() RETURNS public.items
+    LANGUAGE sql STABLE AS $$ SELECT * FROM public.items ORDER BY id LIMIT 1 $$;
+CREATE FUNCTION public.a_count_items() RETURNS bigint
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+        SELECT count(*) FROM public.items;
+    END;
+CREATE VIEW public.item_summary AS
+    SELECT public.a_count_items() AS n, (public.a_first_item()).label;
+CREATE DOMAIN public.small_label AS text CHECK (public.a_is_short(VALUE));
+CREATE FUNCTION public.a_is_short(t text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE AS $$ SELECT length(t) < 10 $$;
+"""
+"""Objects that need what pg_dump's kind order puts after them: a function returning a table's
+row type, one with a SQL-standard body that queries a table (both used by a view), a domain
+whose check calls a function."""
+
+
+def test_ddl_all_moves_what_needs_a_later_kind(pg18: TestServer) -> None:
+    # the domain is made before its function exists, so the source is built in two steps
+    early, late = LATE_OBJECTS.split("CREATE DOMAIN")
+    source = pg18.create_database("late_objects", early)
+    domain, function = ("CREATE DOMAIN" + late).split(";\nCREATE FUNCTION")
+    pg18.psql(source, f"CREATE FUNCTION{function}\n{domain};")
+    trip = _round_trip(pg18, source)
+    expected = roundtrip.statements(pg18.pg_dump_schema(trip.source))
+    actual = roundtrip.statements(pg18.pg_dump_schema(trip.copy))
+    assert expected == actual, roundtrip.statement_diff(expected, actual, "late objects")
+    text = trip.ddl
+    assert text.index("CREATE TABLE public.items") < text.index("FUNCTION public.a_first_item")
+    assert text.index("CREATE TABLE public.items") < text.index("FUNCTION public.a_count_items")
+    assert text.index("FUNCTION public.a_is_short") < text.index("CREATE DOMAIN public.small")
