@@ -102,16 +102,15 @@ def _normal_type(text: str, schemas: tuple[str, ...]) -> str:
 
 
 def _input_arguments(function: Function) -> list[str]:
-    """A function's input arguments as identity arguments print them (OUT ones left out)."""
+    """A function's input arguments as identity arguments print them (OUT ones left out; an
+    ordered-set aggregate's `direct ORDER BY aggregated` counted as both lists)."""
     inputs = []
-    for argument in _split_arguments(function.identity_arguments):
-        mode = next((m for m in _ARGUMENT_MODES if argument.upper().startswith(m)), "")
-        if mode == "OUT ":
-            continue
-        argument = argument[len(mode) :]
-        if argument.upper().startswith("ORDER BY "):  # an ordered-set aggregate's
-            argument = argument[len("ORDER BY ") :]
-        inputs.append(argument)
+    for part in _split_arguments(function.identity_arguments):
+        for argument in re.split(r"(?:^|\s)ORDER BY\s", part):
+            argument = argument.strip()
+            mode = next((m for m in _ARGUMENT_MODES if argument.upper().startswith(m)), "")
+            if argument and mode != "OUT ":
+                inputs.append(argument[len(mode) :])
     return inputs
 
 
