@@ -125,18 +125,24 @@ def create_type(data_type: DataType) -> list[str]:
     as `ALTER DOMAIN ... ADD CONSTRAINT`, since CREATE DOMAIN cannot say NOT VALID)."""
     name = qualified(data_type.schema, data_type.name)
     if data_type.kind == "enum":
-        labels = ",\n".join(f"    {quote_literal(label)}" for label in data_type.labels)
-        return [f"CREATE TYPE {name} AS ENUM (\n{labels}\n);"]
+        labels = [f"    {quote_literal(label)}" for label in data_type.labels]
+        return [f"CREATE TYPE {name} AS ENUM {_listed(labels)};"]
     if data_type.kind == "composite":
-        attributes = ",\n".join(
+        attributes = [
             f"\t{quote_ident(a.name)} {a.data_type}"
             + (f" COLLATE {a.collation}" if a.collation else "")
             for a in data_type.attributes
-        )
-        return [f"CREATE TYPE {name} AS (\n{attributes}\n);"]
+        ]
+        return [f"CREATE TYPE {name} AS {_listed(attributes)};"]
     if data_type.kind == "range":
         return [f"CREATE TYPE {name} AS RANGE (\n" + ",\n".join(_range_options(data_type)) + "\n);"]
     return _create_domain(name, data_type)
+
+
+def _listed(lines: list[str]) -> str:
+    """`(` and `)` on lines of their own around the lines, comma-separated (an empty list
+    still gets both, as pg_dump writes an enum without labels)."""
+    return "(\n" + "".join(line + ",\n" for line in lines)[:-2] + "\n)" if lines else "(\n)"
 
 
 def _range_options(data_type: DataType) -> list[str]:
@@ -195,7 +201,8 @@ def type_grants(data_type: DataType, *, with_owner: bool) -> list[str]:
     """`REVOKE`/`GRANT USAGE`: by default PUBLIC and the owner may use a type."""
     if not data_type.acl:
         return []
-    target = f"{_type_keyword(data_type)} {qualified(data_type.schema, data_type.name)}"
+    # pg_dump grants on a domain as on a TYPE
+    target = f"TYPE {qualified(data_type.schema, data_type.name)}"
     owner = data_type.owner
     role = _acl_role(owner)
     base = (f"=U/{role}", f"{role}=U/{role}")

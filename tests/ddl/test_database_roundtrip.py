@@ -91,6 +91,8 @@ CREATE FUNCTION public.a_count_items() RETURNS bigint
     BEGIN ATOMIC
         SELECT count(*) FROM public.items;
     END;
+CREATE TYPE public.nothing_yet AS ENUM ();
+REVOKE ALL ON TYPE public.nothing_yet FROM PUBLIC;
 CREATE VIEW public.item_summary AS
     SELECT public.a_count_items() AS n, (public.a_first_item()).label;
 CREATE DOMAIN public.small_label AS text CHECK (public.a_is_short(VALUE));
@@ -99,7 +101,7 @@ CREATE FUNCTION public.a_is_short(t text) RETURNS boolean
 """
 """Objects that need what pg_dump's kind order puts after them: a function returning a table's
 row type, one with a SQL-standard body that queries a table (both used by a view), a domain
-whose check calls a function."""
+whose check calls a function (with grants); and an enum without labels, no longer PUBLIC's."""
 
 
 def test_ddl_all_moves_what_needs_a_later_kind(pg18: TestServer) -> None:
@@ -107,7 +109,8 @@ def test_ddl_all_moves_what_needs_a_later_kind(pg18: TestServer) -> None:
     early, late = LATE_OBJECTS.split("CREATE DOMAIN")
     source = pg18.create_database("late_objects", early)
     domain, function = ("CREATE DOMAIN" + late).split(";\nCREATE FUNCTION")
-    pg18.psql(source, f"CREATE FUNCTION{function}\n{domain};")
+    grant = "GRANT USAGE ON DOMAIN public.small_label TO pg_read_all_data"
+    pg18.psql(source, f"CREATE FUNCTION{function}\n{domain};\n{grant};")
     trip = _round_trip(pg18, source)
     expected = roundtrip.statements(pg18.pg_dump_schema(trip.source))
     actual = roundtrip.statements(pg18.pg_dump_schema(trip.copy))
@@ -116,3 +119,5 @@ def test_ddl_all_moves_what_needs_a_later_kind(pg18: TestServer) -> None:
     assert text.index("CREATE TABLE public.items") < text.index("FUNCTION public.a_first_item")
     assert text.index("CREATE TABLE public.items") < text.index("FUNCTION public.a_count_items")
     assert text.index("FUNCTION public.a_is_short") < text.index("CREATE DOMAIN public.small")
+    assert "GRANT ALL ON TYPE public.small_label TO pg_read_all_data;" in text
+    assert "CREATE TYPE public.nothing_yet AS ENUM (\n);" in text
