@@ -42,6 +42,14 @@ def require_enabled(settings: RowSettings) -> None:
         )
 
 
+async def set_statement_timeout(conn: AnyConnection, settings: RowSettings) -> None:
+    """The row path's statement timeout, for the current transaction only."""
+    await conn.fetchval(
+        "SELECT set_config('statement_timeout', $1, true)",
+        f"{round(settings.statement_timeout * 1000)}ms",
+    )
+
+
 @asynccontextmanager
 async def row_session(
     pool: asyncpg.Pool, view_as: ViewAs, settings: RowSettings
@@ -50,10 +58,7 @@ async def row_session(
     require_enabled(settings)
     async with read_only_clearing_session(pool) as conn:
         try:
-            await conn.fetchval(
-                "SELECT set_config('statement_timeout', $1, true)",
-                f"{round(settings.statement_timeout * 1000)}ms",
-            )
+            await set_statement_timeout(conn, settings)
             viewer = await roles.enter_view(conn, view_as)
         except RoleError:
             raise

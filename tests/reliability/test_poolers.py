@@ -13,6 +13,7 @@ import json
 from ehgtui.catalog.loader import load_catalog
 from ehgtui.db.pool import create_pool
 from ehgtui.db.settings import ConnectionTarget
+from ehgtui.demo.schema_rows import USER_A_ID, USER_B_ID, demo_uuid
 from tests.pg import TestServer
 from tests.reliability.conftest import Bouncer, run_cli
 from tests.reliability.statement_log import StatementLog
@@ -104,3 +105,30 @@ def test_an_allowed_advisory_lock_is_not_left_on_a_pgbouncer_server_connection(
     assert held.strip() == "0"
     assert log.text().count("pg_advisory_lock(4711)") == 3  # the refused one was not sent
     log.assert_read_only(bouncer.database)
+
+
+def test_row_access_through_pgbouncer(pg18: TestServer, bouncer: Bouncer) -> None:
+    """The explanation's one transaction (savepoints, the role and claims switched with
+    SET LOCAL) holds together when each transaction may land on another server connection."""
+    prd = demo_uuid("rows-prd-1")  # user A's
+    base = ("access", "product_requirements_v2", "--row", prd, "--json")
+    cases = [
+        (("--user", USER_A_ID, "--command", "update", "--set", "title=x"), "allow"),
+        (("--user", USER_B_ID), "deny"),
+        (("--user", "anon"), "deny"),
+        (("--user", "service_role", "--command", "delete"), "allow"),
+    ]
+    for _ in range(2):  # PgBouncer hands out its server connections in turn
+        for extra, verdict in cases:
+            pooled = run_cli(*base, *extra, "--dsn", bouncer.dsn())
+            direct = run_cli(*base, *extra, "--dsn", pg18.dsn(bouncer.database))
+            assert pooled.returncode == 0, (extra, pooled.stderr)
+            assert json.loads(pooled.stdout) == json.loads(direct.stdout)
+            assert json.loads(pooled.stdout)["verdict"] == verdict, extra
+    # and nothing is left behind: no server connection idles in a transaction or as a role
+    left = pg18.psql(
+        "postgres",
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+        f"'{bouncer.database}' AND (state LIKE 'idle in transaction%' OR usename <> 'postgres')",
+    )
+    assert left.strip() == "0"

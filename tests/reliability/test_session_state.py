@@ -334,7 +334,8 @@ async def test_a_connection_cut_mid_transaction_leaves_nothing_on_the_server(
     in the middle of a transaction, rather than pass it on holding the lock."""
     opened = await create_pool(ConnectionTarget(route.dsn, "test"))
     monkeypatch.setattr(
-        "ehgtui.db.read_only_session.CLEAR_SESSION_SQL", "SELECT pg_catalog.pg_advisory_unlock_all() FROM"
+        "ehgtui.db.read_only_session.CLEAR_SESSION_SQL",
+        "SELECT pg_catalog.pg_advisory_unlock_all() FROM",
     )  # a clearing that fails as any unforeseen failure would
     try:
         log = StatementLog(route.pg)

@@ -36,6 +36,7 @@ from ehgtui.tui.connection_state import DISCONNECTED_HINT, is_connection_loss, n
 from ehgtui.tui.messages import ConnectionLost
 from ehgtui.tui.safe import safe_content, safe_text
 from ehgtui.tui.screens.confirm import ConfirmScreen
+from ehgtui.tui.screens.row_access import RowAccessScreen
 from ehgtui.tui.screens.value_view import ValueScreen
 from ehgtui.tui.screens.view_as import ViewAsScreen, view_as_words
 
@@ -110,6 +111,23 @@ def volatile_question(volatile: tuple[str, ...]) -> tuple[str, str]:
     return title, body
 
 
+def row_key_text(page: RowPage, table: Table, row: int) -> dict[str, str] | None:
+    """The primary key of the page's `row` as text, as `--row col=value` takes it: the value
+    as the page shows it, or the key as read when the column is masked or not on the page.
+    None when the table has no primary key (the page is cut by OFFSET)."""
+    pk = table.primary_key
+    key = page.keys[row]
+    if pk is None or page.paging != KEYSET or key is None or len(key) != len(pk.columns):
+        return None
+    names = [c.name for c in page.columns]
+    found: dict[str, str] = {}
+    for column, value in zip(pk.columns, key, strict=True):
+        index = names.index(column) if column in names else -1
+        shown = page.rows[row][index] if index >= 0 and not page.columns[index].masked else None
+        found[column] = shown if shown is not None else str(value)
+    return found
+
+
 def one_line_error(exc: BaseException) -> str:
     """Our typed row errors are already one line; anything else gets its type and first line."""
     text = str(exc).strip()
@@ -136,6 +154,13 @@ class RowsView(Vertical):
             id="rows.view_as",
         ),
         Binding(
+            "e",
+            "explain_access",
+            "Why? (access)",
+            tooltip="Explain who may read or write this row, policy by policy",
+            id="rows.explain_access",
+        ),
+        Binding(
             "c", "copy_row", "Copy row", tooltip="Copy the current row as JSON", id="rows.copy_row"
         ),
         Binding("C", "copy_page", "Copy page", tooltip="Copy the page as CSV", id="rows.copy_page"),
@@ -155,6 +180,8 @@ class RowsView(Vertical):
     | n, p | Next / previous page. |
     | w | Filter with an SQL condition (one line; enter applies, escape closes). |
     | a | View rows as another role or user. |
+    | e | Explain this row's access for the viewer: each command's verdict, each policy's |
+    |   | result on the row, the failing branch and the values it read. |
     | c | Copy the current row as JSON. |
     | C | Copy the page as CSV. |
     | enter | Show the current cell's whole value (JSON pretty-printed). |
@@ -476,7 +503,7 @@ class RowsView(Vertical):
             return page is not None and page.has_next
         if action == "previous_page":
             return page is not None and page.has_previous
-        if action in ("copy_row", "copy_page", "show_value"):
+        if action in ("copy_row", "copy_page", "show_value", "explain_access"):
             return page is not None and bool(page.rows)
         if action == "close_where":
             return self.has_class("-where")
@@ -553,6 +580,23 @@ class RowsView(Vertical):
             )
             return
         self._fetch_value(self.pool, table, key, name, self._request.view_as)
+
+    def action_explain_access(self) -> None:
+        """Open the access explanation of the row under the cursor, as the tab's viewer."""
+        page, table = self.page, self.table
+        row = self.grid.cursor_coordinate.row
+        if page is None or table is None or self.pool is None or not 0 <= row < len(page.rows):
+            return
+        key = row_key_text(page, table, row)
+        if key is None:
+            self.app.notify(
+                f"{table.qualified_name} has no primary key: its rows cannot be named",
+                severity="warning",
+            )
+            return
+        self.app.push_screen(
+            RowAccessScreen(self.pool, table, self.settings, key, self._request.view_as)
+        )
 
     @on(DataTable.CellSelected, "#rows-grid")
     def _cell_selected(self, event: DataTable.CellSelected) -> None:
