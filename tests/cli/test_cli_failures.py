@@ -111,7 +111,10 @@ def test_unknown_table_is_the_same_line_everywhere(
     extra = ("--dir", str(tmp_path)) if args[0] == "new-migration" else ()
     result = run_cli(*args, *extra, "--dsn", demo_dsn)
     line = _one_line_failure(result, 1)
-    assert line == "ehgtui: no table named 'nope' in schema(s) public\n"
+    # ddl takes any object, so it names every kind it looked for
+    kinds = "table, view, function, type, sequence, extension or publication"
+    what = kinds if args[0] == "ddl" else "table"
+    assert line == f"ehgtui: no {what} named 'nope' in schema(s) public\n"
     assert list(tmp_path.iterdir()) == []
 
 
