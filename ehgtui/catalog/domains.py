@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from ehgtui.catalog.model import Catalog, Table
+if TYPE_CHECKING:  # names only: the CLI reads the domain rules before the model is needed
+    from ehgtui.catalog.model import Catalog, Table
 
 OTHER = "Other"
 """The group of tables no rule and no frequent prefix claims."""

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from ehgtui.catalog.domains import OTHER, domain_names
-from ehgtui.catalog.model import Column, Policy, Table
-from ehgtui.catalog.presentation import (
-    constraints_in_display_order,
-    referenced_by_heading,
-    rows_text,
-    size_text,
-)
 from ehgtui.cli import output
 from ehgtui.cli.config import domain_settings
 from ehgtui.cli.connection import connection_options, lookup, options_from, require_table
+
+if TYPE_CHECKING:  # the model (and msgspec) load while the connection opens: see `lookup`
+    from ehgtui.catalog.model import Column, Policy, Table
 
 
 def _aligned(rows: list[list[str]], indent: str = "  ") -> list[str]:
@@ -50,6 +48,13 @@ def _policy_text(p: Policy) -> str:
 
 
 def _text(table: Table, domain: str) -> str:
+    from ehgtui.catalog.presentation import (
+        constraints_in_display_order,
+        referenced_by_heading,
+        rows_text,
+        size_text,
+    )
+
     lines = [
         f"{table.kind} {table.qualified_name}  (domain: {domain})",
         f"owner {table.owner}; rows: {rows_text(table)}; size: {size_text(table)}; "
