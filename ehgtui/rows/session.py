@@ -2,7 +2,8 @@
 
 Every statement runs inside `BEGIN READ ONLY` ... `ROLLBACK` on a pooled connection, so
 nothing on the row path can write to a table or leave a setting behind, and the session is
-cleared of advisory locks before the connection goes back (`read_only_clearing_session`).
+cleared of what it left (advisory locks, prepared statements, dblink connections…) before the
+connection goes back (`read_only_clearing_session`, `ehgtui.db.session_state`).
 What a read-only transaction cannot stop (functions acting outside it) is the guard's part:
 see `ehgtui.usersql`.
 """

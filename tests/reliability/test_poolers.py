@@ -15,6 +15,7 @@ from ehgtui.db.pool import create_pool
 from ehgtui.db.settings import ConnectionTarget
 from tests.pg import TestServer
 from tests.reliability.conftest import Bouncer, run_cli
+from tests.reliability.statement_log import StatementLog
 
 TABLE = "strategic_directives_v2"
 
@@ -87,6 +88,7 @@ def test_an_allowed_advisory_lock_is_not_left_on_a_pgbouncer_server_connection(
     """In transaction mode the statement after a ROLLBACK may reach another server
     connection, so the lock must be released inside the transaction that took it."""
     where = "pg_advisory_lock(4711) IS NOT NULL"
+    log = StatementLog(pg18)
     refused = run_cli("rows", TABLE, "--limit", "1", "--where", where, "--dsn", bouncer.dsn())
     assert refused.returncode == 1 and "pg_advisory_lock() is VOLATILE" in refused.stderr
     for _ in range(3):  # PgBouncer hands out its server connections in turn
@@ -100,3 +102,5 @@ def test_an_allowed_advisory_lock_is_not_left_on_a_pgbouncer_server_connection(
         "postgres", "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4711"
     )
     assert held.strip() == "0"
+    assert log.text().count("pg_advisory_lock(4711)") == 3  # the refused one was not sent
+    log.assert_read_only(bouncer.database)

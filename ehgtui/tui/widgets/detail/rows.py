@@ -5,6 +5,10 @@ worker calls `fetch_page` and posts the page back, and the handlers here own the
 page and the viewer. The header always says whose eyes the rows are seen through and how the
 pages are cut (keyset on the primary key, or OFFSET). Long values are cut in the grid; enter
 reads the whole value with `fetch_value` and shows it (pretty JSON) in a modal.
+
+A condition that calls VOLATILE functions is refused by the core; the tab then asks, naming
+them (`ConfirmScreen`, "no" unless the user presses y), and runs it only when allowed, for
+that condition's pages: a new condition, table or viewer asks again.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 from ehgtui.catalog.model import Catalog, Table
-from ehgtui.rows.errors import RowsError
+from ehgtui.rows.errors import ConditionRefusedError, RowsError
 from ehgtui.rows.export import page_csv, row_json
 from ehgtui.rows.query import KEYSET, RowKey, RowPage, RowRequest, fetch_page, fetch_value
 from ehgtui.rows.roles import ViewAs
@@ -31,6 +35,7 @@ from ehgtui.tui.clipboard import copy_text
 from ehgtui.tui.connection_state import DISCONNECTED_HINT, is_connection_loss, no_pool_words
 from ehgtui.tui.messages import ConnectionLost
 from ehgtui.tui.safe import safe_content, safe_text
+from ehgtui.tui.screens.confirm import ConfirmScreen
 from ehgtui.tui.screens.value_view import ValueScreen
 from ehgtui.tui.screens.view_as import ViewAsScreen, view_as_words
 
@@ -85,6 +90,24 @@ def page_header(page: RowPage, start: int) -> str:
     if keys:
         parts.append(" · ".join(keys))
     return " · ".join(parts)
+
+
+def volatile_question(volatile: tuple[str, ...]) -> tuple[str, str]:
+    """The title and body of the question asked before running a condition that calls the
+    VOLATILE functions `volatile` (as `ConditionRefusedError.volatile` names them)."""
+    names = ", ".join(volatile)
+    plural = len(volatile) > 1
+    title = (
+        f"Run a condition that calls {'VOLATILE functions' if plural else 'a VOLATILE function'}?"
+    )
+    body = (
+        f"The condition calls {names}, which {'are' if plural else 'is'} VOLATILE: "
+        f"{'they' if plural else 'it'} may act outside the read-only transaction (write "
+        "through dblink, write files, take locks, end other sessions). ehgtui clears the "
+        "session afterwards, but cannot undo what a function did.\n\n"
+        "Run it this once, for this condition's pages? (y runs, n or escape cancels)"
+    )
+    return title, body
 
 
 def one_line_error(exc: BaseException) -> str:
@@ -166,6 +189,15 @@ class RowsView(Vertical):
 
         reason: str
         request: RowRequest
+
+    @dataclass
+    class VolatileRefused(Message):
+        """The condition of `request` calls VOLATILE functions (`volatile`): ask the user."""
+
+        reason: str
+        volatile: tuple[str, ...]
+        request: RowRequest
+        start: int
 
     @dataclass
     class ValueLoaded(Message):
@@ -284,7 +316,17 @@ class RowsView(Vertical):
         if view_as is None:
             return
         self.view_as = view_as
-        self.load(replace(self._request, view_as=view_as, after=None, before=None, offset=0), 0)
+        self.load(
+            replace(
+                self._request,
+                view_as=view_as,
+                after=None,
+                before=None,
+                offset=0,
+                allow_volatile=False,  # another role: the functions may do something else
+            ),
+            0,
+        )
 
     # -- workers: I/O only -----------------------------------------------------------------
 
@@ -300,6 +342,12 @@ class RowsView(Vertical):
     ) -> None:
         try:
             page = await fetch_page(pool, table, request, self.settings)
+        except ConditionRefusedError as exc:
+            if exc.volatile and not request.allow_volatile:
+                self.post_message(self.VolatileRefused(str(exc), exc.volatile, request, start))
+            else:
+                self.post_message(self.PageFailed(one_line_error(exc), request))
+            return
         except Exception as exc:  # typed, the server's, a dropped connection, or a bug
             if is_connection_loss(exc):
                 self.post_message(ConnectionLost(pool))
@@ -365,6 +413,26 @@ class RowsView(Vertical):
         self.grid.clear(columns=True)
         self._show_error(message.reason)
 
+    @on(VolatileRefused)
+    def _volatile_refused(self, message: VolatileRefused) -> None:
+        message.stop()
+        if message.request != self._request:
+            return
+        title, body = volatile_question(message.volatile)
+        self.query_one("#rows-header", Static).update(
+            f"viewer: {view_as_words(message.request.view_as)} · not run yet: asking first"
+        )
+
+        def answered(run: bool | None) -> None:
+            if message.request != self._request:
+                return  # another table, condition or viewer was chosen meanwhile
+            if run:
+                self.load(replace(message.request, allow_volatile=True), message.start)
+            else:
+                self.post_message(self.PageFailed(f"{message.reason}; not run", message.request))
+
+        self.app.push_screen(ConfirmScreen(title, body, yes_label="Run"), answered)
+
     @on(ConnectionLost)
     def _connection_lost(self, message: ConnectionLost) -> None:
         # not stopped: the explorer screen decides whether the pool is its own and lost
@@ -389,7 +457,9 @@ class RowsView(Vertical):
     def _where_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         where = event.value.strip() or None
-        request = replace(self._request, where=where, after=None, before=None, offset=0)
+        request = replace(
+            self._request, where=where, after=None, before=None, offset=0, allow_volatile=False
+        )
         self.grid.focus()
         self.load(request, 0)
 
