@@ -7,13 +7,11 @@ user config directory. The first one found is used whole.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ehgtui.catalog.domains import DomainSettings, settings_from_toml
-from ehgtui.files import write_atomically
 
 PROJECT_FILE = ".ehgtui.toml"
 """The per-project configuration file, looked for in the current directory."""
@@ -53,6 +51,8 @@ def load_config(cwd: Path | None = None) -> Config:
     for path in config_paths(cwd):
         if not path.is_file():
             continue
+        import tomllib  # only with a file to read: 10 ms of every start otherwise
+
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
@@ -98,6 +98,8 @@ def remember_theme(theme: str) -> Path:
     Only a top-level `theme = ...` line (before the first `[table]` header) is replaced; the
     file is rewritten atomically (temporary file + rename), so a crash never truncates it.
     """
+    from ehgtui.files import write_atomically  # tempfile: not needed to read the file
+
     path = user_config_file()
     lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
     first_table = next(

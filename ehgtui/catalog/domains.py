@@ -14,13 +14,13 @@ A domain named in the file replaces the built-in domain of that name; new names 
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from ehgtui.catalog.model import Catalog, Table
+if TYPE_CHECKING:  # names only: the CLI reads the domain rules before the model is needed
+    from ehgtui.catalog.model import Catalog, Table
 
 OTHER = "Other"
 """The group of tables no rule and no frequent prefix claims."""
@@ -48,7 +48,7 @@ class DomainRule:
         return (
             table_name in self.key_tables
             or table_name in self.tables
-            or any(table_name.startswith(p) for p in self.prefixes)
+            or table_name.startswith(self.prefixes)
         )
 
 
@@ -186,6 +186,8 @@ def load_domain_settings(paths: Iterable[Path]) -> DomainSettings:
     """Read the first existing file among paths; the built-in rules when there is none."""
     for path in paths:
         if path.is_file():
+            import tomllib  # only with a file to read: 10 ms of every start otherwise
+
             try:
                 data = tomllib.loads(path.read_text(encoding="utf-8"))
             except (OSError, tomllib.TOMLDecodeError) as exc:
@@ -199,25 +201,71 @@ def _prefix(name: str) -> str | None:
     return f"{head}_" if sep and head else None
 
 
-def classify(catalog: Catalog, settings: DomainSettings | None = None) -> DomainMap:
-    """Assign every relation of the catalog to a domain.
+class Relation(Protocol):
+    """What grouping needs of a relation: a Table, or a RelationName from the cache's index."""
 
-    Tables of the first loaded schema go to the README domains first, then to a group per
-    frequent prefix, then to Other; views go to Views; other schemas' tables are grouped by
-    schema, so that they stay reachable.
-    """
-    settings = settings or DomainSettings()
-    primary_schema = catalog.schemas[0] if catalog.schemas else "public"
-    assigned: dict[str, list[Table]] = {rule.name: [] for rule in settings.rules}
-    leftovers: list[Table] = []
-    views: list[Table] = []
-    by_schema: dict[str, list[Table]] = {}
-    for table in catalog.tables:
+    @property
+    def schema(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def qualified_name(self) -> str: ...
+
+    @property
+    def is_view(self) -> bool: ...
+
+
+R = TypeVar("R", bound=Relation)
+
+
+@dataclass(frozen=True)
+class _Group(Generic[R]):
+    name: str
+    description: str
+    members: list[R]
+    missing_key_tables: tuple[str, ...] = ()
+    is_readme_domain: bool = False
+
+
+def _first_rule(rules: Sequence[DomainRule]) -> Callable[[str], DomainRule | None]:
+    """`next(r for r in rules if r.matches(name))` as a function, made once for many names:
+    a dict for the named tables, then only the rules before that one tried by prefix."""
+    named: dict[str, int] = {}
+    for position, rule in enumerate(rules):
+        for table_name in (*rule.key_tables, *rule.tables):
+            named.setdefault(table_name, position)
+
+    def first(name: str) -> DomainRule | None:
+        limit = named.get(name, len(rules))
+        for rule in rules[:limit]:
+            if name.startswith(rule.prefixes):
+                return rule
+        return rules[limit] if limit < len(rules) else None
+
+    return first
+
+
+def _groups(
+    relations: Iterable[R], schemas: Sequence[str], settings: DomainSettings
+) -> list[_Group[R]]:
+    """The domains of relations, each with its members in the order given."""
+    first_rule = _first_rule(settings.rules)
+    primary_schema = schemas[0] if schemas else "public"
+    assigned: dict[str, list[R]] = {rule.name: [] for rule in settings.rules}
+    leftovers: list[R] = []
+    views: list[R] = []
+    by_schema: dict[str, list[R]] = {}
+    present: set[str] = set()
+    for table in relations:
+        if table.schema == primary_schema:
+            present.add(table.name)
         if table.is_view:
             views.append(table)
         elif table.schema != primary_schema:
             by_schema.setdefault(f"Schema {table.schema}", []).append(table)
-        elif rule := next((r for r in settings.rules if r.matches(table.name)), None):
+        elif rule := first_rule(table.name):
             assigned[rule.name].append(table)
         else:
             leftovers.append(table)
@@ -226,8 +274,8 @@ def classify(catalog: Catalog, settings: DomainSettings | None = None) -> Domain
     for table in leftovers:
         if prefix := _prefix(table.name):
             prefix_counts[prefix] = prefix_counts.get(prefix, 0) + 1
-    prefix_groups: dict[str, list[Table]] = {}
-    other: list[Table] = []
+    prefix_groups: dict[str, list[R]] = {}
+    other: list[R] = []
     for table in leftovers:
         prefix = _prefix(table.name)
         if prefix and prefix_counts[prefix] >= settings.prefix_group_min:
@@ -235,30 +283,49 @@ def classify(catalog: Catalog, settings: DomainSettings | None = None) -> Domain
         else:
             other.append(table)
 
-    present = {t.name for t in catalog.tables if t.schema == primary_schema}
-    domains: list[Domain] = [
-        Domain(
-            name=rule.name,
-            description=rule.description,
-            tables=tuple(assigned[rule.name]),
-            missing_key_tables=tuple(k for k in rule.key_tables if k not in present),
-            is_readme_domain=rule in README_DOMAINS or bool(rule.key_tables),
+    groups: list[_Group[R]] = [
+        _Group(
+            rule.name,
+            rule.description,
+            assigned[rule.name],
+            tuple(k for k in rule.key_tables if k not in present),
+            rule in README_DOMAINS or bool(rule.key_tables),
         )
         for rule in settings.rules
     ]
     for prefix in sorted(prefix_groups, key=lambda p: (-len(prefix_groups[p]), p)):
-        domains.append(
-            Domain(f"{prefix}*", f"tables named {prefix}…", tuple(prefix_groups[prefix]))
-        )
+        groups.append(_Group(f"{prefix}*", f"tables named {prefix}…", prefix_groups[prefix]))
     if other:
-        domains.append(Domain(OTHER, "tables no rule or frequent prefix claims", tuple(other)))
+        groups.append(_Group(OTHER, "tables no rule or frequent prefix claims", other))
     if views:
-        domains.append(Domain(VIEWS, "views and materialized views", tuple(views)))
+        groups.append(_Group(VIEWS, "views and materialized views", views))
     for name in sorted(by_schema):
-        domains.append(Domain(name, "tables of another schema", tuple(by_schema[name])))
+        groups.append(_Group(name, "tables of another schema", by_schema[name]))
+    return groups
 
+
+def classify(catalog: Catalog, settings: DomainSettings | None = None) -> DomainMap:
+    """Assign every relation of the catalog to a domain.
+
+    Tables of the first loaded schema go to the README domains first, then to a group per
+    frequent prefix, then to Other; views go to Views; other schemas' tables are grouped by
+    schema, so that they stay reachable.
+    """
+    domains = tuple(
+        Domain(g.name, g.description, tuple(g.members), g.missing_key_tables, g.is_readme_domain)
+        for g in _groups(catalog.tables, catalog.schemas, settings or DomainSettings())
+    )
     by_table = {t.qualified_name: d.name for d in domains for t in d.tables}
-    return DomainMap(tuple(domains), by_table)
+    return DomainMap(domains, by_table)
+
+
+def domain_names(
+    relations: Iterable[Relation], schemas: Sequence[str], settings: DomainSettings | None = None
+) -> dict[str, str]:
+    """`classify`'s domain name of each relation (by qualified name), from names and kinds
+    alone: what a lookup of one table needs, without the other tables' contents."""
+    groups = _groups(relations, schemas, settings or DomainSettings())
+    return {t.qualified_name: g.name for g in groups for t in g.members}
 
 
 def first_table(catalog: Catalog, settings: DomainSettings, domain_map: DomainMap) -> str | None:

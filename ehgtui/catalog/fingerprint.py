@@ -39,35 +39,43 @@ def _rows(ordinal: int, catalog: str, where: str = "") -> str:
 _RELS = "(SELECT oid FROM rels)"
 _NSP = "(SELECT oid FROM nsp)"
 
+
+def _of_rels(column: str) -> str:
+    """Only the rows whose column is one of the relations: a join, not `IN (SELECT oid FROM
+    rels)`, which makes the planner deduplicate and hash the relation list again for each
+    catalog (rels' oids are unique, so the join keeps each row once): 10-20 % of the query's
+    server time on the demo."""
+    return f"JOIN rels r ON r.oid = x.{column}"
+
+
 _PARTS = (
     """    SELECT 1, md5(coalesce(string_agg(
                ROW(c.oid, c.relnamespace, c.relname, c.relkind, c.relowner, c.relpersistence,
                    c.relrowsecurity, c.relforcerowsecurity, c.relacl, c.reloptions,
                    c.relreplident, c.relispartition, c.relpartbound, c.relam)::text,
                '|' ORDER BY c.oid), ''))
-      FROM pg_class c
-     WHERE c.oid IN (SELECT oid FROM rels)""",
-    _rows(2, "pg_attribute", f"WHERE x.attrelid IN {_RELS} AND x.attnum > 0"),
-    _rows(3, "pg_attrdef", f"WHERE x.adrelid IN {_RELS}"),
+      FROM pg_class c JOIN rels r ON r.oid = c.oid""",
+    _rows(2, "pg_attribute", _of_rels("attrelid") + " WHERE x.attnum > 0"),
+    _rows(3, "pg_attrdef", _of_rels("adrelid")),
     _rows(
         4,
         "pg_constraint",
         f"WHERE x.conrelid IN {_RELS} OR x.confrelid IN {_RELS} OR x.connamespace IN {_NSP}",
     ),
-    _rows(5, "pg_index", f"WHERE x.indrelid IN {_RELS}"),
-    _rows(6, "pg_policy", f"WHERE x.polrelid IN {_RELS}"),
-    _rows(7, "pg_trigger", f"WHERE x.tgrelid IN {_RELS}"),
+    _rows(5, "pg_index", _of_rels("indrelid")),
+    _rows(6, "pg_policy", _of_rels("polrelid")),
+    _rows(7, "pg_trigger", _of_rels("tgrelid")),
     _rows(8, "pg_description", f"WHERE x.classoid <> 'pg_class'::regclass OR x.objoid IN {_RELS}"),
     _rows(9, "pg_type", f"WHERE x.typnamespace IN {_NSP}"),
     _rows(10, "pg_enum"),
-    _rows(11, "pg_inherits", f"WHERE x.inhrelid IN {_RELS}"),
-    _rows(12, "pg_sequence", f"WHERE x.seqrelid IN {_RELS}"),
-    _rows(13, "pg_rewrite", f"WHERE x.ev_class IN {_RELS}"),
+    _rows(11, "pg_inherits", _of_rels("inhrelid")),
+    _rows(12, "pg_sequence", _of_rels("seqrelid")),
+    _rows(13, "pg_rewrite", _of_rels("ev_class")),
     _rows(14, "pg_proc", f"WHERE x.pronamespace IN {_NSP}"),
     _rows(15, "pg_namespace", f"WHERE x.oid IN {_NSP}"),
     _rows(16, "pg_extension"),
     _rows(17, "pg_publication"),
-    _rows(18, "pg_publication_rel", f"WHERE x.prrelid IN {_RELS}"),
+    _rows(18, "pg_publication_rel", _of_rels("prrelid")),
     _rows(19, "pg_publication_namespace", f"WHERE x.pnnspid IN {_NSP}"),
     _rows(20, "pg_default_acl"),
 )

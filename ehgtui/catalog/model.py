@@ -41,6 +41,27 @@ TABLE_KINDS: dict[str, TableKind] = {
 }
 """pg_class.relkind to our kind name."""
 
+VIEW_KINDS = ("view", "materialized view")
+"""The kinds that are views: grouped apart from the tables."""
+
+
+class RelationName(Record, frozen=True, array_like=True):
+    """A table's or view's schema, name and kind, without the rest of it: what grouping the
+    relations into domains needs. The catalog cache lists these apart (`[schema, name,
+    kind]`), so that a lookup of one table need not decode the others."""
+
+    schema: str
+    name: str
+    kind: TableKind
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def is_view(self) -> bool:
+        return self.kind in VIEW_KINDS
+
 
 class Column(Record, frozen=True):
     """One column of a table or view."""
@@ -264,7 +285,7 @@ class Table(Record, frozen=True):
 
     @property
     def is_view(self) -> bool:
-        return self.kind in ("view", "materialized view")
+        return self.kind in VIEW_KINDS
 
     @property
     def primary_key(self) -> Constraint | None:

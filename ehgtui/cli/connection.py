@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import replace
-from typing import Any, TypeVar
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import asyncpg
 
-from ehgtui.catalog.cache import FreshCatalog, read_cached, save_fresh
 from ehgtui.catalog.fingerprint import fetch_fingerprint
-from ehgtui.catalog.loader import load_catalog
-from ehgtui.catalog.model import Catalog, Table
 from ehgtui.cli import output
 from ehgtui.cli.errors import NotFoundError
 from ehgtui.cli.options import ConnectionOptions, connection_options, options_from
@@ -31,12 +28,20 @@ __all__ = [
     "connection_options",
     "load",
     "load_for",
+    "lookup",
     "options_from",
     "require_table",
     "resolved_target",
     "run_with_pool",
     "schemas_for",
 ]
+
+if TYPE_CHECKING:
+    # the cache, the model and msgspec are imported in the thread that reads the cache, while
+    # the connection opens: their import hides behind the network's round trips
+    from ehgtui.catalog.cache import CachedTables
+    from ehgtui.catalog.domains import Relation
+    from ehgtui.catalog.model import Catalog, Table
 
 T = TypeVar("T")
 
@@ -148,6 +153,48 @@ def run_with_pool(
         return asyncio.run(main(target))
 
 
+async def _load_and_save(
+    pool: asyncpg.Pool, target: ConnectionTarget, conn: ConnectionOptions, fingerprint: str
+) -> Catalog:
+    """Load the catalog and save it to the cache under the fingerprint taken before."""
+    from ehgtui.catalog.cache import FreshCatalog, save_fresh
+    from ehgtui.catalog.loader import load_catalog  # only a stale or missing cache loads
+
+    fresh = FreshCatalog(await load_catalog(pool, conn.schemas), fingerprint)
+    await save_fresh(fresh, target.identity, conn.schemas)
+    return fresh.catalog
+
+
+async def _current_catalog(
+    target: ConnectionTarget, conn: ConnectionOptions, command_timeout: float
+) -> Catalog:
+    """The whole catalog, from the cache when its fingerprint is current, else loaded."""
+    quiet_lost_connections()
+    # a file that cannot be used only costs this command its speed-up, and the load below
+    # replaces it: no warning, so that scripts see the same stderr either way
+    from ehgtui.catalog.cache import read_cached
+
+    reading = (
+        asyncio.ensure_future(asyncio.to_thread(read_cached, target.identity, conn.schemas))
+        if conn.use_cache
+        else None
+    )
+    try:
+        async with open_pool(target, command_timeout) as pool:
+            if reading is None:
+                from ehgtui.catalog.loader import load_catalog
+
+                return await load_catalog(pool, conn.schemas)
+            fingerprint = await fetch_fingerprint(pool, conn.schemas)
+            cached = (await reading).cached
+            if cached is not None and cached.fingerprint == fingerprint:
+                return cached.catalog
+            return await _load_and_save(pool, target, conn, fingerprint)
+    finally:
+        if reading is not None:
+            await asyncio.wait([reading])  # a thread cannot be stopped: let it end
+
+
 def load(conn: ConnectionOptions) -> Catalog:
     """The catalog of the requested schemas: from the cache when it is current, else loaded.
 
@@ -157,32 +204,59 @@ def load(conn: ConnectionOptions) -> Catalog:
     The file is read in a thread while the connection opens and the fingerprint query runs, so
     its decoding hides behind the network's round trips.
     """
+    timeout = timeout_for(conn)
+    with resolved_target(conn) as target:
+        return asyncio.run(_current_catalog(target, conn, timeout))
 
+
+@dataclass(frozen=True)
+class Lookup:
+    """What a lookup of some tables needs: a catalog holding at least those tables, and the
+    name and kind of every relation (to tell a table's domain)."""
+
+    catalog: Catalog
+    """The whole catalog, or (from the cache) one whose `tables` are only those looked up."""
+    relations: tuple[Relation, ...]
+    """Every relation of the schemas, whatever `catalog.tables` holds."""
+
+
+def _read_cached_tables(
+    target: ConnectionTarget, conn: ConnectionOptions, names: Sequence[str]
+) -> CachedTables | None:
+    """`read_cached_tables`, importing the cache module (and msgspec) on the caller's thread."""
+    from ehgtui.catalog.cache import read_cached_tables
+
+    return read_cached_tables(target.identity, conn.schemas, names)
+
+
+def lookup(conn: ConnectionOptions, names: Sequence[str]) -> Lookup:
+    """The tables called `names` of the requested schemas (and of those the names qualify).
+
+    With a current cache only those tables are decoded from the file (`read_cached_tables`),
+    in a thread while the connection opens and the fingerprint runs, the cache module's
+    imports included: one connection and one fingerprint statement, and none of the other
+    tables' decoding. A stale, missing or unusable cache, or `--no-cache`, takes `load`'s path
+    and returns the whole catalog.
+    """
+    conn = replace(conn, schemas=schemas_for(conn, names))
     timeout = timeout_for(conn)
 
-    async def main(target: ConnectionTarget) -> Catalog:
+    async def main(target: ConnectionTarget) -> Lookup:
+        if not conn.use_cache:
+            catalog = await _current_catalog(target, conn, timeout)
+            return Lookup(catalog, catalog.tables)
         quiet_lost_connections()
-        # a file that cannot be used only costs this command its speed-up, and the load below
-        # replaces it: no warning, so that scripts see the same stderr either way
-        reading = (
-            asyncio.ensure_future(asyncio.to_thread(read_cached, target.identity, conn.schemas))
-            if conn.use_cache
-            else None
-        )
+        reading = asyncio.ensure_future(asyncio.to_thread(_read_cached_tables, target, conn, names))
         try:
             async with open_pool(target, timeout) as pool:
-                if reading is None:
-                    return await load_catalog(pool, conn.schemas)
                 fingerprint = await fetch_fingerprint(pool, conn.schemas)
-                cached = (await reading).cached
-                if cached is not None and cached.fingerprint == fingerprint:
-                    return cached.catalog
-                fresh = FreshCatalog(await load_catalog(pool, conn.schemas), fingerprint)
-                await save_fresh(fresh, target.identity, conn.schemas)
-                return fresh.catalog
+                cached = await reading
+                if cached is not None and fingerprint == cached.fingerprint:
+                    return Lookup(cached.catalog, cached.relations)
+                catalog = await _load_and_save(pool, target, conn, fingerprint)
+                return Lookup(catalog, catalog.tables)
         finally:
-            if reading is not None:
-                await asyncio.wait([reading])  # a thread cannot be stopped: let it end
+            await asyncio.wait([reading])  # a thread cannot be stopped: let it end
 
     with resolved_target(conn) as target:
         return asyncio.run(main(target))

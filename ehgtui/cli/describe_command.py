@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from ehgtui.catalog.domains import classify
-from ehgtui.catalog.model import Column, Policy, Table
-from ehgtui.catalog.presentation import (
-    constraints_in_display_order,
-    referenced_by_heading,
-    rows_text,
-    size_text,
-)
-from ehgtui.catalog.serialize import to_data
+from ehgtui.catalog.domains import OTHER, domain_names
 from ehgtui.cli import output
 from ehgtui.cli.config import domain_settings
-from ehgtui.cli.connection import connection_options, load_for, options_from, require_table
+from ehgtui.cli.connection import connection_options, lookup, options_from, require_table
+
+if TYPE_CHECKING:  # the model (and msgspec) load while the connection opens: see `lookup`
+    from ehgtui.catalog.model import Column, Policy, Table
 
 
 def _aligned(rows: list[list[str]], indent: str = "  ") -> list[str]:
@@ -51,6 +48,13 @@ def _policy_text(p: Policy) -> str:
 
 
 def _text(table: Table, domain: str) -> str:
+    from ehgtui.catalog.presentation import (
+        constraints_in_display_order,
+        referenced_by_heading,
+        rows_text,
+        size_text,
+    )
+
     lines = [
         f"{table.kind} {table.qualified_name}  (domain: {domain})",
         f"owner {table.owner}; rows: {rows_text(table)}; size: {size_text(table)}; "
@@ -98,10 +102,14 @@ def describe(
     table_name: str, dsn: str | None, demo: bool, schemas: tuple[str, ...], as_json: bool
 ) -> None:
     """Show one table: columns, constraints, indexes, policies, triggers, referenced by."""
-    catalog = load_for(options_from(dsn, demo, schemas), [table_name])
+    found = lookup(options_from(dsn, demo, schemas), [table_name])
+    catalog = found.catalog
     table = require_table(catalog, table_name)
-    domain = classify(catalog, domain_settings()).domain_of(table)
+    domains = domain_names(found.relations, catalog.schemas, domain_settings())
+    domain = domains.get(table.qualified_name, OTHER)
     if as_json:
+        from ehgtui.catalog.serialize import to_data
+
         data = to_data(table)
         data["domain"] = domain
         data["sequences"] = to_data(catalog.sequences_by_table.get(table.qualified_name, ()))

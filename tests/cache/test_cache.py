@@ -19,6 +19,7 @@ from ehgtui.catalog.cache import (
     clear_cache,
     load_and_cache,
     read_cached,
+    read_cached_tables,
     refresh_if_changed,
     save_cached,
 )
@@ -85,13 +86,21 @@ async def test_saved_catalog_reads_back_whole(
     assert document["fingerprint"] == fingerprint
     assert set(document) == {
         "format",
+        "catalog_at",
         "ehgtui",
         "fingerprint",
         "identity",
         "schemas",
         "saved_at",
+        "relations",
+        "tables_at",
+        "spans",
         "catalog",
     }
+    assert document["relations"] == [
+        ["public", "sd_items", "table"],
+        ["public", "ventures", "table"],
+    ]
     found = read_cached(target.identity, ("public",), tmp_path)
     assert found.warning is None and found.cached is not None
     cached = found.cached
@@ -290,3 +299,47 @@ async def test_saving_runs_off_the_event_loop(
     assert resaved is not None
     ventures = resaved.catalog.table("ventures")
     assert ventures is not None and ventures.column("off_loop") is not None
+
+
+async def test_a_lookup_decodes_only_the_tables_it_names(
+    pg18: TestServer, database: str, tmp_path: Path
+) -> None:
+    target = ConnectionTarget(pg18.dsn(database), "test")
+    pool = await create_pool(target)
+    try:
+        catalog = await load_and_cache(pool, target.identity, ("public",), tmp_path)
+        fingerprint = await fetch_fingerprint(pool, ["public"])
+    finally:
+        await pool.close()
+    found = read_cached_tables(target.identity, ("public",), ["ventures"], tmp_path)
+    assert found is not None and found.fingerprint == fingerprint
+    assert [t.qualified_name for t in found.catalog.tables] == ["public.ventures"]
+    assert found.catalog.table("ventures") == catalog.table("ventures")
+    assert [r.qualified_name for r in found.relations] == [t.qualified_name for t in catalog.tables]
+    whole = to_data(catalog)
+    assert to_data(found.catalog) == whole | {"tables": [to_data(catalog.table("ventures"))]}
+    qualified = read_cached_tables(target.identity, ("public",), ["public.sd_items"], tmp_path)
+    assert qualified is not None and qualified.catalog.table("sd_items") == catalog.table(
+        "sd_items"
+    )
+
+    # spoil the other table's bytes in place: the whole read refuses the file, the lookup of
+    # ventures never reads them
+    path = cache_path(target.identity, ("public",), tmp_path)
+    data = path.read_bytes()
+    comment = data.index(b'"comment":"items"')
+    path.write_bytes(data[:comment] + b'"comment":1234567' + data[comment + 17 :])
+    assert read_cached(target.identity, ("public",), tmp_path).cached is None
+    spoiled = read_cached_tables(target.identity, ("public",), ["ventures"], tmp_path)
+    assert spoiled is not None and spoiled.catalog.table("ventures") == catalog.table("ventures")
+    assert read_cached_tables(target.identity, ("public",), ["sd_items"], tmp_path) is None
+
+    # another server's file, a truncated one and an older format: no lookup, no exception
+    assert (
+        read_cached_tables("someone@elsewhere:5432/db", ("public",), ["ventures"], tmp_path) is None
+    )
+    path.write_bytes(data[: len(data) // 2])
+    assert read_cached_tables(target.identity, ("public",), ["ventures"], tmp_path) is None
+    document = json.loads(data)
+    path.write_text(json.dumps(document | {"format": CACHE_FORMAT - 1}))
+    assert read_cached_tables(target.identity, ("public",), ["ventures"], tmp_path) is None

@@ -10,11 +10,14 @@ from ehgtui.catalog.domains import (
     OTHER,
     README_DOMAINS,
     DomainConfigError,
+    DomainRule,
+    DomainSettings,
     classify,
+    domain_names,
     load_domain_settings,
 )
 from ehgtui.catalog.loader import load_catalog
-from ehgtui.catalog.model import Catalog
+from ehgtui.catalog.model import Catalog, RelationName
 from ehgtui.db.pool import create_pool
 from ehgtui.db.settings import ConnectionTarget
 from tests.pg import TestServer
@@ -76,3 +79,26 @@ def test_malformed_toml_is_a_one_line_error(tmp_path: Path) -> None:
     config.write_text('[domains."X"]\nprefixes = "sd_"\n')
     with pytest.raises(DomainConfigError, match="prefixes: expected a list"):
         load_domain_settings([config])
+
+
+def test_names_alone_give_the_same_domains(demo_catalog: Catalog) -> None:
+    """`domain_names` (what describe uses with the cache's index) agrees with classify, with
+    the built-in rules and with rules that overlap: the first rule that names a table or
+    matches its prefix wins, whichever way it matches."""
+    names = [RelationName(t.schema, t.name, t.kind) for t in demo_catalog.tables]
+    assert domain_names(names, demo_catalog.schemas) == classify(demo_catalog).by_table
+    overlapping = DomainSettings(
+        (
+            DomainRule("Prefix first", "", (), ("sd_",)),
+            DomainRule("Named", "", ("sd_phase_handoffs", "ventures"), ("leo_",)),
+            DomainRule("Named later", "", ("leo_protocols",), (), ("venture_stages",)),
+            DomainRule("Prefix later", "", (), ("venture",)),
+        ),
+        prefix_group_min=3,
+    )
+    by_table = classify(demo_catalog, overlapping).by_table
+    assert domain_names(names, demo_catalog.schemas, overlapping) == by_table
+    assert by_table["public.sd_phase_handoffs"] == "Prefix first"
+    assert by_table["public.ventures"] == "Named"
+    assert by_table["public.leo_protocols"] == "Named"
+    assert by_table["public.venture_stages"] == "Named later"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ehgtui.catalog.queries import QUERIES_PER_LOAD
+from ehgtui.db.pool import POOL_MAX_SIZE
 from tests.pg import TestServer
 from tests.reliability.conftest import ehgtui_statements, run_cli
 
@@ -42,8 +43,9 @@ def test_warm_cache_describe_is_one_connection_and_one_statement(
     cache_home = tmp_path / "cache"
 
     cold_out, cold_pids, cold = _run_counted(pg, database, cache_home, "describe", TABLE)
-    # a fingerprint, then the full load: the same constant whatever the schema's size
+    # a fingerprint, then the full load: the same constants whatever the schema's size
     assert len(cold) == 1 + QUERIES_PER_LOAD
+    assert 1 <= len(cold_pids) <= POOL_MAX_SIZE
     assert len(list((cache_home / "ehgtui" / "catalogs").glob("*.catalog.json"))) == 1
 
     warm_out, warm_pids, warm = _run_counted(pg, database, cache_home, "describe", TABLE)
@@ -51,6 +53,44 @@ def test_warm_cache_describe_is_one_connection_and_one_statement(
     assert len(warm) == 1  # the fingerprint
     assert warm_out == cold_out
     assert f"table public.{TABLE}" in warm_out
+
+
+def test_warm_describe_reads_one_table_and_imports_no_loader(
+    pg: TestServer, tmp_path: Path
+) -> None:
+    """From a current cache, describe decodes the table it shows (the file's index says where
+    it lies) and tells its domain from the names alone: the same output as a full load, for
+    a README domain's table, a view and tables grouped by prefix or left to Other."""
+    database = pg.create_database("cli_cache_one", template=pg.demo_database())
+    cache_home = tmp_path / "cache"
+    env = {"XDG_CACHE_HOME": str(cache_home)}
+    names = (TABLE, "build_sessions_daily_counts", "alert_rules", "ab_batches")
+    for name in names:
+        full = run_cli("describe", name, "--no-cache", "--dsn", pg.dsn(database), env=env)
+        assert full.returncode == 0, full.stderr
+        _run_counted(pg, database, cache_home, "describe", name)  # cold (first) or warm
+        warm, _pids, statements = _run_counted(pg, database, cache_home, "describe", name)
+        assert len(statements) == 1
+        assert warm == full.stdout
+    as_json = run_cli("describe", TABLE, "--json", "--no-cache", "--dsn", pg.dsn(database))
+    _out, _pids, _statements = _run_counted(pg, database, cache_home, "describe", TABLE)
+    warm_json, _pids, _statements = _run_counted(
+        pg, database, cache_home, "describe", TABLE, "--json"
+    )
+    assert warm_json == as_json.stdout
+
+    profiled = run_cli(
+        "describe",
+        TABLE,
+        "--dsn",
+        pg.dsn(database),
+        env=env | {"PYTHONPROFILEIMPORTTIME": "1"},
+    )
+    assert profiled.returncode == 0, profiled.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in profiled.stderr.splitlines()}
+    assert "ehgtui.catalog.cache" in imported  # the profile is there
+    for module in ("ehgtui.catalog.loader", "ehgtui.catalog.assemble", "tomllib", "textual"):
+        assert module not in imported
 
 
 def test_changed_schema_is_reloaded_through_the_cache(pg: TestServer, tmp_path: Path) -> None:
