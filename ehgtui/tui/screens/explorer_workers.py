@@ -75,6 +75,18 @@ class CatalogWorkers(_Base):
             start = source.read_start(self.domain_settings)
         self.post_message(TargetResolved(target, start))
 
+    def _notice_once(self) -> Callable[[str], None]:
+        """What the pool says about a load (too few connection slots: slower), shown the first
+        time for this pool, not again on every reload."""
+        said: set[str] = set()
+
+        def notice(line: str) -> None:
+            if line not in said:
+                said.add(line)
+                self.notify(line, title="Slower load", severity="warning", timeout=10)
+
+        return notice
+
     @work(
         exclusive=True,
         exit_on_error=False,
@@ -90,7 +102,9 @@ class CatalogWorkers(_Base):
         try:
             if pool is None:
                 watch = PoolWatch(self.post_message)
-                pool = await create_pool(target, on_connection_lost=watch)
+                pool = await create_pool(
+                    target, on_connection_lost=watch, on_notice=self._notice_once()
+                )
                 watch.pool = pool
                 self.post_message(PoolOpened(pool))
             if cached is not None:
