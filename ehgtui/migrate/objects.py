@@ -91,6 +91,7 @@ def _drop_constraint(ctx: Context, table: Table, constraint: Constraint) -> None
     ctx.add(
         phase,
         f"ALTER TABLE {name_of(table)} DROP CONSTRAINT {quote_ident(constraint.name)};",
+        target=part_target(table, constraint.name),
     )
 
 
@@ -271,7 +272,11 @@ def _create_trigger(ctx: Context, table: Table, trigger: Trigger) -> None:
 def _drop_trigger(ctx: Context, table: Table, trigger: Trigger) -> None:
     if trigger.is_inherited:
         return
-    ctx.add(Phase.DROP_DEPENDENTS, f"DROP TRIGGER {quote_ident(trigger.name)} ON {name_of(table)};")
+    ctx.add(
+        Phase.DROP_DEPENDENTS,
+        f"DROP TRIGGER {quote_ident(trigger.name)} ON {name_of(table)};",
+        target=part_target(table, trigger.name),
+    )
 
 
 def _alter_trigger(
