@@ -133,7 +133,9 @@ def _in_the_way(
     moving = _moving_columns(diff)
     keys = _dropped_keys(ctx, diff)
     gone = skip | {t.qualified_name for t in diff.tables if t.kind == "removed"}
-    found = []
+    found: list[tuple[str, Table, str, str]] = []
+    if not moving and not keys:
+        return found  # the common case: nothing to read the whole schema's expressions for
     for table in ctx.a.tables:
         if table.is_view or table.qualified_name in gone:
             continue
