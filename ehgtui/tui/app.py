@@ -33,6 +33,7 @@ from ehgtui.tui.screens.copy_fallback import CopyFallbackScreen
 from ehgtui.tui.screens.findings import FindingsScreen
 from ehgtui.tui.screens.help import HelpScreen
 from ehgtui.tui.screens.main import ExplorerScreen
+from ehgtui.tui.screens.migration_sql import MigrationSqlScreen
 from ehgtui.tui.screens.new_migration import NewMigrationScreen
 from ehgtui.tui.screens.snapshot_compare import SnapshotCompareScreen
 from ehgtui.tui.screens.task_history import TaskHistory
@@ -227,6 +228,7 @@ class EhgApp(App[None]):
                     ("View as", list(ViewAsScreen.BINDINGS)),
                     ("Value", list(ValueScreen.BINDINGS)),
                     ("Compare", list(SnapshotCompareScreen.BINDINGS)),
+                    ("Write migration", list(MigrationSqlScreen.BINDINGS)),
                     ("Help", list(HelpScreen.BINDINGS)),
                 ]
             )
