@@ -36,6 +36,10 @@ class Context:
     """Views dropped and created again from B: their own changes need no other statement."""
     extra_hazards: tuple[Hazard, ...] = ()
     """Added to every statement while `hazards` (or `recreating`) is in force."""
+    renamed_tables: dict[str, str] = field(default_factory=dict)
+    """A's qualified name -> B's, for every relation the migration renames."""
+    renamed_columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    """A's qualified table name -> {A's column name: B's} for the columns renamed."""
     in_the_way: set[tuple[str, str, str]] = field(default_factory=set)
     """`(object_type, A's table, A's name)` of the parts another change needs gone first:
     dropped and created again, never altered in place (see `dependents.py`)."""

@@ -19,13 +19,16 @@ for it, which costs a drop and a re-creation, never a failed migration.
 
 from __future__ import annotations
 
-from ehgtui.catalog.model import Constraint, Policy, Table, Trigger
+from collections.abc import Iterable
+from typing import TypeVar
+
+from ehgtui.catalog.model import Constraint, Index, Policy, Table, Trigger
 from ehgtui.ddl.access import create_policy
 from ehgtui.ddl.order import referenced_names, relations_named_in
 from ehgtui.diff.model import CatalogDiff, ObjectChange, TableDiff
 from ehgtui.migrate.columns import part_target
 from ehgtui.migrate.context import Context
-from ehgtui.migrate.objects import OBJECT_HANDLERS
+from ehgtui.migrate.objects import OBJECT_HANDLERS, constraint_follows, index_in_place
 from ehgtui.migrate.plan import Hazard, HazardKind, Phase
 
 MOVING_COLUMN_FIELDS = frozenset(
@@ -35,6 +38,8 @@ MOVING_COLUMN_FIELDS = frozenset(
 policy or trigger that reads the column."""
 
 _KEY_KINDS = ("PRIMARY KEY", "UNIQUE")
+
+_Part = TypeVar("_Part", Constraint, Index)
 
 
 def _parts_by_table(diff: CatalogDiff) -> dict[str, TableDiff]:
@@ -96,6 +101,10 @@ def _trigger_reads(table: Table, trigger: Trigger, moving: set[tuple[str, str]])
     return ""
 
 
+def _named(parts: Iterable[_Part], name: str) -> _Part | None:
+    return next((p for p in parts if p.name == name), None)
+
+
 def _dropped_keys(ctx: Context, diff: CatalogDiff) -> set[tuple[str, frozenset[str]]]:
     """`(A's table, key columns)` of every key or unique index the migration drops."""
     found = set()
@@ -107,13 +116,22 @@ def _dropped_keys(ctx: Context, diff: CatalogDiff) -> set[tuple[str, frozenset[s
             if part.kind == "added":
                 continue
             name = part.old_name or part.name
+            new = ctx.b.table(change.qualified_name)
             if part.object_type == "constraint":
                 constraint = next((c for c in old.constraints if c.name == name), None)
-                if constraint is not None and constraint.kind in _KEY_KINDS:
+                after = _named(new.constraints if new else (), part.name)
+                if constraint is None or constraint.kind not in _KEY_KINDS:
+                    continue
+                if after is None or not constraint_follows(ctx, old, constraint, after):
                     found.add((table_name, frozenset(constraint.columns)))
             elif part.object_type == "index":
                 index = next((i for i in old.indexes if i.name == name), None)
-                if index is not None and index.is_unique and index.predicate is None:
+                later = _named(new.indexes if new else (), part.name)
+                if index is None or not index.is_unique or index.predicate is not None:
+                    continue
+                if index.constraint_name is not None:
+                    continue  # goes with its constraint, above
+                if later is None or new is None or not index_in_place(ctx, old, new, index, later):
                     found.add((table_name, frozenset(index.columns)))
     return found
 

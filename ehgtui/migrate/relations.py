@@ -280,6 +280,16 @@ def write_relations(ctx: Context, diff: CatalogDiff) -> None:
     rebuilt = rebuilt_views(ctx, diff)
     changed = {t.old_name or t.qualified_name: t for t in diff.tables if t.kind != "added"}
     whole = {n for n, t in changed.items() if _fields(t) & REBUILD_FIELDS}
+    for change in diff.tables:
+        if change.old_name:
+            ctx.renamed_tables[change.old_name] = change.qualified_name
+        columns = {
+            p.old_name: p.name
+            for p in change.objects
+            if p.object_type == "column" and p.kind == "renamed" and p.old_name
+        }
+        if columns:
+            ctx.renamed_columns[change.old_name or change.qualified_name] = columns
     mark_in_the_way(ctx, diff, rebuilt | whole)
     for view in _reverse_order(
         ctx.a, rebuilt | {n for n, t in changed.items() if t.kind == "removed"}

@@ -287,3 +287,51 @@ async def test_what_is_in_the_way_is_dropped_before_and_created_after(
         s.target == case.target and h.kind is case.hazard and case.reason in h.reason
         for s, h in migration.hazards
     ), [(s.target, h) for s, h in migration.hazards]
+
+
+# ---------------------------------------------------------------- what follows by itself
+
+FOLLOWS = (
+    (
+        Change("rename a referenced table", "ALTER TABLE public.owners RENAME TO people;"),
+        ["ALTER TABLE public.owners RENAME TO people;"],
+    ),
+    (
+        Change(
+            "rename a referenced column",
+            "ALTER TABLE public.owners RENAME COLUMN id TO owner_key;",
+        ),
+        ["ALTER TABLE public.owners RENAME COLUMN id TO owner_key;"],
+    ),
+    (
+        Change(
+            "rename a column a unique key is on",
+            "ALTER TABLE public.owners RENAME COLUMN email TO mail;",
+        ),
+        ["ALTER TABLE public.owners RENAME COLUMN email TO mail;"],
+    ),
+    (
+        Change("index storage parameter", "ALTER INDEX public.items_title SET (fillfactor = 70);"),
+        ["ALTER INDEX public.items_title SET (fillfactor = '70');"],
+    ),
+    (
+        Change(
+            "primary key storage parameter",
+            "ALTER INDEX public.owners_pkey SET (fillfactor = 80);",
+        ),
+        ["ALTER INDEX public.owners_pkey SET (fillfactor = '80');"],
+    ),
+)
+"""Changes whose consequences PostgreSQL carries by itself (a foreign key follows the renames
+of what it references) or that one ALTER makes in place: exactly these statements, nothing
+dropped and created again (which would check every row of the referencing table again)."""
+
+
+@pytest.mark.parametrize(
+    ("change", "statements"), FOLLOWS, ids=[change.id for change, _ in FOLLOWS]
+)
+async def test_what_follows_by_itself_is_not_re_created(
+    small_copies: ClonePool, small_before: Catalog, change: Change, statements: list[str]
+) -> None:
+    result = await _round_trip(small_copies, small_before, change)
+    assert [s.sql for s in result.migration.statements] == statements
