@@ -18,6 +18,22 @@ from textual.widgets import Button, Input, Static
 from ehgtui.tui.safe import safe_content
 
 
+def volatile_question(volatile: tuple[str, ...], what: str, scope: str) -> tuple[str, str]:
+    """The title and body of the question asked before running user-typed SQL (`what`: a
+    condition, a statement) that calls the VOLATILE functions `volatile`, allowed `scope`."""
+    names = ", ".join(volatile)
+    plural = len(volatile) > 1
+    title = f"Run a {what} that calls {'VOLATILE functions' if plural else 'a VOLATILE function'}?"
+    body = (
+        f"The {what} calls {names}, which {'are' if plural else 'is'} VOLATILE: "
+        f"{'they' if plural else 'it'} may act outside the read-only transaction (write "
+        "through dblink, write files, take locks, end other sessions). ehgtui clears the "
+        "session afterwards, but cannot undo what a function did.\n\n"
+        f"Run it this once, {scope}? (y runs, n or escape cancels)"
+    )
+    return title, body
+
+
 class ConfirmScreen(ModalScreen[bool]):
     """Ask before doing something that cannot be undone; dismisses True only on "yes".
 
