@@ -8,15 +8,19 @@ from typing import Any
 
 from ehgtui.catalog.model import Column, Table
 from ehgtui.ddl.create_table import column_line, parent_columns
+from ehgtui.ddl.names import default_object_name
 from ehgtui.ddl.quote import quote_ident, quote_literal
 from ehgtui.ddl.sequences import create_sequence, owned_by
-from ehgtui.diff.model import ObjectChange
+from ehgtui.diff.model import ObjectChange, TableDiff
 from ehgtui.migrate.context import Context, name_of
 from ehgtui.migrate.plan import Hazard, HazardKind, Phase
 from ehgtui.migrate.types import classify_type_change
 
 SET_EXPRESSION_SINCE = 170000
 """server_version_num from which `ALTER COLUMN ... SET EXPRESSION` exists."""
+
+NAMED_NOT_NULL_SINCE = 180000
+"""server_version_num from which NOT NULL is a named constraint (`ADD CONSTRAINT n NOT NULL c`)."""
 
 _VOLATILE_DEFAULTS = (
     "nextval(",
@@ -144,6 +148,14 @@ def _not_null_change(ctx: Context, table: Table, new: Column) -> None:
     if not new.not_null:
         ctx.add(Phase.COLUMNS, f"{alter} DROP NOT NULL;")
         return
+    sql = f"{alter} SET NOT NULL;"
+    if _named_not_null(ctx, table, new):
+        # SET NOT NULL would name the constraint after the table and column as they are now,
+        # and B's constraint has another name (made before a rename, or named by hand)
+        sql = (
+            f"ALTER TABLE {name_of(table)} ADD CONSTRAINT {quote_ident(new.not_null_name or '')}"
+            f" NOT NULL {quote_ident(new.name)};"
+        )
     check = quote_ident(f"{table.name}_{new.name}_not_null_check")
     route = (
         f"on a large table, first ADD CONSTRAINT {check} CHECK ({quote_ident(new.name)}"
@@ -152,11 +164,51 @@ def _not_null_change(ctx: Context, table: Table, new: Column) -> None:
     )
     ctx.add(
         Phase.COLUMNS,
-        f"{alter} SET NOT NULL;",
+        sql,
         Hazard(HazardKind.MAY_FAIL, "fails if any row holds NULL"),
         Hazard(HazardKind.REWRITE, f"scans the whole table under an exclusive lock; {route}"),
         target=part_target(table, new.name),
     )
+
+
+def _named_not_null(ctx: Context, table: Table, column: Column) -> bool:
+    """B names the column's NOT NULL constraint otherwise than PostgreSQL would on A."""
+    return (
+        ctx.a.server.version_num >= NAMED_NOT_NULL_SINCE
+        and column.not_null_name is not None
+        and column.not_null_name != default_object_name(table.name, column.name, "not_null")
+    )
+
+
+def rename_not_null_constraints(
+    ctx: Context, old_table: Table, table: Table, change: TableDiff | None
+) -> None:
+    """Give each NOT NULL constraint that A and B both have B's name (PostgreSQL 18).
+
+    The diff does not compare these names (they exist on 18 only), and renaming a table or
+    a column keeps its constraint's name: a constraint made before a rename on B, or renamed
+    by hand, has a name A would not get by replaying the diff. `change` is None for a table
+    the diff does not name (the names may still differ).
+    """
+    if ctx.a.server.version_num < NAMED_NOT_NULL_SINCE:
+        return
+    parts = change.objects if change is not None else ()
+    old_names = {p.name: p.old_name for p in parts if p.object_type == "column" and p.old_name}
+    for new in table.columns:
+        old = old_table.column(old_names.get(new.name, new.name))
+        if (
+            old is None
+            or not (old.not_null and new.not_null and old.is_local and new.is_local)
+            or old.not_null_name is None
+            or new.not_null_name is None
+            or old.not_null_name == new.not_null_name
+        ):
+            continue
+        ctx.add(
+            Phase.RENAME,
+            f"ALTER TABLE {name_of(table)} RENAME CONSTRAINT {quote_ident(old.not_null_name)}"
+            f" TO {quote_ident(new.not_null_name)};",
+        )
 
 
 def _identity_change(ctx: Context, table: Table, old: Column, new: Column) -> None:

@@ -35,7 +35,14 @@ class Context:
     rebuilt_views: set[str] = field(default_factory=set)
     """Views dropped and created again from B: their own changes need no other statement."""
     extra_hazards: tuple[Hazard, ...] = ()
-    """Added to every statement while `recreating` is in force."""
+    """Added to every statement while `hazards` (or `recreating`) is in force."""
+    renamed_tables: dict[str, str] = field(default_factory=dict)
+    """A's qualified name -> B's, for every relation the migration renames."""
+    renamed_columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    """A's qualified table name -> {A's column name: B's} for the columns renamed."""
+    in_the_way: set[tuple[str, str, str]] = field(default_factory=set)
+    """`(object_type, A's table, A's name)` of the parts another change needs gone first:
+    dropped and created again, never altered in place (see `dependents.py`)."""
 
     @property
     def ddl_options(self) -> DdlOptions:
@@ -43,6 +50,16 @@ class Context:
 
     def add(self, phase: Phase, sql: str, *hazards: Hazard, target: str = "") -> None:
         self.out.add(phase, sql, *hazards, *self.extra_hazards, target=target)
+
+    @contextmanager
+    def hazards(self, *hazards: Hazard) -> Iterator[None]:
+        """Statements added meanwhile carry `hazards` as well as their own."""
+        saved = self.extra_hazards
+        self.extra_hazards = (*saved, *hazards)
+        try:
+            yield
+        finally:
+            self.extra_hazards = saved
 
     @contextmanager
     def recreating(self, what: str) -> Iterator[None]:
@@ -55,12 +72,8 @@ class Context:
             HazardKind.DATA_LOSS,
             f"creates {what} again after the drop above, empty: held back with the drop",
         )
-        saved = self.extra_hazards
-        self.extra_hazards = (*saved, hazard)
-        try:
+        with self.hazards(hazard):
             yield
-        finally:
-            self.extra_hazards = saved
 
     def note(self, text: str) -> None:
         if text not in self.out.notes:

@@ -7,6 +7,7 @@ drops the old object and creates the new one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -80,6 +81,12 @@ def _create_constraint(ctx: Context, table: Table, constraint: Constraint) -> No
     first, *rest = add_constraint(table, constraint)
     first = first.replace("ALTER TABLE ONLY ", "ALTER TABLE ", 1)
     ctx.add(phase, first, *hazards, target=part_target(table, constraint.name))
+    index = next((i for i in table.indexes if i.constraint_name == constraint.name), None)
+    params = _options(index.definition)[1] if index is not None else {}
+    if index is not None and params:
+        # pg_get_constraintdef() leaves out the index's storage parameters
+        options = ", ".join(f"{k} = {v}" for k, v in sorted(params.items()))
+        ctx.add(Phase.KEYS, f"ALTER INDEX {qualified(table.schema, index.name)} SET ({options});")
     for statement in rest:
         ctx.add(Phase.COMMENTS, statement)
 
@@ -91,6 +98,7 @@ def _drop_constraint(ctx: Context, table: Table, constraint: Constraint) -> None
     ctx.add(
         phase,
         f"ALTER TABLE {name_of(table)} DROP CONSTRAINT {quote_ident(constraint.name)};",
+        target=part_target(table, constraint.name),
     )
 
 
@@ -105,6 +113,8 @@ def _alter_constraint(
     fields = {f.field for f in change.fields}
     if not _written(new):
         return True
+    if fields == {"definition"} and constraint_follows(ctx, old_table, old, new):
+        return True  # it follows the renames of its columns (and referenced table)
     if fields == {"validated"} or fields == {"validated", "definition"}:
         if new.validated and old.definition.removesuffix(" NOT VALID") == new.definition:
             ctx.add(
@@ -115,6 +125,40 @@ def _alter_constraint(
             )
             return True
     return False
+
+
+_TOKEN = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|[A-Za-z_\u0080-\uffff][\w$\u0080-\uffff]*""")
+"""String literals (left alone), quoted and bare identifiers."""
+
+
+def after_column_renames(ctx: Context, old_table: Table, text: str) -> str:
+    """`text` (A's definition of a part of `old_table`) with the columns renamed as in B."""
+    renames = {
+        quote_ident(old): quote_ident(new)
+        for old, new in ctx.renamed_columns.get(old_table.qualified_name, {}).items()
+    }
+    if not renames:
+        return text
+    return _TOKEN.sub(lambda m: renames.get(m.group(), m.group()), text)
+
+
+def constraint_follows(ctx: Context, old_table: Table, old: Constraint, new: Constraint) -> bool:
+    """`new` is what `old` becomes by the renames alone (no statement needed)."""
+    if old.kind != new.kind:
+        return False
+    if old.kind != "FOREIGN KEY":
+        return after_column_renames(ctx, old_table, old.definition) == new.definition
+    referenced = f"{old.ref_schema}.{old.ref_table}"
+    if ctx.renamed_tables.get(referenced, referenced) != f"{new.ref_schema}.{new.ref_table}":
+        return False
+    own = ctx.renamed_columns.get(old_table.qualified_name, {})
+    theirs = ctx.renamed_columns.get(referenced, {})
+    same = ("on_update", "on_delete", "match", "deferrable", "deferred", "validated")
+    return (
+        tuple(own.get(c, c) for c in old.columns) == new.columns
+        and tuple(theirs.get(c, c) for c in old.ref_columns) == new.ref_columns
+        and all(getattr(old, f) == getattr(new, f) for f in same)
+    )
 
 
 # ---------------------------------------------------------------- indexes
@@ -156,6 +200,51 @@ def _create_index(ctx: Context, table: Table, index: Index) -> None:
         )
     )
     ctx.add(Phase.KEYS, definition, *hazards, target=part_target(table, index.name))
+
+
+_WITH = re.compile(r" WITH \((?P<options>[^()]*)\)")
+"""The storage parameters in `pg_get_indexdef()`'s text (`WITH (fillfactor='80')`)."""
+
+
+def _options(definition: str) -> tuple[str, dict[str, str]]:
+    """The definition without its WITH clause, and that clause's parameters by name."""
+    match = _WITH.search(definition)
+    if match is None:
+        return definition, {}
+    params = dict(p.strip().partition("=")[::2] for p in match["options"].split(","))
+    return definition[: match.start()] + definition[match.end() :], params
+
+
+def _alter_index(
+    ctx: Context, old_table: Table, table: Table, old: Index, new: Index, change: ObjectChange
+) -> bool:
+    """Storage parameters change in place (`ALTER INDEX … SET/RESET`), also on the index of a
+    key; any other change re-creates a plain index, and a key's index comes with its key."""
+    old_params, new_params = _options(old.definition)[1], _options(new.definition)[1]
+    if not index_in_place(ctx, old_table, table, old, new):
+        return new.constraint_name is not None
+    name = qualified(table.schema, new.name)
+    gone = sorted(set(old_params) - set(new_params))
+    if gone:
+        ctx.add(Phase.KEYS, f"ALTER INDEX {name} RESET ({', '.join(gone)});")
+    changed = {k: v for k, v in new_params.items() if old_params.get(k) != v}
+    if changed:
+        options = ", ".join(f"{k} = {v}" for k, v in sorted(changed.items()))
+        ctx.add(Phase.KEYS, f"ALTER INDEX {name} SET ({options});")
+    return True
+
+
+def index_in_place(ctx: Context, old_table: Table, table: Table, old: Index, new: Index) -> bool:
+    """Only `new`'s storage parameters differ from `old`'s once the renames are made."""
+    if (old.is_valid, old.is_inherited) != (new.is_valid, new.is_inherited):
+        return False
+    old_rest = after_column_renames(ctx, old_table, _options(old.definition)[0])
+    return _strip_table(old_rest, old_table) == _strip_table(_options(new.definition)[0], table)
+
+
+def _strip_table(definition: str, table: Table) -> str:
+    """The index definition with its table's name taken out (a renamed table's index keeps)."""
+    return definition.replace(f" ON {qualified(table.schema, table.name)} ", " ON ", 1)
 
 
 def _drop_index(ctx: Context, table: Table, index: Index) -> None:
@@ -271,7 +360,11 @@ def _create_trigger(ctx: Context, table: Table, trigger: Trigger) -> None:
 def _drop_trigger(ctx: Context, table: Table, trigger: Trigger) -> None:
     if trigger.is_inherited:
         return
-    ctx.add(Phase.DROP_DEPENDENTS, f"DROP TRIGGER {quote_ident(trigger.name)} ON {name_of(table)};")
+    ctx.add(
+        Phase.DROP_DEPENDENTS,
+        f"DROP TRIGGER {quote_ident(trigger.name)} ON {name_of(table)};",
+        target=part_target(table, trigger.name),
+    )
 
 
 def _alter_trigger(
@@ -354,7 +447,7 @@ OBJECT_HANDLERS: dict[str, ObjectHandler] = {
     "constraint": ObjectHandler(
         _find_constraint, _create_constraint, _drop_constraint, _alter_constraint
     ),
-    "index": ObjectHandler(_find_index, _create_index, _drop_index),
+    "index": ObjectHandler(_find_index, _create_index, _drop_index, _alter_index),
     "policy": ObjectHandler(_find_policy, _create_policy, _drop_policy, _alter_policy),
     "trigger": ObjectHandler(_find_trigger, _create_trigger, _drop_trigger, _alter_trigger),
     "grant": ObjectHandler(_find_grant, _create_grant, _drop_grant, _alter_grant),

@@ -11,15 +11,16 @@ nothing more.
 from __future__ import annotations
 
 from ehgtui.catalog.model import Catalog, Table
-from ehgtui.ddl.access import object_keyword, role_name
+from ehgtui.ddl.access import grant_statements, object_keyword, role_name
 from ehgtui.ddl.create_table import storage_options
 from ehgtui.ddl.indexes import replica_identity
 from ehgtui.ddl.order import direct_dependencies, parent_names, relations_named_in, topological
 from ehgtui.ddl.quote import qualified, quote_ident, quote_literal
 from ehgtui.ddl.render import table_sections, view_statements
 from ehgtui.diff.model import CatalogDiff, ObjectChange, TableDiff
-from ehgtui.migrate.columns import part_target
+from ehgtui.migrate.columns import part_target, rename_not_null_constraints
 from ehgtui.migrate.context import Context, name_of
+from ehgtui.migrate.dependents import mark_in_the_way
 from ehgtui.migrate.objects import OBJECT_HANDLERS
 from ehgtui.migrate.plan import Hazard, HazardKind, Phase
 
@@ -69,6 +70,7 @@ def _create_relation(ctx: Context, table: Table) -> None:
     if table.is_view:
         for statement in view_statements(table, ctx.b, ctx.ddl_options):
             ctx.add(Phase.CREATE_VIEWS, statement, target=table.qualified_name)
+        _materialise_acl(ctx, table)
         return
     if table.kind == "foreign table":
         ctx.note(
@@ -78,6 +80,21 @@ def _create_relation(ctx: Context, table: Table) -> None:
     for section, statements in table_sections(table, ctx.b, ctx.ddl_options).items():
         for statement in statements:
             ctx.add(SECTION_PHASES[section], statement, target=table.qualified_name)
+    _materialise_acl(ctx, table)
+
+
+def _materialise_acl(ctx: Context, table: Table) -> None:
+    """B's ACL is explicit but grants nothing beyond the owner's defaults (a REVOKE of
+    something never granted leaves it so): the DDL has no GRANT to write, and the created
+    relation would keep no ACL at all, which the catalog tells apart. A REVOKE from PUBLIC,
+    which holds nothing on a new relation, makes the ACL explicit and changes no right."""
+    with_owner = ctx.options.owners
+    if table.privileges and not grant_statements(table, ctx.b, with_owner=with_owner):
+        ctx.add(
+            Phase.SECURITY,
+            f"REVOKE ALL ON TABLE {name_of(table)} FROM PUBLIC;",
+            target=table.qualified_name,
+        )
 
 
 def _changed_columns_of(ctx: Context, diff: CatalogDiff) -> set[str]:
@@ -243,7 +260,12 @@ def _write_part(ctx: Context, old: Table, new: Table, part: ObjectChange) -> Non
         handler.rename(ctx, new, part.old_name or part.name, part.name)
         if not part.fields:
             return
-    if handler.alter is None or not handler.alter(ctx, old, new, before, after, part):
+    in_the_way = (part.object_type, old.qualified_name, part.old_name or part.name)
+    if (
+        in_the_way in ctx.in_the_way
+        or handler.alter is None
+        or not handler.alter(ctx, old, new, before, after, part)
+    ):
         dropped_from = len(ctx.out.added)
         handler.drop(ctx, old, before)
         if any(s.loses_data for s in ctx.out.added[dropped_from:]):
@@ -257,6 +279,18 @@ def write_relations(ctx: Context, diff: CatalogDiff) -> None:
     """Every statement for the relations of `diff` (see the module docstring)."""
     rebuilt = rebuilt_views(ctx, diff)
     changed = {t.old_name or t.qualified_name: t for t in diff.tables if t.kind != "added"}
+    whole = {n for n, t in changed.items() if _fields(t) & REBUILD_FIELDS}
+    for change in diff.tables:
+        if change.old_name:
+            ctx.renamed_tables[change.old_name] = change.qualified_name
+        columns = {
+            p.old_name: p.name
+            for p in change.objects
+            if p.object_type == "column" and p.kind == "renamed" and p.old_name
+        }
+        if columns:
+            ctx.renamed_columns[change.old_name or change.qualified_name] = columns
+    mark_in_the_way(ctx, diff, rebuilt | whole)
     for view in _reverse_order(
         ctx.a, rebuilt | {n for n, t in changed.items() if t.kind == "removed"}
     ):
@@ -288,6 +322,9 @@ def write_relations(ctx: Context, diff: CatalogDiff) -> None:
         _table_fields(ctx, old, new, change)
         for part in change.objects:
             _write_part(ctx, old, new, part)
+        rename_not_null_constraints(ctx, old, new, change)
+    for old, new in _unchanged_tables(ctx, diff):
+        rename_not_null_constraints(ctx, old, new, None)
     edges = {t.qualified_name: direct_dependencies(t, ctx.b) for t in created}
     for table in topological(created, edges):
         if table.qualified_name in emptied:
@@ -295,6 +332,17 @@ def write_relations(ctx: Context, diff: CatalogDiff) -> None:
                 _create_relation(ctx, table)
         else:
             _create_relation(ctx, table)
+
+
+def _unchanged_tables(ctx: Context, diff: CatalogDiff) -> list[tuple[Table, Table]]:
+    """The tables on both sides the diff does not name: (A's, B's)."""
+    named = {t.qualified_name for t in diff.tables} | {t.old_name for t in diff.tables}
+    pairs = []
+    for old in ctx.a.tables:
+        new = ctx.b.table(old.qualified_name)
+        if old.qualified_name not in named and new is not None and not old.is_view:
+            pairs.append((old, new))
+    return pairs
 
 
 def _reverse_order(catalog: Catalog, names: set[str]) -> list[Table]:

@@ -36,6 +36,7 @@ from ehgtui.tui.screens.copy_fallback import CopyFallbackScreen
 from ehgtui.tui.screens.findings import FindingsScreen
 from ehgtui.tui.screens.help import HelpScreen
 from ehgtui.tui.screens.main import ExplorerScreen
+from ehgtui.tui.screens.migration_sql import MigrationSqlScreen
 from ehgtui.tui.screens.new_migration import NewMigrationScreen
 from ehgtui.tui.screens.pad_recall import RecallScreen
 from ehgtui.tui.screens.query_pad import QueryScreen
@@ -262,6 +263,7 @@ class EhgApp(App[None]):
                     ("View as", list(ViewAsScreen.BINDINGS)),
                     ("Value", list(ValueScreen.BINDINGS)),
                     ("Compare", list(SnapshotCompareScreen.BINDINGS)),
+                    ("Write migration", list(MigrationSqlScreen.BINDINGS)),
                     ("Help", list(HelpScreen.BINDINGS)),
                 ]
             )

@@ -299,8 +299,26 @@ async def _show_comparison(screen: ExplorerScreen, comparison: SnapshotCompariso
     screen.notify(comparison_summary(comparison), title="Compared with snapshot", timeout=8)
 
 
+async def _write_migration(screen: ExplorerScreen) -> None:
+    """Show the SQL from the compared snapshot to the live catalog (`diff --sql` in the app)."""
+    from ehgtui.tui.screens.migration_sql import MigrationSqlScreen
+    from ehgtui.tui.tasks_commands import project_dir_of
+    from ehgtui.tui.widgets.detail.diff import DiffView
+    from ehgtui.tui.widgets.detail.table_detail import TableDetail
+
+    detail = screen.query_one(TableDetail)
+    await detail.mount_bodies()
+    view = detail.body(DiffView)
+    if view.diff is None or view.snapshot is None or screen.catalog is None:
+        screen.notify("compare with a snapshot first: Catalog: Compare with snapshot…")
+        return
+    cwd = project_dir_of(screen.app)
+    screen.app.push_screen(MigrationSqlScreen(view.snapshot, view.diff, screen.catalog, cwd))
+
+
 class RowsAndSnapshotProvider(Provider):
-    """`Rows: View rows as…` (the Rows tab's picker) and `Catalog: Compare with snapshot…`."""
+    """`Rows: View rows as…` (the Rows tab's picker), `Catalog: Compare with snapshot…` and,
+    after it, `Catalog: Write migration…`."""
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         screen = _explorer_screen(self)
@@ -316,6 +334,11 @@ class RowsAndSnapshotProvider(Provider):
                 "Catalog: Compare with snapshot…",
                 partial(_compare_with_snapshot, screen),
                 "mark tables changed since a snapshot file; the Diff tab lists the changes",
+            ),
+            (
+                "Catalog: Write migration…",
+                partial(_write_migration, screen),
+                "the SQL from the compared snapshot to the live schema, hazards marked",
             ),
         ]
 

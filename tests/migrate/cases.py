@@ -28,6 +28,10 @@ CHANGES: tuple[Change, ...] = (
            CREATE TRIGGER gadgets_touch BEFORE UPDATE ON public.gadgets
              FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();""",
     ),
+    Change(
+        "create table with an explicit default acl",
+        "CREATE TABLE public.widgets (id bigint); REVOKE SELECT ON public.widgets FROM anon;",
+    ),
     Change("create table with serial", "CREATE TABLE public.counters (id serial PRIMARY KEY);"),
     Change(
         "create partitioned table",

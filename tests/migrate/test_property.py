@@ -72,6 +72,17 @@ class Policy:
     roles: tuple[str, ...]
     column: str | None
     """The column its condition reads (None: `true`)."""
+    clauses: str
+    """Its USING and WITH CHECK clauses, `{col}` standing for `column`."""
+    restrictive: bool = False
+
+    def create(self, name: str, table: str) -> str:
+        kind = " AS RESTRICTIVE" if self.restrictive else ""
+        clauses = self.clauses.format(col=self.column)
+        return (
+            f"CREATE POLICY {name} ON {q(table)}{kind} FOR {self.command}"
+            f" TO {', '.join(self.roles)} {clauses};"
+        )
 
 
 @dataclass
@@ -122,7 +133,7 @@ def fixture_model() -> dict[str, Tbl]:
                 "owner_id": Col(number, "bigint", pinned=True),
                 "title": Col(text, "text", True, pinned=True),
                 "price": Col(number, "numeric(10,2)"),
-                "qty": Col(number, "integer", True, "1", pinned=True),
+                "qty": Col(number, "integer", True, "1"),
                 "code": Col(text, "varchar(20)"),
                 "note": Col(text, "text"),
                 "updated_at": Col(time, "timestamptz"),
@@ -130,9 +141,13 @@ def fixture_model() -> dict[str, Tbl]:
             rls=True,
             forced=True,
             policies={
-                "items_read": Policy("SELECT", ("authenticated",), None),
-                "items_write": Policy("INSERT", ("authenticated",), "qty"),
-                "items_only_mine": Policy("UPDATE", ("authenticated",), "owner_id"),
+                "items_read": Policy("SELECT", ("authenticated",), None, "USING (true)"),
+                "items_write": Policy(
+                    "INSERT", ("authenticated",), "qty", "WITH CHECK ({col} < 1000)"
+                ),
+                "items_only_mine": Policy(
+                    "UPDATE", ("authenticated",), "owner_id", "USING ({col} > 0)", True
+                ),
             },
             triggers={"items_touch": True},
             grants={("SELECT", "authenticated")},
@@ -151,6 +166,16 @@ def fixture_model() -> dict[str, Tbl]:
 
 def q(name: str) -> str:
     return f"public.{name}"
+
+
+def _clauses(command: str, condition: str) -> str:
+    """The USING and WITH CHECK clauses a policy for `command` takes, on one condition."""
+    clauses = []
+    if command != "INSERT":
+        clauses.append(f"USING ({condition})")
+    if command in ("INSERT", "UPDATE", "ALL"):
+        clauses.append(f"WITH CHECK ({condition})")
+    return " ".join(clauses)
 
 
 class SchemaChanges(RuleBasedStateMachine):
@@ -187,10 +212,7 @@ class SchemaChanges(RuleBasedStateMachine):
 
     def _retypable_columns(self, table: Tbl) -> list[str]:
         return [
-            c
-            for c in self._free_columns(table)
-            if len(TYPE_FAMILIES[table.columns[c].family]) > 1
-            and not any(p.column == c for p in table.policies.values())
+            c for c in self._free_columns(table) if len(TYPE_FAMILIES[table.columns[c].family]) > 1
         ]
 
     def _run(self, sql: str) -> None:
@@ -284,9 +306,14 @@ class SchemaChanges(RuleBasedStateMachine):
         col = table.columns[column]
         type_ = data.draw(st.sampled_from([t for t in TYPE_FAMILIES[col.family] if t != col.type]))
         plain = type_.split(" COLLATE")[0]
+        # PostgreSQL refuses the change under a policy that reads the column: like a person
+        # would, drop those policies and create them again after it
+        readers = {n: p for n, p in table.policies.items() if p.column == column}
         self._run(
-            f"ALTER TABLE {q(table.name)} ALTER COLUMN {column} TYPE {type_}"
+            "".join(f"DROP POLICY {n} ON {q(table.name)}; " for n in sorted(readers))
+            + f"ALTER TABLE {q(table.name)} ALTER COLUMN {column} TYPE {type_}"
             f" USING {column}::{plain};"
+            + "".join(f" {readers[n].create(n, table.name)}" for n in sorted(readers))
         )
         col.type = type_
 
@@ -384,19 +411,11 @@ class SchemaChanges(RuleBasedStateMachine):
     ) -> None:
         table = self._table(data)
         column = data.draw(st.none() | st.sampled_from(sorted(table.columns)), label="column")
-        condition = "true" if column is None else f"{column} IS NOT NULL"
-        clauses = []
-        if command != "INSERT":
-            clauses.append(f"USING ({condition})")
-        if command in ("INSERT", "UPDATE", "ALL"):
-            clauses.append(f"WITH CHECK ({condition})")
+        condition = "true" if column is None else "{col} IS NOT NULL"
+        policy = Policy(command, tuple(roles), column, _clauses(command, condition), restrictive)
         name = self._name("pol")
-        kind = " AS RESTRICTIVE" if restrictive else ""
-        self._run(
-            f"CREATE POLICY {name} ON {q(table.name)}{kind} FOR {command}"
-            f" TO {', '.join(roles)} {' '.join(clauses)};"
-        )
-        table.policies[name] = Policy(command, tuple(roles), column)
+        self._run(policy.create(name, table.name))
+        table.policies[name] = policy
 
     @precondition(lambda self: any(t.policies for t in self.tables.values()))
     @rule(
@@ -412,12 +431,9 @@ class SchemaChanges(RuleBasedStateMachine):
         policy.roles = tuple(roles)
         if change_condition:
             column = data.draw(st.none() | st.sampled_from(sorted(table.columns)))
-            condition = "true" if column is None else f"{column} IS NULL"
-            if policy.command != "INSERT":
-                sql += f" USING ({condition})"
-            if policy.command in ("INSERT", "UPDATE", "ALL"):
-                sql += f" WITH CHECK ({condition})"
+            policy.clauses = _clauses(policy.command, "true" if column is None else "{col} IS NULL")
             policy.column = column
+            sql += " " + policy.clauses.format(col=column)
         self._run(sql + ";")
 
     @precondition(lambda self: any(t.policies for t in self.tables.values()))
@@ -516,11 +532,6 @@ def small_copies(pg18: TestServer) -> Iterator[ClonePool]:
     copies.close()
 
 
-@pytest.mark.xfail(
-    reason="found by this test, not fixed yet: on PostgreSQL 18 SET NOT NULL after a table"
-    " rename names the NOT NULL constraint after the new table name, B keeps the old name",
-    strict=False,
-)
 def test_any_sequence_of_changes_round_trips(
     pg18: TestServer, small_before: Catalog, small_copies: ClonePool
 ) -> None:
