@@ -6,6 +6,7 @@ app-wide messages (`tui/messages.py`); the handlers here change the state and ca
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -16,12 +17,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer
 
 from ehgtui.catalog.cache import CachedCatalog
 from ehgtui.catalog.domains import DomainMap, DomainSettings, first_table
 from ehgtui.catalog.model import Catalog
-from ehgtui.db.pool import close_quietly
+from ehgtui.db.pool import DEFAULT_COMMAND_TIMEOUT_SECONDS, close_quietly
 from ehgtui.db.settings import ConnectionTarget
 from ehgtui.rows.settings import RowSettings
 from ehgtui.tui.catalog_source import EarlyStart, cached_label
@@ -50,6 +52,9 @@ from ehgtui.tui.widgets.status_panel import StatusPanel
 from ehgtui.tui.widgets.tree.domain_tree import DomainTree
 from ehgtui.tui.widgets.tree.pane import TreePane
 
+WAIT_SHOWN_AFTER_SECONDS = 2.0
+"""A first load waiting longer than this says how long it has waited, and how to give up."""
+
 CACHE_READ_WAIT_S = 0.3
 """How long the first frame may wait for a cache file being decoded (the demo's takes about
 40 ms); a bigger catalog shows the loading panel until its worker has it."""
@@ -58,8 +63,13 @@ CACHE_READ_WAIT_S = 0.3
 class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
     """The screen people live in: browse domains on the left, read a table on the right."""
 
+    AUTO_FOCUS = "DomainTree"
+    """The tree, even while the catalog loads: the first focusable widget is the (hidden)
+    filter box, which took q and ctrl+c as text, so neither quit during a slow load."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="explorer.filter"),
+        Binding("ctrl+c", "app.quit", "Quit", show=False, id="explorer.quit"),
         Binding(
             "r",
             "reload",
@@ -96,6 +106,7 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
     | Key(s) | Description |
     | :- | :- |
     | / | Filter the tree as you type. |
+    | ctrl+c | Quit, as q does (in the filter box and the pad it copies or cancels instead). |
     | r | Reload the catalog in the background, keeping the selection (retry after a failure; |
     |   | when disconnected: drop the lost pool, open a new one and reload). |
     | escape | Close the filter, or go back to the tree. |
@@ -131,6 +142,9 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         self._early_start = early_start
         """The first start's target and cache read, begun before this screen was built."""
         self._connect_when_ready = False
+        self._wait_started: float | None = None
+        self._wait_timer: Timer | None = None
+        """Ticks while the first load waits (`_say_how_long`)."""
         self.after_next_frame = FrameCallbacks(self)
         """What waits for the frame that draws a loaded catalog (see tui/frame_callbacks.py)."""
         self._add_breakpoint_class()
@@ -250,6 +264,27 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
             self.query_one(ConnectionBar).status = loading
         self.query_one(StatusPanel).message = loading
         self._load(self.target, self.pool, cached)
+        if self.catalog is None and cached is None:
+            self._wait_started = time.monotonic()
+            if self._wait_timer is None:
+                self._wait_timer = self.set_interval(1.0, self._say_how_long)
+
+    def _say_how_long(self) -> None:
+        """While the first load waits on the server, say for how long, how long it may take
+        at most (the command timeout bounds each statement), and how to give up."""
+        status = self.query_one(StatusPanel)
+        if self.catalog is not None or status.failed or self._wait_started is None:
+            if self._wait_timer is not None:
+                self._wait_timer.stop()
+                self._wait_timer = None
+            return
+        waited = time.monotonic() - self._wait_started
+        if waited >= WAIT_SHOWN_AFTER_SECONDS:
+            status.message = (
+                f"loading catalog… waiting for the server: {waited:.0f} s (each statement "
+                f"may take {DEFAULT_COMMAND_TIMEOUT_SECONDS:g} s before the load gives up "
+                "and offers Retry) · q quits"
+            )
 
     async def close_pool(self) -> None:
         """Close the pool (terminating it if a clean close takes too long)."""
