@@ -59,7 +59,6 @@ CREATE DOMAIN public.percentage AS numeric(5,2) NOT NULL DEFAULT 0
     CONSTRAINT percentage_range CHECK (VALUE >= 0 AND VALUE <= 100);
 
 CREATE SEQUENCE public.sd_key_seq AS integer START WITH 1000 INCREMENT BY 1 CACHE 1;
-COMMENT ON SEQUENCE public.sd_key_seq IS 'Numbers of the SD-#### keys.';
 CREATE SEQUENCE public.invoice_number_seq START WITH 50000 INCREMENT BY 10 MINVALUE 50000
     MAXVALUE 999999999 CACHE 20;
 CREATE SEQUENCE public.ticket_number_seq AS bigint START WITH 1 CYCLE MAXVALUE 99999;"""
@@ -115,11 +114,11 @@ RPC_TABLE_COUNT = 370
 RPC: with the hand-written functions, about the live 760."""
 
 HELPERS_SQL = """\
-CREATE FUNCTION public.get_sd_by_key(p_sd_key text) RETURNS SETOF public.strategic_directives_v2
+CREATE FUNCTION public.get_sd_by_key(p_sd_key text) RETURNS jsonb
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
-  SELECT * FROM public.strategic_directives_v2 sd WHERE sd.sd_key = p_sd_key
+  SELECT pg_catalog.to_jsonb(sd) FROM public.strategic_directives_v2 sd WHERE sd.sd_key = p_sd_key
 $$;
 COMMENT ON FUNCTION public.get_sd_by_key(text) IS 'RPC: one SD by its key.';
 
@@ -220,14 +219,16 @@ def rpc_tables(specs: list[TableSpec]) -> list[str]:
 
 
 def rpcs_sql(tables: list[str]) -> str:
-    """A `<table>_by_id` SQL RPC and an `archive_<table>` PL/pgSQL RPC per table."""
+    """A `<table>_by_id` SQL RPC and an `archive_<table>` PL/pgSQL RPC per table. They return
+    jsonb and boolean, not the table's row type, so that the table can still be dropped (the
+    server records no dependency on the tables a body reads)."""
     out = []
     for table in tables:
         out.append(
-            f"CREATE FUNCTION public.{table}_by_id(p_id uuid) RETURNS SETOF public.{table}\n"
+            f"CREATE FUNCTION public.{table}_by_id(p_id uuid) RETURNS jsonb\n"
             f"    LANGUAGE sql STABLE\n"
             f"    SET search_path TO ''\n"
-            f"    AS $$ SELECT * FROM public.{table} t WHERE t.id = p_id $$;\n"
+            f"    AS $$ SELECT pg_catalog.to_jsonb(t) FROM public.{table} t WHERE t.id = p_id $$;\n"
             f"CREATE FUNCTION public.archive_{table}(p_id uuid) RETURNS boolean\n"
             f"    LANGUAGE plpgsql\n"
             f"    SET search_path TO ''\n"

@@ -28,7 +28,8 @@ def _normalised_dump(pg: TestServer, database: str) -> list[str]:
 
 def _split_row_type_functions(dump: str, relations: set[str]) -> tuple[str, str]:
     """Split the dump into (prerequisites, after): functions whose signature names a public
-    table's row type need the table, so they (and their comments and grants) come after it."""
+    table's row type need the table, so they (and their comments and grants) come after it,
+    as do the publications' tables (pg_dump keeps them although the tables are excluded)."""
     entries = re.split(r"(?=^--\n-- Name: )", dump, flags=re.M)
     uses_row_type = re.compile(
         r"\bpublic\.(" + "|".join(sorted(relations)) + r")\b(?!\.)(?=[^;]*\bLANGUAGE\b)"
@@ -40,6 +41,8 @@ def _split_row_type_functions(dump: str, relations: set[str]) -> tuple[str, str]
 
     def is_late(entry: str) -> bool:
         header = entry.split("\n", 2)[1] if entry.count("\n") >= 2 else ""
+        if "Type: PUBLICATION TABLE;" in header:
+            return True
         return any(re.search(rf"\b{name}\(", header) for name in late_names)
 
     before = "".join(e for e in entries if not is_late(e))
