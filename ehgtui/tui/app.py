@@ -34,6 +34,7 @@ from ehgtui.tui.screens.findings import FindingsScreen
 from ehgtui.tui.screens.help import HelpScreen
 from ehgtui.tui.screens.main import ExplorerScreen
 from ehgtui.tui.screens.new_migration import NewMigrationScreen
+from ehgtui.tui.screens.row_access import RowAccessScreen
 from ehgtui.tui.screens.snapshot_compare import SnapshotCompareScreen
 from ehgtui.tui.screens.task_history import TaskHistory
 from ehgtui.tui.screens.task_run import TaskRunScreen
@@ -41,6 +42,7 @@ from ehgtui.tui.screens.value_view import ValueScreen
 from ehgtui.tui.screens.view_as import ViewAsScreen
 from ehgtui.tui.style_cache import CachedStylesheet, StyleCache, style_cache_path
 from ehgtui.tui.tasks_commands import ChecksProvider, TasksProvider, default_project_dir
+from ehgtui.tui.widgets.detail.access import AccessView
 from ehgtui.tui.widgets.detail.grid import DetailGrid
 from ehgtui.tui.widgets.detail.relations import RelationsView
 from ehgtui.tui.widgets.detail.rows import RowsView
@@ -224,6 +226,8 @@ class EhgApp(App[None]):
                     ("Check results", list(FindingsScreen.BINDINGS)),
                     ("Confirm", list(ConfirmScreen.BINDINGS)),
                     ("Rows", list(RowsView.BINDINGS)),
+                    ("Access", list(AccessView.BINDINGS)),
+                    ("Row access", list(RowAccessScreen.BINDINGS)),
                     ("View as", list(ViewAsScreen.BINDINGS)),
                     ("Value", list(ValueScreen.BINDINGS)),
                     ("Compare", list(SnapshotCompareScreen.BINDINGS)),
