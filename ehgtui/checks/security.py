@@ -12,6 +12,9 @@ Rules (code = splinter's lint name, its level; see `splinter.SPLINTER_LINTS`):
 - `foreign_table_in_api` warning (0017): a foreign table of an API schema anon or
   authenticated may SELECT (foreign tables have no RLS).
 - `unsupported_reg_types` warning (0018): a column of a reg* type pg_upgrade refuses.
+- `fkey_to_auth_unique` error (0021): a foreign key to a table of `auth` through a unique key
+  other than its primary key. When the auth table is not loaded, its primary key is taken to
+  be `id`, as in every table of Supabase Auth that others reference.
 - `function_search_path_mutable` warning (0011): a function that does not set `search_path`.
 - `anon_security_definer_function_executable` / `authenticated_...` warning (0028/0029): a
   SECURITY DEFINER function anon (authenticated) may EXECUTE, so call over `/rest/v1/rpc`.
@@ -58,6 +61,7 @@ def check_security(catalog: Catalog) -> list[Finding]:
     for table in catalog.tables:
         if table.schema not in SUPABASE_SCHEMAS:
             findings += _relation_findings(table, auth_users_rls)
+            findings += _auth_unique_keys(catalog, table)
     for function in catalog.functions:
         if function.schema not in SUPABASE_SCHEMAS:
             findings += _function_findings(function)
@@ -144,6 +148,29 @@ def _relation_findings(table: Table, auth_users_rls: bool) -> list[Finding]:
                 "auth_users_exposed",
                 "reads auth.users and anon or authenticated may SELECT it: user data is "
                 "exposed over the API",
+            )
+    return found
+
+
+def _auth_unique_keys(catalog: Catalog, table: Table) -> list[Finding]:
+    found = []
+    for fk in table.foreign_keys:
+        if fk.ref_schema != "auth" or fk.ref_table is None:
+            continue
+        target = catalog.table(f"auth.{fk.ref_table}")
+        pk = target.primary_key if target is not None else None
+        primary = set(pk.columns) if pk is not None else {"id"}
+        if set(fk.ref_columns) != primary:
+            found.append(
+                splinter_finding(
+                    CHECK,
+                    "fkey_to_auth_unique",
+                    "table",
+                    table.qualified_name,
+                    f"foreign key {fk.name} references auth.{fk.ref_table}"
+                    f"({', '.join(fk.ref_columns)}), a unique key Supabase may change: "
+                    "reference its primary key",
+                )
             )
     return found
 

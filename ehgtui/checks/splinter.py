@@ -36,6 +36,7 @@ _LINTS = (
     SplinterLint("0016", "materialized_view_in_api", "warning"),
     SplinterLint("0017", "foreign_table_in_api", "warning"),
     SplinterLint("0018", "unsupported_reg_types", "warning"),
+    SplinterLint("0021", "fkey_to_auth_unique", "error"),
     SplinterLint("0022", "extension_versions_outdated", "warning"),
     SplinterLint("0028", "anon_security_definer_function_executable", "warning"),
     SplinterLint("0029", "authenticated_security_definer_function_executable", "warning"),

@@ -70,7 +70,7 @@ __all__ = [
     "demo_tables",
 ]
 
-DEMO_SCHEMA_VERSION = "3"
+DEMO_SCHEMA_VERSION = "4"
 """Cache key of the demo database: bump it whenever `demo_schema_sql()` changes."""
 
 KEY_TABLES_PRESENT: tuple[str, ...] = KEY_TABLE_NAMES

@@ -30,6 +30,7 @@ CODE_TO_DEFECT_KIND: dict[str, str] = {
     "non_uuid_primary_key": "non_uuid_pk",
     "rls_references_user_metadata": "rls_references_user_metadata",
     "unsupported_reg_types": "unsupported_reg_types",
+    "fkey_to_auth_unique": "fkey_to_auth_unique",
 }
 """Each finding code and the demo defect kind (`DEFECT_KINDS`) it detects.
 

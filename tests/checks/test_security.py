@@ -14,6 +14,10 @@ EXPOSURE_SQL = (
     STANDINS_SQL
     + """
 CREATE TABLE auth.users (id uuid PRIMARY KEY, email text);
+CREATE UNIQUE INDEX users_email_key ON auth.users (email);
+CREATE TABLE public.profiles (id uuid PRIMARY KEY REFERENCES auth.users (id),
+    email text REFERENCES auth.users (email));
+CREATE TABLE public.accounts (id uuid PRIMARY KEY REFERENCES auth.users);
 CREATE EXTENSION file_fdw;
 CREATE SERVER files FOREIGN DATA WRAPPER file_fdw;
 CREATE FOREIGN TABLE public.imported_rows (line text) SERVER files
@@ -47,6 +51,7 @@ async def test_exposure_of_relations(catalog: Catalog) -> None:
         # security invoker, but auth.users has no RLS: splinter's third insecure case
         ("table", "public.user_emails", "auth_users_exposed"),
         ("table", "public.handlers", "unsupported_reg_types"),  # regproc; regclass, regtype ok
+        ("table", "public.profiles", "fkey_to_auth_unique"),  # email; id and accounts are fine
     }
 
 

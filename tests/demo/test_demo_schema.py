@@ -225,6 +225,11 @@ DEFECT_QUERIES: dict[str, str] = {
         JOIN pg_policy p ON p.polrelid = t.oid
         WHERE concat(pg_get_expr(p.polqual, p.polrelid), ' ',
                      pg_get_expr(p.polwithcheck, p.polrelid)) ~ 'jwt.*user_metadata'""",
+    "fkey_to_auth_unique": f"""
+        SELECT DISTINCT t.relname FROM ({PUBLIC_TABLES}) t
+        JOIN pg_constraint k ON k.conrelid = t.oid AND k.contype = 'f'
+        JOIN pg_index i ON i.indexrelid = k.conindid
+        WHERE k.confrelid::regclass::text LIKE 'auth.%' AND i.indisunique AND NOT i.indisprimary""",
     "unsupported_reg_types": f"""
         SELECT DISTINCT t.relname FROM ({PUBLIC_TABLES}) t
         JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
