@@ -35,25 +35,43 @@ SUPABASE_SCHEMAS = frozenset(
 )
 """Schemas Supabase manages: their tables are not ours to fix, so checks skip them (as splinter)."""
 
+OBJECT_KINDS = ("table", "function", "extension")
+"""The kinds of object a finding may name (`Finding.object_kind`)."""
+
 CHECKED_KINDS = frozenset({"table", "partitioned table"})
 """Relation kinds the checks look at: views have no RLS, indexes or triggers of their own."""
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One problem a check found on one table."""
+    """One problem a check found on one object: a table most often, else a function, ..."""
 
     check: str
-    """The check that found it: `rls` or `conventions`."""
+    """The check that found it: `rls`, `conventions` or `security`."""
     level: Level
     table: str
-    """`schema.name` of the table, unquoted."""
+    """The object's key, unquoted, as the catalog finds it (see `object_kind`): `schema.name`
+    of a table or view, the signature `schema.name(identity arguments)` of a function
+    (`Function.signature`), the name of an extension. (Named `table` since the first
+    checks were about tables only.)"""
     code: str
     """Stable identifier of the rule, e.g. `rls_disabled_in_public`: scripts match on it."""
     message: str
     """One line saying what is wrong, naming the policy, index or column concerned."""
     source: str | None = None
     """Where the rule comes from: `splinter:<lint>` for Supabase's advisor, else None."""
+    object_kind: str = "table"
+    """What `table` names, one of `OBJECT_KINDS`: `table` (any relation of
+    `Catalog.tables`: table, view, materialized view, foreign table), `function` (in
+    `Catalog.functions`, by signature) or `extension` (in `Catalog.extensions`, by name).
+    This pair is what a user interface opens for the finding."""
+    categories: tuple[str, ...] = ()
+    """Splinter's categories of the lint (`SECURITY`, `PERFORMANCE`); empty for our own."""
+
+    @property
+    def object_name(self) -> str:
+        """The object's key (the same as `table`): read with `object_kind`."""
+        return self.table
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:

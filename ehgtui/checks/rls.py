@@ -12,10 +12,13 @@ Rules (code, level, splinter lint when there is one):
   anon, authenticated or public whose USING or WITH CHECK is `true`. Error here because it
   lets any API caller write any row, which the README's patterns never intend.
 - `auth_rls_initplan` warning (0003): auth.*() or current_setting() evaluated per row.
+- `rls_references_user_metadata` error (0015): a policy reads `user_metadata` from
+  auth.jwt() or the request.jwt.claims setting: end users can edit it.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from ehgtui.catalog.model import Catalog, Table
@@ -31,9 +34,15 @@ from ehgtui.checks.scope import (
     policy_commands,
     policy_roles,
 )
+from ehgtui.checks.splinter import splinter_finding
 
 CHECK = "rls"
 """The `check` field of every finding this module returns."""
+
+_USER_METADATA = re.compile(
+    r"(auth\.jwt\(\)|current_setting\(.*request\.jwt\.claims.*\)).*user_metadata", re.S
+)
+"""Splinter 0015's patterns (`auth.jwt()%user_metadata%`, and through the setting)."""
 
 
 def check_rls(catalog: Catalog) -> list[Finding]:
@@ -145,6 +154,17 @@ def _policy_expressions(table: Table) -> list[Finding]:
                     f"any row: {' and '.join(open_clauses)} "
                     f"{'are' if len(open_clauses) > 1 else 'is'} true",
                     "0024_rls_policy_always_true",
+                )
+            )
+        if any(_USER_METADATA.search(e or "") for e in (policy.using, policy.with_check)):
+            found.append(
+                splinter_finding(
+                    CHECK,
+                    "rls_references_user_metadata",
+                    "table",
+                    table.qualified_name,
+                    f"policy {policy.name!r} reads user_metadata from the JWT, which end "
+                    "users can edit: use app_metadata or a table",
                 )
             )
         calls = per_row_calls(policy.using) + per_row_calls(policy.with_check)

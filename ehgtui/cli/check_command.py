@@ -1,4 +1,4 @@
-"""`ehgtui check rls|conventions`: the built-in checks, exit status 1 on any error finding."""
+"""`ehgtui check rls|conventions|security`: the built-in checks, exit 1 on any error finding."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from ehgtui.catalog.model import Catalog
 from ehgtui.checks.conventions import check_conventions
 from ehgtui.checks.findings import Finding, has_errors
 from ehgtui.checks.rls import check_rls
+from ehgtui.checks.security import check_security
 from ehgtui.cli import output
 from ehgtui.cli.connection import connection_options, load, options_from
 from ehgtui.cli.exit_codes import ExitCode
@@ -34,14 +35,16 @@ def _report(
                     "code": f.code,
                     "message": f.message,
                     "source": f.source,
+                    "object_kind": f.object_kind,
+                    "categories": list(f.categories),
                 }
                 for f in findings
             ]
         )
     elif findings:
         output.emit_rows(
-            ["level", "table", "code", "message"],
-            [[f.level, f.table, f.code, f.message] for f in findings],
+            ["level", "object", "code", "message"],
+            [[f.level, _object(f), f.code, f.message] for f in findings],
         )
         counts = {
             level: sum(f.level == level for f in findings) for level in ("error", "warning", "info")
@@ -53,6 +56,13 @@ def _report(
     else:
         output.status("no findings")
     return int(ExitCode.FINDINGS if has_errors(findings) else ExitCode.OK)
+
+
+def _object(finding: Finding) -> str:
+    """The object column: a table's name as is, another kind's prefixed by its kind."""
+    if finding.object_kind == "table":
+        return finding.table
+    return f"{finding.object_kind} {finding.table}"
 
 
 @click.group()
@@ -74,3 +84,11 @@ def rls(dsn: str | None, demo: bool, schemas: tuple[str, ...], as_json: bool) ->
 def conventions(dsn: str | None, demo: bool, schemas: tuple[str, ...], as_json: bool) -> int:
     """The README's required table elements, primary keys, FK indexes, duplicate indexes."""
     return _report(check_conventions, dsn, demo, schemas, as_json)
+
+
+@check.command()
+@connection_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def security(dsn: str | None, demo: bool, schemas: tuple[str, ...], as_json: bool) -> int:
+    """Splinter's lints of views, functions, extensions and reg* columns."""
+    return _report(check_security, dsn, demo, schemas, as_json)

@@ -1,23 +1,43 @@
 """The synthetic, deterministic EHG_Engineer-like schema of `ehgtui --demo` and the tests.
 
 `demo_schema_sql()` returns one SQL script that builds the whole demo database in an empty
-database of a fresh cluster (PostgreSQL 15 to 18, no extensions, a few seconds to apply with
-`psql -v ON_ERROR_STOP=1 -1 -f`). It holds about 870 tables in `public` with the live prefix
-mix, the README's key tables (except the five the live database lacks), the five RLS
-patterns, Supabase stand-ins (roles, `auth`, `storage`, migration history) and the
-deliberate defects of `PLANTED_DEFECTS`, each on a few named tables only.
+database of a fresh cluster (PostgreSQL 15 to 18 with their contrib extensions, a few
+seconds to apply with `psql -v ON_ERROR_STOP=1 -1 -f`). It holds about 870 tables in
+`public` with the live prefix mix, the README's key tables (except the five the live
+database lacks), the five RLS patterns, Supabase stand-ins (roles, `auth`, `storage`,
+migration history), the deliberate defects of `PLANTED_DEFECTS`, each on a few named tables
+only, and the functions, types, sequences, extensions and publication of `schema_objects`,
+with the defects of `PLANTED_OBJECT_DEFECTS` on a few named views, functions and extensions.
 
 Pure Python: no I/O, no third-party imports. The pieces live in the `schema_*` modules.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from ehgtui.demo.schema_data import SEED_SQL
-from ehgtui.demo.schema_defects import DEFECT_KINDS, PLANTED_DEFECTS, PlantedDefect, apply_defects
+from ehgtui.demo.schema_defects import (
+    DEFECT_KINDS,
+    OBJECT_DEFECT_KINDS,
+    PLANTED_DEFECTS,
+    PLANTED_OBJECT_DEFECTS,
+    PlantedDefect,
+    PlantedObjectDefect,
+    apply_defects,
+)
 from ehgtui.demo.schema_key_tables import KEY_TABLE_NAMES, KEY_TABLE_NAMES_MISSING, key_tables
 from ehgtui.demo.schema_model import TableSpec, render_all
+from ehgtui.demo.schema_objects import (
+    EXTENSIONS_SQL,
+    HELPERS_SQL,
+    after_grants_sql,
+    apply_typed_columns,
+    rpc_tables,
+    rpcs_sql,
+    types_sql,
+)
 from ehgtui.demo.schema_rows import ROWS_SQL
 from ehgtui.demo.schema_supabase import (
     AUTH_SQL,
@@ -38,16 +58,19 @@ from ehgtui.demo.schema_views import (
 
 __all__ = [
     "DEFECT_KINDS",
+    "OBJECT_DEFECT_KINDS",
     "DEMO_SCHEMA_VERSION",
     "KEY_TABLES_MISSING",
     "KEY_TABLES_PRESENT",
     "PLANTED_DEFECTS",
+    "PLANTED_OBJECT_DEFECTS",
     "PlantedDefect",
+    "PlantedObjectDefect",
     "demo_schema_sql",
     "demo_tables",
 ]
 
-DEMO_SCHEMA_VERSION = "2"
+DEMO_SCHEMA_VERSION = "4"
 """Cache key of the demo database: bump it whenever `demo_schema_sql()` changes."""
 
 KEY_TABLES_PRESENT: tuple[str, ...] = KEY_TABLE_NAMES
@@ -62,6 +85,7 @@ def _public_tables() -> tuple[TableSpec, ...]:
     keys = key_tables()
     specs = {t.name: t for t in keys + generated_tables(keys)}
     apply_defects(specs)
+    apply_typed_columns(specs)
     return tuple(specs.values())
 
 
@@ -79,20 +103,28 @@ def demo_schema_sql() -> str:
     """
     public = list(_public_tables())
     generated = [t for t in public if t.name not in KEY_TABLES_PRESENT]
+    views = generated_views_sql(generated)
     sections = [
         "-- ehgtui demo schema, version " + DEMO_SCHEMA_VERSION,
         ROLES_SQL,
         AUTH_SQL,
+        EXTENSIONS_SQL,
         ENUMS_SQL,
+        types_sql(),
         TRIGGER_FUNCTIONS_SQL,
         render_all(public + storage_tables()),
         FUNCTIONS_SQL,
         KEY_VIEWS_SQL,
-        generated_views_sql(generated),
+        views,
         SEED_SQL,
         ROWS_SQL,
         MATVIEWS_SQL,
+        HELPERS_SQL,
+        rpcs_sql(rpc_tables(generated)),
         migrations_sql(),
         GRANTS_SQL,
+        after_grants_sql(
+            re.findall(r"(?m)^CREATE VIEW public\.(\w+)", KEY_VIEWS_SQL + "\n" + views)
+        ),
     ]
     return "\n\n".join(sections) + "\n"

@@ -4,7 +4,7 @@ Roles `anon`, `authenticated` and `service_role` (cluster-wide, so created only 
 tolerating a concurrent creator), schemas `auth`, `storage`, `extensions` and
 `supabase_migrations`, the `auth.uid()/role()/jwt()` functions written as Supabase writes them,
 `auth.users`, the storage tables, the migration history and Supabase's default grants.
-No extension is created: the demo must apply on any PostgreSQL 15+ build.
+The extensions themselves are made in `schema_objects` (contrib ones only).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ CREATE SCHEMA storage;
 CREATE SCHEMA extensions;
 CREATE SCHEMA supabase_migrations;
 COMMENT ON SCHEMA auth IS 'Stand-in for Supabase Auth: users and the JWT helper functions.';
-COMMENT ON SCHEMA extensions IS 'Where Supabase installs extensions (empty in the demo).';
+COMMENT ON SCHEMA extensions IS 'Where Supabase installs extensions.';
 
 CREATE FUNCTION auth.uid() RETURNS uuid
     LANGUAGE sql STABLE
@@ -119,6 +119,7 @@ UPDATED_AT_FUNCTIONS = (
 _UPDATED_AT_BODY = """\
 CREATE FUNCTION public.{name}() RETURNS trigger
     LANGUAGE plpgsql
+    SET search_path TO ''
     AS $$
 BEGIN
     NEW.updated_at = now();
@@ -133,6 +134,7 @@ TRIGGER_FUNCTIONS_SQL = "\n\n".join(
 
 CREATE FUNCTION public.increment_version() RETURNS trigger
     LANGUAGE plpgsql
+    SET search_path TO ''
     AS $$
 BEGIN
     NEW.version = OLD.version + 1;
@@ -142,6 +144,7 @@ $$;
 
 CREATE FUNCTION public.notify_sd_status_change() RETURNS trigger
     LANGUAGE plpgsql
+    SET search_path TO ''
     AS $$
 BEGIN
     IF NEW.status IS DISTINCT FROM OLD.status THEN

@@ -32,6 +32,7 @@ $$;
 
 CREATE FUNCTION public.calculate_sd_progress(p_sd_id uuid) RETURNS integer
     LANGUAGE sql STABLE
+    SET search_path TO ''
     AS $$
   SELECT CASE sd.current_phase
            WHEN 'LEAD' THEN 20 WHEN 'PLAN' THEN 40 WHEN 'EXEC' THEN 70
@@ -41,6 +42,7 @@ $$;
 
 CREATE FUNCTION public.get_active_protocol() RETURNS public.leo_protocols
     LANGUAGE sql STABLE
+    SET search_path TO ''
     AS $$
   SELECT * FROM public.leo_protocols WHERE is_active ORDER BY created_at DESC LIMIT 1
 $$;
@@ -48,6 +50,7 @@ $$;
 CREATE FUNCTION public.sd_descendants(p_sd_id uuid)
     RETURNS TABLE(id uuid, sd_key text, depth integer)
     LANGUAGE sql STABLE
+    SET search_path TO ''
     AS $$
   WITH RECURSIVE tree AS (
     SELECT s.id, s.sd_key, 1 AS depth

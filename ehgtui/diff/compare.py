@@ -18,6 +18,7 @@ import msgspec
 from ehgtui.catalog.domains import DomainSettings, classify
 from ehgtui.catalog.model import Catalog, Column, Table
 from ehgtui.diff.model import CatalogDiff, FieldChange, ObjectChange, TableDiff
+from ehgtui.diff.object_kinds import compare_objects
 
 TABLE_FIELDS = (
     "kind",
@@ -267,7 +268,8 @@ def _is_rename(a: Table, b: Table) -> bool:
 def diff_catalogs(
     a: Catalog, b: Catalog, domain_settings: DomainSettings | None = None
 ) -> CatalogDiff:
-    """Everything that differs from catalog `a` to catalog `b`, by table and by domain.
+    """Everything that differs from catalog `a` to catalog `b`: tables by domain, then the
+    other kinds (functions, types, sequences, ...; see `object_kinds.OBJECT_KINDS`).
 
     Args:
         a: the "before" side (e.g. a snapshot).
@@ -333,4 +335,5 @@ def diff_catalogs(
         domain_order=tuple(order),
         schemas_a=a.schemas,
         schemas_b=b.schemas,
+        objects=compare_objects(a, b),
     )

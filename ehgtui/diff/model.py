@@ -63,6 +63,24 @@ class TableDiff:
         return f"{self.schema}.{self.name}"
 
 
+@dataclass(frozen=True, slots=True)
+class SchemaObjectDiff:
+    """A function, type, sequence, extension, publication or schema that differs."""
+
+    object_kind: str
+    """`function`, `type`, `sequence`, `extension`, `publication` or `schema`."""
+    name: str
+    """Its key in the catalog: `schema.name(identity arguments)` for a function (so a new
+    signature is a removal plus an addition), `schema.name` for types and sequences, the name
+    for extensions, publications and schemas."""
+    kind: ChangeKind
+    """`added`, `removed` or `changed` (objects other than tables are never renamed)."""
+    fields: tuple[FieldChange, ...] = ()
+    """For `changed`: the attributes that differ."""
+    summary: str | None = None
+    """For `added` and `removed`: a one-line description."""
+
+
 @dataclass(frozen=True)
 class CatalogDiff:
     """The differences between two catalogs; empty when they describe the same schema."""
@@ -73,11 +91,17 @@ class CatalogDiff:
     """Domain names in tree order, so that `by_domain` lists them as the tree does."""
     schemas_a: tuple[str, ...] = ()
     schemas_b: tuple[str, ...] = ()
+    objects: tuple[SchemaObjectDiff, ...] = ()
+    """The other kinds' differences, by kind (in `compare.OBJECT_KINDS` order), then name."""
 
     @property
     def is_empty(self) -> bool:
         """True when both sides describe the same schema (what exit status 0 means)."""
-        return not self.tables
+        return not self.tables and not self.objects
+
+    def object_counts(self) -> dict[str, int]:
+        """How many other objects were added, removed and changed."""
+        return {kind: sum(1 for o in self.objects if o.kind == kind) for kind in CHANGE_KINDS}
 
     def counts(self) -> dict[str, int]:
         """How many tables were added, removed, changed and renamed."""
@@ -111,4 +135,6 @@ def diff_to_data(diff: CatalogDiff) -> dict[str, Any]:
             dataclasses.asdict(t) | {"qualified_name": t.qualified_name} for t in diff.tables
         ],
         "by_domain": {d: [t.qualified_name for t in ts] for d, ts in diff.by_domain().items()},
+        "object_counts": diff.object_counts(),
+        "objects": [dataclasses.asdict(o) for o in diff.objects],
     }

@@ -10,7 +10,14 @@ import difflib
 from collections.abc import Callable
 from typing import Any
 
-from ehgtui.diff.model import CHANGE_KINDS, CatalogDiff, FieldChange, ObjectChange, TableDiff
+from ehgtui.diff.model import (
+    CHANGE_KINDS,
+    CatalogDiff,
+    FieldChange,
+    ObjectChange,
+    SchemaObjectDiff,
+    TableDiff,
+)
 from ehgtui.safe_text import visible
 
 Style = Callable[[str, str], str]
@@ -71,14 +78,52 @@ def table_lines(table: TableDiff, style: Style = plain) -> list[str]:
     return lines
 
 
+def _list_change(before: tuple[Any, ...] | list[Any], after: tuple[Any, ...] | list[Any]) -> str:
+    """A list field's change as what was added and removed, or as reordered."""
+    added = [v for v in after if v not in before]
+    removed = [v for v in before if v not in after]
+    parts = []
+    if added:
+        parts.append(f"added {_value(added)}")
+    if removed:
+        parts.append(f"removed {_value(removed)}")
+    return "; ".join(parts) if parts else f"reordered {_value(before)} -> {_value(after)}"
+
+
+def _object_field_lines(fields: tuple[FieldChange, ...], indent: str) -> list[str]:
+    lines = []
+    for f in fields:
+        if isinstance(f.before, tuple | list) and isinstance(f.after, tuple | list):
+            lines.append(visible(f"{indent}{f.field}: {_list_change(f.before, f.after)}"))
+        elif f.field == "body":
+            lines.append(visible(f"{indent}body changed: {_value(f.after)}"))
+        else:
+            lines += _field_lines((f,), indent)
+    return lines
+
+
+def object_lines(change: SchemaObjectDiff, style: Style = plain) -> list[str]:
+    """The lines describing one function, type, sequence, ... that differs."""
+    head = f"  {MARKS[change.kind]} {change.object_kind} {change.name} {change.kind}"
+    if change.summary:
+        head += f"  {_value(change.summary)}"
+    return [style(visible(head), change.kind), *_object_field_lines(change.fields, "      ")]
+
+
 def summary_line(diff: CatalogDiff) -> str:
-    """One line counting the changed tables, e.g. `2 tables differ: 1 added, 1 changed`."""
+    """One line counting what differs, e.g. `2 tables differ: 1 added, 1 changed`, and
+    `; 1 other object differs: 1 changed` when functions, types, ... do."""
     if diff.is_empty:
         return "no differences"
-    counts = diff.counts()
-    parts = [f"{counts[k]} {k}" for k in CHANGE_KINDS if counts[k]]
-    noun = "table differs" if len(diff.tables) == 1 else "tables differ"
-    return f"{len(diff.tables)} {noun}: " + ", ".join(parts)
+    parts_text = []
+    for total, counts, one, many in (
+        (len(diff.tables), diff.counts(), "table differs", "tables differ"),
+        (len(diff.objects), diff.object_counts(), "other object differs", "other objects differ"),
+    ):
+        if total:
+            parts = ", ".join(f"{counts[k]} {k}" for k in CHANGE_KINDS if counts[k])
+            parts_text.append(f"{total} {one if total == 1 else many}: {parts}")
+    return "; ".join(parts_text)
 
 
 def render_text(diff: CatalogDiff, style: Style = plain) -> str:
@@ -88,6 +133,13 @@ def render_text(diff: CatalogDiff, style: Style = plain) -> str:
         lines.append(style(visible(f"{domain}"), "heading"))
         for table in tables:
             lines += table_lines(table, style)
+        lines.append("")
+    kinds = list(dict.fromkeys(o.object_kind for o in diff.objects))
+    for kind in kinds:
+        lines.append(style(visible(f"{kind}s"), "heading"))
+        for change in diff.objects:
+            if change.object_kind == kind:
+                lines += object_lines(change, style)
         lines.append("")
     lines.append(summary_line(diff))
     return "\n".join(lines) + "\n"

@@ -26,7 +26,7 @@ CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE
     AS $$ SELECT nullif(current_setting('request.jwt.claim.sub', true), '')::uuid $$;
 CREATE FUNCTION auth.role() RETURNS text LANGUAGE sql STABLE
     AS $$ SELECT current_setting('request.jwt.claim.role', true) $$;
-CREATE FUNCTION public.fn_set_updated_at() RETURNS trigger LANGUAGE plpgsql
+CREATE FUNCTION public.fn_set_updated_at() RETURNS trigger LANGUAGE plpgsql SET search_path = ''
     AS $$ BEGIN NEW.updated_at = now(); RETURN NEW; END $$;
 """
 """Roles anon/authenticated/service_role (cluster-wide, created once) and the auth helpers."""

@@ -45,11 +45,32 @@ def test_rls_errors_exit_1_with_json(demo_dsn: str) -> None:
         "message": "RLS is disabled, yet anon/authenticated hold DELETE, INSERT, SELECT, "
         "UPDATE: every row is open through the API",
         "source": "splinter:0013_rls_disabled_in_public",
+        "object_kind": "table",
+        "categories": [],
     } in findings
 
 
+def test_security_names_each_object_by_kind(demo_dsn: str) -> None:
+    """Findings on functions and extensions carry their kind and catalog key (JSON), and the
+    text names the kind before the object."""
+    result = run_cli("check", "security", "--dsn", demo_dsn, "--json")
+    assert result.returncode == 1, result.stderr  # security_definer_view is an error
+    findings = json.loads(result.stdout)
+    objects = {(f["object_kind"], f["table"], f["code"]) for f in findings}
+    assert ("function", "public.refresh_portfolio_summary()",
+            "anon_security_definer_function_executable") in objects  # fmt: skip
+    assert ("extension", "citext", "extension_in_public") in objects
+    assert ("table", "public.sd_dashboard", "security_definer_view") in objects
+    assert {tuple(f["categories"]) for f in findings} == {("SECURITY",)}
+    text = run_cli("check", "security", "--dsn", demo_dsn)
+    assert any(
+        line.split()[:4] == ["warning", "extension", "pg_trgm", "extension_versions_outdated"]
+        for line in text.stdout.splitlines()
+    )
+
+
 def test_clean_database_exits_0(clean_dsn: str) -> None:
-    for check in ("rls", "conventions"):
+    for check in ("rls", "conventions", "security"):
         result = run_cli("check", check, "--dsn", clean_dsn)
         assert result.returncode == 0, result.stderr
         assert result.stdout == ""
@@ -60,7 +81,7 @@ def test_conventions_text_output(demo_dsn: str) -> None:
     result = run_cli("check", "conventions", "--dsn", demo_dsn)
     assert result.returncode == 1  # rls_not_enabled is an error
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["level", "table", "code", "message"]
+    assert lines[0].split() == ["level", "object", "code", "message"]
     assert any(
         line.split()[:3] == ["warning", "public.sd_execution_timeline", "duplicate_index"]
         for line in lines

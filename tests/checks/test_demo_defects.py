@@ -7,7 +7,8 @@ import pytest
 from ehgtui.checks.conventions import check_conventions
 from ehgtui.checks.findings import Finding
 from ehgtui.checks.rls import check_rls
-from ehgtui.demo.schema import PLANTED_DEFECTS
+from ehgtui.checks.security import check_security
+from ehgtui.demo.schema import OBJECT_DEFECT_KINDS, PLANTED_DEFECTS, PLANTED_OBJECT_DEFECTS
 from tests.checks.supabase_sql import load
 from tests.pg import TestServer
 
@@ -27,6 +28,9 @@ CODE_TO_DEFECT_KIND: dict[str, str] = {
     "missing_created_at_index": "missing_created_at_index",
     "missing_updated_at_trigger": "missing_updated_at_trigger",
     "non_uuid_primary_key": "non_uuid_pk",
+    "rls_references_user_metadata": "rls_references_user_metadata",
+    "unsupported_reg_types": "unsupported_reg_types",
+    "fkey_to_auth_unique": "fkey_to_auth_unique",
 }
 """Each finding code and the demo defect kind (`DEFECT_KINDS`) it detects.
 
@@ -38,16 +42,43 @@ Codes absent here (`primary_key_without_default`, `missing_timestamp`, `timestam
 @pytest.fixture(scope="module")
 async def demo_findings(pg: TestServer) -> list[Finding]:
     catalog = await load(pg, pg.demo_database())
-    return check_rls(catalog) + check_conventions(catalog)
+    return check_rls(catalog) + check_conventions(catalog) + check_security(catalog)
+
+
+def _table_findings(findings: list[Finding]) -> list[Finding]:
+    """Findings of the table defect kinds (`PLANTED_DEFECTS`); the rest are object defects."""
+    return [f for f in findings if f.code not in OBJECT_DEFECT_KINDS]
 
 
 async def test_findings_equal_the_planted_defects(demo_findings: list[Finding]) -> None:
-    unmapped = [f for f in demo_findings if f.code not in CODE_TO_DEFECT_KIND]
+    table_findings = _table_findings(demo_findings)
+    unmapped = [f for f in table_findings if f.code not in CODE_TO_DEFECT_KIND]
     assert unmapped == []
-    found = {(f.table, CODE_TO_DEFECT_KIND[f.code]) for f in demo_findings}
+    assert {f.object_kind for f in table_findings} == {"table"}
+    found = {(f.table, CODE_TO_DEFECT_KIND[f.code]) for f in table_findings}
     planted = {(f"public.{d.table}", d.kind) for d in PLANTED_DEFECTS}
     assert found - planted == set(), "flagged but not planted"
     assert planted - found == set(), "planted but not flagged"
+
+
+async def test_new_lints_find_exactly_the_planted_object_defects(
+    demo_findings: list[Finding],
+) -> None:
+    """Splinter's lints of views, functions and extensions: each planted defect, no other."""
+    found = {
+        (f.object_kind, f.table, f.code) for f in demo_findings if f.code in OBJECT_DEFECT_KINDS
+    }
+    planted = {(d.object_kind, d.name, d.kind) for d in PLANTED_OBJECT_DEFECTS}
+    assert found - planted == set(), "flagged but not planted"
+    assert planted - found == set(), "planted but not flagged"
+    sources = {f.code: f.source for f in demo_findings if f.check == "security"}
+    assert sources["function_search_path_mutable"] == "splinter:0011_function_search_path_mutable"
+    assert sources["extension_in_public"] == "splinter:0014_extension_in_public"
+    levels = {f.code: f.level for f in demo_findings}
+    assert levels["security_definer_view"] == "error"
+    assert levels["anon_security_definer_function_executable"] == "warning"
+    assert levels["rls_references_user_metadata"] == "error"
+    assert all(f.categories == ("SECURITY",) for f in demo_findings if f.check == "security")
 
 
 async def test_each_check_finds_its_share(demo_findings: list[Finding]) -> None:
@@ -59,6 +90,7 @@ async def test_each_check_finds_its_share(demo_findings: list[Finding]) -> None:
         "multiple_permissive",
         "write_policy_true",
         "auth_call_per_row",
+        "rls_references_user_metadata",
     }
     rls_found = {(f.table, CODE_TO_DEFECT_KIND[f.code]) for f in demo_findings if f.check == "rls"}
     planted_rls = {(f"public.{d.table}", d.kind) for d in PLANTED_DEFECTS if d.kind in rls_kinds}

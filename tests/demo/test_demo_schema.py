@@ -20,7 +20,9 @@ from ehgtui.demo.schema import (
     DEFECT_KINDS,
     KEY_TABLES_MISSING,
     KEY_TABLES_PRESENT,
+    OBJECT_DEFECT_KINDS,
     PLANTED_DEFECTS,
+    PLANTED_OBJECT_DEFECTS,
     demo_schema_sql,
     demo_tables,
 )
@@ -52,9 +54,15 @@ def test_script_is_deterministic() -> None:
     assert demo_schema_sql() == first
 
 
-def test_script_needs_no_extension_and_no_transaction_control() -> None:
+CONTRIB_EXTENSIONS = {"pg_trgm", "fuzzystrmatch", "citext"}
+"""Contrib extensions that PostgreSQL 15's packages and the embedded 18 wheel both ship."""
+
+
+def test_script_uses_only_contrib_extensions_and_no_transaction_control() -> None:
     sql = demo_schema_sql()
-    assert not re.search(r"(?im)^\s*(CREATE EXTENSION|BEGIN;|COMMIT;|ROLLBACK;)", sql)
+    assert not re.search(r"(?im)^\s*(BEGIN;|COMMIT;|ROLLBACK;)", sql)
+    created = set(re.findall(r"(?im)^\s*CREATE EXTENSION (\w+)", sql))
+    assert created == CONTRIB_EXTENSIONS
 
 
 def test_roles_are_created_only_when_missing() -> None:
@@ -93,6 +101,10 @@ def test_planted_defects_are_well_formed() -> None:
         assert defect.detail
     for kind in DEFECT_KINDS:
         assert 2 <= len(planted(kind)) <= 4, kind
+    for object_defect in PLANTED_OBJECT_DEFECTS:
+        assert object_defect.kind in OBJECT_DEFECT_KINDS
+        assert object_defect.detail
+    assert {d.kind for d in PLANTED_OBJECT_DEFECTS} == set(OBJECT_DEFECT_KINDS)
 
 
 # --- Against a database -------------------------------------------------------------------
@@ -208,7 +220,108 @@ DEFECT_QUERIES: dict[str, str] = {
         WHERE cardinality(k.conkey) <> 1
            OR (SELECT a.atttypid FROM pg_attribute a
                WHERE a.attrelid = t.oid AND a.attnum = k.conkey[1]) <> 'uuid'::regtype""",
+    "rls_references_user_metadata": f"""
+        SELECT DISTINCT t.relname FROM ({PUBLIC_TABLES}) t
+        JOIN pg_policy p ON p.polrelid = t.oid
+        WHERE concat(pg_get_expr(p.polqual, p.polrelid), ' ',
+                     pg_get_expr(p.polwithcheck, p.polrelid)) ~ 'jwt.*user_metadata'""",
+    "fkey_to_auth_unique": f"""
+        SELECT DISTINCT t.relname FROM ({PUBLIC_TABLES}) t
+        JOIN pg_constraint k ON k.conrelid = t.oid AND k.contype = 'f'
+        JOIN pg_index i ON i.indexrelid = k.conindid
+        WHERE k.confrelid::regclass::text LIKE 'auth.%' AND i.indisunique AND NOT i.indisprimary""",
+    "unsupported_reg_types": f"""
+        SELECT DISTINCT t.relname FROM ({PUBLIC_TABLES}) t
+        JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
+        WHERE a.atttypid IN ('regproc'::regtype, 'regprocedure'::regtype, 'regoper'::regtype,
+              'regoperator'::regtype, 'regconfig'::regtype, 'regdictionary'::regtype,
+              'regnamespace'::regtype, 'regcollation'::regtype)""",
 }
+
+_API_SELECT = """(has_table_privilege('anon', c.oid, 'SELECT')
+                  OR has_table_privilege('authenticated', c.oid, 'SELECT'))"""
+_USER_FUNCTIONS = """
+    SELECT p.oid, p.prosecdef, p.proconfig,
+        'public.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS sig
+    FROM pg_proc p
+    WHERE p.pronamespace = 'public'::regnamespace
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')"""
+
+OBJECT_DEFECT_QUERIES: dict[str, str] = {
+    "security_definer_view": f"""
+        SELECT 'public.' || c.relname FROM pg_class c
+        WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'v' AND {_API_SELECT}
+          AND NOT coalesce(c.reloptions, '{{}}') && ARRAY['security_invoker=true']""",
+    "auth_users_exposed": f"""
+        SELECT DISTINCT 'public.' || c.relname FROM pg_depend d
+        JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class c ON c.oid = r.ev_class
+        WHERE d.refobjid = 'auth.users'::regclass AND c.relkind IN ('v', 'm')
+          AND c.relnamespace = 'public'::regnamespace AND {_API_SELECT}""",
+    "materialized_view_in_api": f"""
+        SELECT 'public.' || c.relname FROM pg_class c
+        WHERE c.relkind = 'm' AND {_API_SELECT}""",
+    "function_search_path_mutable": f"""
+        SELECT f.sig FROM ({_USER_FUNCTIONS}) f
+        WHERE NOT EXISTS (SELECT 1 FROM unnest(f.proconfig) AS c(item)
+                          WHERE c.item LIKE 'search_path=%')""",
+    "anon_security_definer_function_executable": f"""
+        SELECT f.sig FROM ({_USER_FUNCTIONS}) f
+        WHERE f.prosecdef AND has_function_privilege('anon', f.oid, 'EXECUTE')""",
+    "authenticated_security_definer_function_executable": f"""
+        SELECT f.sig FROM ({_USER_FUNCTIONS}) f
+        WHERE f.prosecdef AND has_function_privilege('authenticated', f.oid, 'EXECUTE')""",
+    "extension_in_public": """
+        SELECT extname FROM pg_extension
+        WHERE extnamespace = 'public'::regnamespace AND extname <> 'plpgsql'""",
+    "extension_versions_outdated": """
+        SELECT name FROM pg_available_extensions
+        WHERE installed_version IS NOT NULL AND installed_version <> default_version""",
+}
+"""Each object defect kind as a query over the server's catalog (not ehgtui's)."""
+
+
+def test_every_object_kind_has_a_query() -> None:
+    assert set(OBJECT_DEFECT_QUERIES) == set(OBJECT_DEFECT_KINDS)
+
+
+@pytest.mark.parametrize("kind", sorted(OBJECT_DEFECT_KINDS))
+async def test_object_defect_is_planted_exactly(demo_db: asyncpg.Connection, kind: str) -> None:
+    found = {r[0] for r in await demo_db.fetch(OBJECT_DEFECT_QUERIES[kind])}
+    assert found == {d.name for d in PLANTED_OBJECT_DEFECTS if d.kind == kind}
+
+
+async def test_live_object_kinds_at_live_counts(demo_db: asyncpg.Connection) -> None:
+    """Functions, enums and sequences about as many as live (760, 45, 47); RPCs in SQL and
+    PL/pgSQL, an overload, a domain and enums used by columns, supabase_realtime."""
+    functions = await demo_db.fetch(f"""
+        SELECT l.lanname, count(*) FROM ({_USER_FUNCTIONS}) f
+        JOIN pg_proc p ON p.oid = f.oid JOIN pg_language l ON l.oid = p.prolang
+        GROUP BY l.lanname""")
+    by_language = {r[0]: r[1] for r in functions}
+    assert 740 <= sum(by_language.values()) <= 780
+    assert by_language["sql"] >= 300 and by_language["plpgsql"] >= 300
+    assert await _scalar(demo_db, "SELECT count(*) FROM pg_type WHERE typtype = 'e'") == 45
+    assert await _scalar(demo_db, "SELECT count(*) FROM pg_class WHERE relkind = 'S'") == 47
+    overloads = await _scalar(
+        demo_db,
+        "SELECT count(*) FROM pg_proc WHERE proname = 'log_audit_event' "
+        "AND pronamespace = 'public'::regnamespace",
+    )
+    assert overloads == 2
+    typed = await demo_db.fetch("""
+        SELECT t.typtype::text, count(*) FROM pg_attribute a
+        JOIN pg_class c ON c.oid = a.attrelid AND c.relkind = 'r'
+        JOIN pg_type t ON t.oid = a.atttypid
+        WHERE c.relnamespace = 'public'::regnamespace AND t.typtype IN ('d', 'e')
+        GROUP BY t.typtype""")
+    kinds = {r[0]: r[1] for r in typed}
+    assert kinds["d"] >= 2 and kinds["e"] >= 100
+    published = await demo_db.fetch(
+        "SELECT tablename FROM pg_publication_tables WHERE pubname = 'supabase_realtime'"
+    )
+    assert {r[0] for r in published} == {
+        "strategic_directives_v2", "sd_phase_handoffs", "agent_task_contracts", "notifications",
+    }  # fmt: skip
 
 
 def test_every_kind_has_a_query() -> None:
@@ -322,9 +435,13 @@ async def test_supabase_stand_ins_and_extras(demo_db: asyncpg.Connection) -> Non
     )
     kinds = {r[0]: r[1] for r in views}
     assert kinds.get("m") == 2 and 35 <= kinds.get("v", 0) <= 45
-    assert (
-        await _scalar(demo_db, "SELECT count(*) FROM pg_extension WHERE extname <> 'plpgsql'") == 0
+    extensions = await demo_db.fetch(
+        "SELECT extname, extnamespace::regnamespace::text FROM pg_extension "
+        "WHERE extname <> 'plpgsql'"
     )
+    assert dict(tuple(r) for r in extensions) == {
+        "pg_trgm": "extensions", "fuzzystrmatch": "extensions", "citext": "public",
+    }  # fmt: skip
     claims = '{"sub": "00000000-0000-0000-0000-000000000001", "role": "authenticated"}'
     async with demo_db.transaction():
         await demo_db.execute(f"SET LOCAL request.jwt.claims = '{claims}'")

@@ -7,10 +7,12 @@ import json
 import msgspec
 import pytest
 
-from ehgtui.catalog.model import Catalog, Column, Index, ServerInfo, Table
+from ehgtui.catalog.model import Catalog, Column, Extension, Index, ServerInfo, Table
 from ehgtui.diff.compare import diff_catalogs
+from ehgtui.diff.model import diff_to_data
 from ehgtui.diff.render import render_text
 from ehgtui.diff.snapshot import SnapshotError, dumps_snapshot, loads_snapshot
+from ehgtui.safe_text import visible
 
 SERVER = ServerInfo("18.1", 180001, "db", "postgres", False)
 
@@ -112,3 +114,40 @@ def test_snapshot_round_trip_and_unknown_format() -> None:
     for name in ("functions", "types", "extensions", "publications"):
         old["catalog"].pop(name, None)
     assert loads_snapshot(json.dumps(old), "old.json").functions == ()
+
+
+def _extension(name: str, version: str) -> Extension:
+    return Extension(name, "extensions", version, "1.6", "postgres", None)
+
+
+def test_objects_render_after_tables_escaped_and_counted() -> None:
+    """Other kinds come after the tables, under their kind, with hostile text escaped; a
+    version-only difference is a change, an extension on one side an addition."""
+    hostile = "evil\x1b[2Jext"
+    a = Catalog(SERVER, ("public",), (), extensions=(_extension("pg_trgm", "1.5"),))
+    b = Catalog(
+        SERVER,
+        ("public",),
+        (),
+        extensions=(_extension("pg_trgm", "1.6"), _extension(hostile, "1.0")),
+    )
+    result = diff_catalogs(a, b)
+    assert not result.is_empty and result.tables == ()
+    assert result.object_counts() == {"added": 1, "removed": 0, "changed": 1, "renamed": 0}
+    text = render_text(result)
+    assert "\x1b" not in text
+    assert text == (
+        "extensions\n"
+        f"  + extension {visible(hostile)} added  version 1.0 in schema extensions\n"
+        "  ~ extension pg_trgm changed\n"
+        "      version: 1.5 -> 1.6\n"
+        "\n"
+        "2 other objects differ: 1 added, 1 changed\n"
+    )
+    data = diff_to_data(result)
+    assert data["equal"] is False
+    assert [(o["object_kind"], o["name"], o["kind"]) for o in data["objects"]] == [
+        ("extension", hostile, "added"),
+        ("extension", "pg_trgm", "changed"),
+    ]
+    json.dumps(data)  # JSON-able as it is
