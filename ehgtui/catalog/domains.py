@@ -16,17 +16,28 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ehgtui.catalog.model import Catalog, Table
+from ehgtui.catalog.model import Catalog, Function, Table
+from ehgtui.catalog.objects import OBJECT_KINDS, ObjectRef, SchemaObject, objects_of, ref_of
 
 OTHER = "Other"
 """The group of tables no rule and no frequent prefix claims."""
 
 VIEWS = "Views"
 """The group holding views and materialized views."""
+
+KIND_GROUPS: dict[str, str] = {
+    "function": "Functions",
+    "type": "Types",
+    "sequence": "Sequences",
+    "extension": "Extensions",
+    "publication": "Publications",
+}
+"""The group of each object kind, after the tables' domains. A function whose name a domain
+claims (`sd_descendants` in Strategic Directives) sits in that domain instead."""
 
 PREFIX_GROUP_MIN = 5
 """A prefix shared by at least this many tables becomes a group of its own."""
@@ -125,6 +136,10 @@ class Domain:
     missing_key_tables: tuple[str, ...] = ()
     """Key tables the README names for this domain that the database lacks."""
     is_readme_domain: bool = False
+    objects: tuple[SchemaObject, ...] = ()
+    """Functions the domain's rules claim by name; for a kind's group, its objects."""
+    kind: str | None = None
+    """The object kind of a kind group (`Types`: `type`); None for a domain of tables."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +149,8 @@ class DomainMap:
     domains: tuple[Domain, ...]
     by_table: dict[str, str] = field(default_factory=dict)
     """qualified table name -> domain name."""
+    by_object: dict[ObjectRef, str] = field(default_factory=dict)
+    """Function, type, … -> the name of the domain or kind group listing it."""
 
     def domain_of(self, table: Table) -> str:
         return self.by_table.get(table.qualified_name, OTHER)
@@ -257,8 +274,55 @@ def classify(catalog: Catalog, settings: DomainSettings | None = None) -> Domain
     for name in sorted(by_schema):
         domains.append(Domain(name, "tables of another schema", tuple(by_schema[name])))
 
+    _add_objects(catalog, domains, settings, primary_schema, set(prefix_groups))
     by_table = {t.qualified_name: d.name for d in domains for t in d.tables}
-    return DomainMap(tuple(domains), by_table)
+    by_object = {ref_of(o): d.name for d in domains for o in d.objects}
+    return DomainMap(tuple(domains), by_table, by_object)
+
+
+def _add_objects(
+    catalog: Catalog,
+    domains: list[Domain],
+    settings: DomainSettings,
+    primary_schema: str,
+    prefixes: set[str],
+) -> None:
+    """Put each function in the domain its name matches (by the tables' rules, then their
+    prefix groups), the other functions and every other object in their kind's group."""
+    claimed: dict[str, list[SchemaObject]] = {}
+    unclaimed: list[Function] = []
+    for function in catalog.functions:
+        name = _function_domain(function, settings, primary_schema, prefixes)
+        if name is None:
+            unclaimed.append(function)
+        else:
+            claimed.setdefault(name, []).append(function)
+    for index, domain in enumerate(domains):
+        if domain.name in claimed:
+            objects = tuple(sorted(claimed[domain.name], key=_function_order))
+            domains[index] = replace(domain, objects=objects)
+    for kind in OBJECT_KINDS:
+        objects = tuple(unclaimed) if kind == "function" else objects_of(catalog, kind)
+        if objects:
+            described = f"{KIND_GROUPS[kind].lower()} no domain claims by name"
+            domains.append(Domain(KIND_GROUPS[kind], described, (), objects=objects, kind=kind))
+
+
+def _function_domain(
+    function: Function, settings: DomainSettings, primary_schema: str, prefixes: set[str]
+) -> str | None:
+    if function.schema != primary_schema:
+        return None
+    rule = next((r for r in settings.rules if r.matches(function.name)), None)
+    if rule is not None:
+        return rule.name
+    prefix = _prefix(function.name)
+    return f"{prefix}*" if prefix in prefixes else None
+
+
+def _function_order(function: SchemaObject) -> tuple[str, str]:
+    assert isinstance(function, Function)
+    return (function.name, function.identity_arguments)
 
 
 def first_table(catalog: Catalog, settings: DomainSettings, domain_map: DomainMap) -> str | None:

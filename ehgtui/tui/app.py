@@ -28,6 +28,7 @@ from ehgtui.tui.commands import (
     TableActionsProvider,
 )
 from ehgtui.tui.heap import defer_full_collections
+from ehgtui.tui.object_commands import GoToObjectProvider
 from ehgtui.tui.screens.confirm import ConfirmScreen
 from ehgtui.tui.screens.copy_fallback import CopyFallbackScreen
 from ehgtui.tui.screens.findings import FindingsScreen
@@ -76,6 +77,7 @@ class EhgApp(App[None]):
     COMMANDS |= {RowsAndSnapshotProvider}
     COMMANDS |= {TableActionsProvider}
     COMMANDS |= {TasksProvider, ChecksProvider}
+    COMMANDS |= {GoToObjectProvider}
 
     def __init__(
         self,

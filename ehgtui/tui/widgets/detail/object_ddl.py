@@ -1,0 +1,29 @@
+"""The DDL of a function, type, sequence, extension or publication, as `y` copies it.
+
+`render_object_ddl` is the one place the TUI renders an object's DDL (`ehgtui.ddl.objects`).
+"""
+
+from __future__ import annotations
+
+from ehgtui.catalog.model import Catalog
+from ehgtui.catalog.objects import SchemaObject, object_key
+
+
+def render_object_ddl(catalog: Catalog, obj: SchemaObject) -> str:
+    """The object's DDL with its owner and grants, or a one-line SQL comment saying why not.
+
+    Args:
+        catalog: The whole catalog (the renderer looks up what the object refers to).
+        obj: The object.
+
+    Returns:
+        The DDL text, ending with a newline.
+    """
+    try:
+        from ehgtui.ddl.objects import object_ddl  # TEMP until schema-ddl is merged
+
+        text = object_ddl(catalog, obj, owner=True, grants=True)
+    except Exception as exc:  # one object the renderer cannot handle must not take the UI down
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return f"-- could not render the DDL of {object_key(obj)}: {first}\n"
+    return text if text.endswith("\n") else text + "\n"
