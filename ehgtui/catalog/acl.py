@@ -24,9 +24,12 @@ ACL_PRIVILEGES = {
     "t": "TRIGGER",
     "m": "MAINTAIN",
     "U": "USAGE",
+    "X": "EXECUTE",
+    "C": "CREATE",
 }
-"""aclitem privilege letters (src/include/utils/acl.h) for relations and sequences
-(`m` is PostgreSQL 17's MAINTAIN, `U` a sequence's USAGE)."""
+"""aclitem privilege letters (src/include/utils/acl.h) for relations, sequences, functions,
+types and schemas (`m` is PostgreSQL 17's MAINTAIN, `U` the USAGE of a sequence, type or
+schema, `X` a function's EXECUTE, `C` a schema's CREATE)."""
 
 _ACL_ITEM = re.compile(r'^(?P<grantee>"(?:[^"]|"")*"|[^=]*)=(?P<privs>[A-Za-z*]*)/(?P<grantor>.*)$')
 

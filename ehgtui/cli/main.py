@@ -36,7 +36,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "ddl": (
         "ehgtui.cli.ddl_command:ddl",
-        "Print the DDL of TABLE(s) in pg_dump's order (or of the whole schema with --all).",
+        "Print the DDL of any object in pg_dump's order (or of the whole schema with --all).",
     ),
     "demo": (
         "ehgtui.cli.demo_command:demo",

@@ -11,6 +11,12 @@ Public API (everything a caller needs; the submodules are details):
   first (parents, foreign-key targets, relations named in its policies or view query), in
   creation order: `schema_ddl(catalog, tables=dependencies(t, catalog)) + table_ddl(t, catalog)`
   applies to such a database.
+- `object_ddl(catalog: Catalog, obj: Function | DataType | Sequence | Extension | Publication
+  | Schema | DefaultPrivilege, *, owner=False, grants=False) -> str`: one object that is not a
+  relation, as pg_dump writes it (a function as `pg_get_functiondef()` prints it).
+- `database_ddl(catalog: Catalog, options: DdlOptions | None = None) -> str`: the whole schema
+  set (schemas, extensions, types, functions, relations, publications, default privileges)
+  in an order that applies to an empty database holding only the roles.
 - `DdlOptions(owner=False, grants=False, if_not_exists=False)`.
 - `new_migration(name: str, like: Table, catalog: Catalog, pattern: str = DEFAULT_PATTERN,
   now: datetime | None = None) -> tuple[str, str]`: (file name `YYYYMMDDHHMMSS_create_<table>.sql`,
@@ -24,7 +30,9 @@ what `pg_get_*()` printed when the catalog was loaded, so names the loader's sea
 visible (usually `public`) appear unqualified there: apply the DDL with `public` on the path.
 """
 
+from ehgtui.ddl.database import database_ddl
 from ehgtui.ddl.migration import DEFAULT_PATTERN, RLS_PATTERNS, MigrationError, new_migration
+from ehgtui.ddl.objects import SchemaObject, object_ddl
 from ehgtui.ddl.options import DdlOptions
 from ehgtui.ddl.order import dependencies
 from ehgtui.ddl.quote import quote_ident
@@ -35,8 +43,11 @@ __all__ = [
     "RLS_PATTERNS",
     "DdlOptions",
     "MigrationError",
+    "SchemaObject",
+    "database_ddl",
     "dependencies",
     "new_migration",
+    "object_ddl",
     "quote_ident",
     "schema_ddl",
     "table_ddl",

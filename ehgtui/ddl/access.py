@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from ehgtui.catalog.acl import parse_aclitem
 from ehgtui.catalog.model import Catalog, Column, Policy, Sequence, Table
@@ -14,7 +15,7 @@ TABLE_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFEREN
 SEQUENCE_PRIVILEGES = frozenset({"USAGE", "SELECT", "UPDATE"})
 """Every privilege a sequence can have: what its owner holds by default."""
 
-PRIVILEGE_ORDER = (*TABLE_PRIVILEGES, "MAINTAIN", "USAGE")
+PRIVILEGE_ORDER = (*TABLE_PRIVILEGES, "MAINTAIN", "USAGE", "CREATE", "EXECUTE")
 """The order privileges are listed in within one GRANT."""
 
 Grants = dict[tuple[str, bool], set[str]]
@@ -153,3 +154,42 @@ def _grant(
     what = "ALL" if privileges == everything else listed
     option = " WITH GRANT OPTION" if grantable else ""
     return f"GRANT {what} ON {target} TO {role_name(grantee)}{option};"
+
+
+def _items_by_grantee(acl: Iterable[str]) -> dict[str, frozenset[tuple[str, bool]]]:
+    """An ACL's privileges (with their grant option) by grantee."""
+    by_grantee: dict[str, set[tuple[str, bool]]] = defaultdict(set)
+    for item in filter(None, map(parse_aclitem, acl)):
+        by_grantee[item.grantee].update(item.privileges)
+    return {grantee: frozenset(held) for grantee, held in by_grantee.items()}
+
+
+def acl_change_statements(
+    target: str,
+    acl: Iterable[str],
+    base: Iterable[str],
+    everything: frozenset[str],
+    *,
+    skip: str | None = None,
+    prefix: str = "",
+) -> list[str]:
+    """`REVOKE ALL` and `GRANT`s turning the `base` ACL (what the object gets by default) into
+    `acl`, grantee by grantee, as pg_dump's buildACLCommands does: a grantee whose privileges
+    changed loses them all, then gets what it holds. `target` is e.g. `FUNCTION public.f()`;
+    `prefix` goes before each statement (`ALTER DEFAULT PRIVILEGES FOR ROLE r `); `skip` is a
+    grantee left alone (the owner, when no OWNER TO is printed: then it is whoever applies).
+    """
+    held, default = _items_by_grantee(acl), _items_by_grantee(base)
+    statements = []
+    for grantee, privileges in default.items():
+        if grantee != skip and held.get(grantee) != privileges:
+            statements.append(f"{prefix}REVOKE ALL ON {target} FROM {role_name(grantee)};")
+    for grantee, privileges in held.items():
+        if grantee == skip or default.get(grantee) == privileges:
+            continue
+        for grantable in (False, True):
+            chosen = {p for p, option in privileges if option == grantable}
+            if chosen:
+                grant = _grant(target, grantee, chosen, everything, grantable=grantable)
+                statements.append(prefix + grant)
+    return statements

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ehgtui.catalog.model import Index, Table
+from ehgtui.ddl.comments import index_comment
 from ehgtui.ddl.options import DdlOptions
 from ehgtui.ddl.quote import qualified, quote_ident
 
@@ -22,17 +23,18 @@ def index_definition(table: Table, index: Index, options: DdlOptions) -> str:
 
 
 def index_statements(table: Table, options: DdlOptions) -> list[str]:
-    """`CREATE INDEX` for every index that no constraint creates.
+    """`CREATE INDEX` (and its comment) for every index that no constraint creates.
 
     Invalid indexes (a failed `CREATE INDEX CONCURRENTLY`) are skipped, as pg_dump skips them,
     except on partitioned tables, where invalid means "not attached everywhere yet".
     A partition's copies of its parent's indexes are kept, so they keep their names.
     """
-    return [
-        index_definition(table, index, options)
-        for index in table.indexes
-        if index.constraint_name is None and (index.is_valid or table.kind == "partitioned table")
-    ]
+    statements = []
+    for index in table.indexes:
+        if index.constraint_name is None and (index.is_valid or table.kind == "partitioned table"):
+            statements.append(index_definition(table, index, options))
+            statements += index_comment(table, index)
+    return statements
 
 
 def replica_identity(table: Table) -> list[str]:

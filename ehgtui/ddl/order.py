@@ -11,8 +11,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Protocol, TypeVar
 
 from ehgtui.catalog.model import Catalog, Table
+
+
+class Named(Protocol):
+    """Anything with a `schema.name` key: a table, a type."""
+
+    @property
+    def qualified_name(self) -> str: ...
+
+
+N = TypeVar("N", bound=Named)
 
 _NAME_CHAIN = re.compile(
     r"""(?P<chain>(?:"(?:[^"]|"")*"|[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*)
@@ -79,7 +90,7 @@ def direct_dependencies(table: Table, catalog: Catalog) -> set[str]:
     return {name for name in needed if catalog.table(name) is not None}
 
 
-def topological(tables: Iterable[Table], edges: dict[str, set[str]]) -> list[Table]:
+def topological(tables: Iterable[N], edges: dict[str, set[str]]) -> list[N]:
     """Order `tables` so each comes after the ones it depends on (edges: name -> needs).
 
     Stable: ties keep the input order. A cycle is broken at its earliest member, so the result
@@ -88,7 +99,7 @@ def topological(tables: Iterable[Table], edges: dict[str, set[str]]) -> list[Tab
     pending = list(tables)
     names = {t.qualified_name for t in pending}
     done: set[str] = set()
-    ordered: list[Table] = []
+    ordered: list[N] = []
     while pending:
         ready = (
             i

@@ -21,7 +21,7 @@ from ehgtui.ddl.access import (
     row_security,
     sequence_grant_statements,
 )
-from ehgtui.ddl.comments import comment_statements
+from ehgtui.ddl.comments import comment_statements, policy_comment
 from ehgtui.ddl.constraints import foreign_keys, key_constraints
 from ehgtui.ddl.create_table import (
     column_fixes,
@@ -78,7 +78,9 @@ def table_sections(table: Table, catalog: Catalog, options: DdlOptions) -> Secti
     if table.partition_of:
         keys.append(_attach_partition(table, catalog))
     keys += replica_identity(table)
-    security = row_security(table) + [create_policy(table, p) for p in table.policies]
+    security = row_security(table)
+    for policy in table.policies:
+        security += [create_policy(table, policy), *policy_comment(table, policy)]
     if options.grants:
         security += grant_statements(table, catalog, with_owner=options.owner)
         security += column_grant_statements(table)
@@ -149,7 +151,10 @@ def _standalone_sequences(catalog: Catalog, tables: list[Table], every: bool) ->
 
 
 def schema_ddl(
-    catalog: Catalog, options: DdlOptions | None = None, tables: Iterable[Table] | None = None
+    catalog: Catalog,
+    options: DdlOptions | None = None,
+    tables: Iterable[Table] | None = None,
+    after_create: Iterable[str] = (),
 ) -> str:
     """The DDL of many relations (default: all the catalog's) that applies to an empty database.
 
@@ -157,6 +162,8 @@ def schema_ddl(
     inheritors), then every table's `keys` (a partition is attached once its own keys and
     indexes exist, so it adopts them), `triggers`, `foreign_keys`; then views in dependency
     order; then RLS, policies and grants, last because a policy may query any relation.
+    `after_create` statements run once every table exists, before its keys (functions whose
+    arguments or result are a table's row type).
     """
     options = options or DdlOptions()
     chosen = list(catalog.tables if tables is None else tables)
@@ -177,6 +184,8 @@ def schema_ddl(
     for phase in PHASES[:-1]:
         for table in plain:
             statements += sections[table.qualified_name][phase]
+        if phase == "create":
+            statements += after_create
     for table in chosen:
         if table.kind == "foreign table":
             statements += _foreign_table_statements(table)

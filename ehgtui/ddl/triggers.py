@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ehgtui.catalog.model import Catalog, Table, Trigger
+from ehgtui.ddl.comments import trigger_comment
 from ehgtui.ddl.quote import qualified, quote_ident
 
 STATE_CLAUSES = {
@@ -31,7 +32,7 @@ def _parent_state(table: Table, trigger: Trigger, catalog: Catalog) -> str:
 
 
 def trigger_statements(table: Table, catalog: Catalog) -> list[str]:
-    """`CREATE TRIGGER` (from `pg_get_triggerdef()`) and state changes.
+    """`CREATE TRIGGER` (from `pg_get_triggerdef()`), its comment, and state changes.
 
     A partition's clones of its parent's triggers are made by ATTACH PARTITION, so only their
     state is written, whenever it is not plainly ENABLED or differs from the parent's: that
@@ -45,6 +46,7 @@ def trigger_statements(table: Table, catalog: Catalog) -> list[str]:
                 statements.append(_set_state(table, trigger))
             continue
         statements.append(trigger.definition + ";")
+        statements += trigger_comment(table, trigger)
         if trigger.enabled != "ENABLED":
             statements.append(_set_state(table, trigger))
     return statements

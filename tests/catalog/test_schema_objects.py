@@ -18,6 +18,12 @@ SCHEMAS = ("public", "auth", "extensions", "Odd Schema")
 _LOADED: dict[str, Catalog] = {}
 
 
+@pytest.fixture(scope="session")
+def pg(pg_all: TestServer) -> TestServer:
+    """The whole catalog is read here: on PostgreSQL 17 (the live server's) as well."""
+    return pg_all
+
+
 async def _catalog(pg: TestServer) -> Catalog:
     if pg.label not in _LOADED:
         database = pg.template("schema_objects", FIXTURE.read_text())

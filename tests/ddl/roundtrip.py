@@ -9,6 +9,8 @@ need a table first, so they are applied tolerantly before the DDL and once more 
 from __future__ import annotations
 
 import difflib
+import re
+from collections import Counter
 from collections.abc import Iterable
 
 from ehgtui.catalog.loader import load_catalog
@@ -103,4 +105,27 @@ def diff(expected: str, actual: str, label: str) -> str:
     lines = difflib.unified_diff(
         expected.splitlines(), actual.splitlines(), f"source {label}", f"copy {label}", lineterm=""
     )
+    return "\n".join(lines)
+
+
+_ENTRY_START = re.compile(r"^--\n-- (?:Name|Data for Name): ", re.M)
+"""Where pg_dump starts a TOC entry: each holds one object's statements."""
+
+
+def statements(dump: str) -> list[str]:
+    """A pg_dump as its TOC entries (one object's statements each), each normalised as
+    `normalise` does, sorted: a multiset to compare, blind to the order pg_dump breaks ties in
+    (object OIDs), which says nothing about the schema."""
+    # each entry starts with the rest of its header line ("name; Type: ...; Owner: ...")
+    entries = (normalise(entry.partition("\n")[2]) for entry in _ENTRY_START.split(dump))
+    return sorted(entry for entry in entries if entry)
+
+
+def statement_diff(expected: list[str], actual: list[str], label: str) -> str:
+    """What one multiset of statements has that the other lacks, for assertion messages."""
+    missing = Counter(expected) - Counter(actual)
+    extra = Counter(actual) - Counter(expected)
+    lines = [f"{label}: {sum(missing.values())} missing from the copy, {sum(extra.values())} extra"]
+    lines += [f"- {entry}" for entry in missing.elements()]
+    lines += [f"+ {entry}" for entry in extra.elements()]
     return "\n".join(lines)
