@@ -77,7 +77,7 @@ def all_objects(catalog: Catalog) -> tuple[SchemaObject, ...]:
     return tuple(obj for kind in OBJECT_KINDS for obj in objects_of(catalog, kind))
 
 
-def find_object(catalog: Catalog, ref: ObjectRef) -> SchemaObject | None:
+def object_by_ref(catalog: Catalog, ref: ObjectRef) -> SchemaObject | None:
     """The object a reference names, or None when this catalog has no such object."""
     index = _per_catalog(catalog, "objects", lambda: {ref_of(o): o for o in all_objects(catalog)})
     return index.get(ref)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ehgtui.catalog.model import Table
-from ehgtui.catalog.objects import ObjectRef, find_object
+from ehgtui.catalog.objects import ObjectRef, object_by_ref
 from ehgtui.tui.clipboard import MERMAID_SUFFIX, copy_text
 from ehgtui.tui.screens.new_migration import NewMigrationScreen
 from ehgtui.tui.tasks_commands import project_dir_of
@@ -44,7 +44,7 @@ class TableActions(_Base):
         """Copy what the detail shows: the Mermaid on the Relations tab, else the DDL (of the
         table, or of the function, type, … shown)."""
         ref = self.selected_object
-        obj = find_object(self.catalog, ref) if self.catalog and ref else None
+        obj = object_by_ref(self.catalog, ref) if self.catalog and ref else None
         if obj is not None and self.catalog is not None:
             copy_text(self.app, render_object_ddl(self.catalog, obj), obj.name)
         elif self.query_one(TableDetail).tabs.active == "relations":

@@ -21,7 +21,7 @@ from textual.widgets import ContentSwitcher, Footer
 from ehgtui.catalog.cache import CachedCatalog
 from ehgtui.catalog.domains import DomainMap, DomainSettings, first_table
 from ehgtui.catalog.model import Catalog
-from ehgtui.catalog.objects import ObjectRef, find_object
+from ehgtui.catalog.objects import ObjectRef, object_by_ref
 from ehgtui.db.pool import close_quietly
 from ehgtui.db.settings import ConnectionTarget
 from ehgtui.rows.settings import RowSettings
@@ -300,7 +300,7 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         """
         if self.catalog is None:
             return False
-        obj = find_object(self.catalog, ref)
+        obj = object_by_ref(self.catalog, ref)
         if obj is None:
             return False
         self.idle_collector.poke()
@@ -367,7 +367,7 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         self.refresh_bindings()
         pane = self.query_one(TreePane)
         ref = self.selected_object
-        if ref is not None and find_object(message.catalog, ref) is not None:
+        if ref is not None and object_by_ref(message.catalog, ref) is not None:
             pane.show_domains(message.domain_map, ref)
             self.show_object(ref)
         else:

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from ehgtui.catalog.model import Catalog
 from ehgtui.catalog.objects import SchemaObject, object_key
+from ehgtui.ddl.objects import object_ddl
 
 
 def render_object_ddl(catalog: Catalog, obj: SchemaObject) -> str:
-    """The object's DDL with its owner and grants, or a one-line SQL comment saying why not.
+    """The object's DDL, or a one-line SQL comment saying why not.
+
+    Without owner and grants, as a table's `y` copies it: the text a migration starts from
+    (`CREATE OR REPLACE FUNCTION` keeps a function's grants).
 
     Args:
         catalog: The whole catalog (the renderer looks up what the object refers to).
@@ -20,9 +24,7 @@ def render_object_ddl(catalog: Catalog, obj: SchemaObject) -> str:
         The DDL text, ending with a newline.
     """
     try:
-        from ehgtui.ddl.objects import object_ddl  # TEMP until schema-ddl is merged
-
-        text = object_ddl(catalog, obj, owner=True, grants=True)
+        text = object_ddl(catalog, obj)
     except Exception as exc:  # one object the renderer cannot handle must not take the UI down
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return f"-- could not render the DDL of {object_key(obj)}: {first}\n"
