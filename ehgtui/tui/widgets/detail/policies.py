@@ -55,7 +55,7 @@ def policy_detail(policy: Policy, calls: Sequence[str] = ()) -> Content:
         roles=visible(", ".join(policy.roles)),
         using=visible(policy.using or "—", multiline=True),
         check=visible(policy.with_check or "—", multiline=True),
-        calls=visible(", ".join(calls) or "no function"),
+        calls=visible(", ".join(calls) or "no function of the loaded schemas"),
     )
 
 
