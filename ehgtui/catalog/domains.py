@@ -151,6 +151,14 @@ class DomainMap:
     """qualified table name -> domain name."""
     by_object: dict[ObjectRef, str] = field(default_factory=dict)
     """Function, type, … -> the name of the domain or kind group listing it."""
+    kind_groups: tuple[Domain, ...] = ()
+    """After the domains of tables: one group per object kind (Functions, Types, …) with
+    the objects no domain claims by name. Apart from `domains`, which hold tables."""
+
+    @property
+    def groups(self) -> tuple[Domain, ...]:
+        """The domains, then the kind groups: what the explorer's tree lists."""
+        return self.domains + self.kind_groups
 
     def domain_of(self, table: Table) -> str:
         return self.by_table.get(table.qualified_name, OTHER)
@@ -274,10 +282,10 @@ def classify(catalog: Catalog, settings: DomainSettings | None = None) -> Domain
     for name in sorted(by_schema):
         domains.append(Domain(name, "tables of another schema", tuple(by_schema[name])))
 
-    _add_objects(catalog, domains, settings, primary_schema, set(prefix_groups))
+    kind_groups = _add_objects(catalog, domains, settings, primary_schema, set(prefix_groups))
     by_table = {t.qualified_name: d.name for d in domains for t in d.tables}
-    by_object = {ref_of(o): d.name for d in domains for o in d.objects}
-    return DomainMap(tuple(domains), by_table, by_object)
+    by_object = {ref_of(o): d.name for d in (*domains, *kind_groups) for o in d.objects}
+    return DomainMap(tuple(domains), by_table, by_object, kind_groups)
 
 
 def _add_objects(
@@ -286,9 +294,9 @@ def _add_objects(
     settings: DomainSettings,
     primary_schema: str,
     prefixes: set[str],
-) -> None:
+) -> tuple[Domain, ...]:
     """Put each function in the domain its name matches (by the tables' rules, then their
-    prefix groups), the other functions and every other object in their kind's group."""
+    prefix groups); return the kind groups: the other functions, and every other object."""
     claimed: dict[str, list[SchemaObject]] = {}
     unclaimed: list[Function] = []
     for function in catalog.functions:
@@ -301,11 +309,13 @@ def _add_objects(
         if domain.name in claimed:
             objects = tuple(sorted(claimed[domain.name], key=_function_order))
             domains[index] = replace(domain, objects=objects)
+    groups: list[Domain] = []
     for kind in OBJECT_KINDS:
         objects = tuple(unclaimed) if kind == "function" else objects_of(catalog, kind)
         if objects:
             described = f"{KIND_GROUPS[kind].lower()} no domain claims by name"
-            domains.append(Domain(KIND_GROUPS[kind], described, (), objects=objects, kind=kind))
+            groups.append(Domain(KIND_GROUPS[kind], described, (), objects=objects, kind=kind))
+    return tuple(groups)
 
 
 def _function_domain(

@@ -16,6 +16,12 @@ from ehgtui.catalog.model import Catalog, DataType, Extension, Function, Publica
 SchemaObject = Function | DataType | Sequence | Extension | Publication
 """An object of a kind other than table."""
 
+USES_NOT_RECORDED = (
+    "Calls made from inside PL/pgSQL (or other procedural) bodies are not recorded by the "
+    "server, so a function called only from another function's body lists no user here."
+)
+"""What every list of a function's users says with it: the list is the server's, no guess."""
+
 OBJECT_KINDS: tuple[str, ...] = ("function", "type", "sequence", "extension", "publication")
 """The kinds, in the order the tree lists their groups."""
 

@@ -21,17 +21,14 @@ from ehgtui.catalog.domains import KIND_GROUPS
 from ehgtui.catalog.function_access import api_calls, executors
 from ehgtui.catalog.model import Catalog, DataType, Extension, Function, ObjectUse, Publication
 from ehgtui.catalog.model import Sequence as SequenceObject
-from ehgtui.catalog.objects import ObjectRef, SchemaObject
+from ehgtui.catalog.objects import USES_NOT_RECORDED, ObjectRef, SchemaObject
 from ehgtui.safe_text import visible
 from ehgtui.tui.formatting import one_line
 from ehgtui.tui.messages import OpenObject, OpenTable
 from ehgtui.tui.widgets.detail.object_ddl import render_object_ddl
 
-NOT_RECORDED = (
-    "Calls made from inside PL/pgSQL (or other procedural) bodies are not recorded by the "
-    "server, so a function called only from another function's body lists no user here."
-)
-"""What the Used by tab says under its grid, every time: the list is the server's, not a guess."""
+NOT_RECORDED = USES_NOT_RECORDED
+"""What the Used by tab of a function says under its grid."""
 
 
 @dataclass(frozen=True)

@@ -460,7 +460,7 @@ class DomainTree(Tree[NodeData]):
         if self._filter:
             self._build_filtered()
             return
-        for domain in self._domain_map.domains:
+        for domain in self._domain_map.groups:
             node = self.root.add(Text(visible(domain.name)), DomainEntry(domain), allow_expand=True)
             if domain.name in expanded:
                 self._populate(node)
@@ -474,7 +474,7 @@ class DomainTree(Tree[NodeData]):
         """
         assert self._domain_map is not None
         groups: list[tuple[float, int, Domain, list[Table | SchemaObject]]] = []
-        for index, domain in enumerate(self._domain_map.domains):
+        for index, domain in enumerate(self._domain_map.groups):
             members: tuple[Table | SchemaObject, ...] = (*domain.tables, *domain.objects)
             scored = sorted(
                 ((fuzzy_score(self._filter, m.name), m) for m in members),
