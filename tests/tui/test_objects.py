@@ -69,7 +69,7 @@ async def test_functions_are_grouped_by_the_tables_rules(demo_dsn: str) -> None:
     assert domain_map.by_object[SD_STATUS] == "Types"
     sd = domain_map.get("Strategic Directives")
     assert sd is not None and [o.name for o in sd.objects] == ["sd_descendants"]
-    listed = [o for d in domain_map.domains for o in d.objects if isinstance(o, Function)]
+    listed = [o for d in domain_map.groups for o in d.objects if isinstance(o, Function)]
     assert sorted(f.signature for f in listed) == sorted(f.signature for f in catalog.functions)
 
 

@@ -91,7 +91,8 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
             "y",
             "copy",
             "Copy",
-            tooltip="Copy the DDL (on the Relations tab: the Mermaid) to the clipboard",
+            tooltip="Copy the DDL of the table, function, type, … (on the Relations tab: the "
+            "Mermaid) to the clipboard",
             id="explorer.copy",
         ),
     ]
@@ -107,7 +108,7 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
     |   | relations, rows, access, diff (of a function: body, overview, access, used |
     |   | by, DDL). |
     | tab, shift+tab | Move between the panes. |
-    | y | Copy the DDL, or on the Relations tab the Mermaid of the picture. |
+    | y | Copy the DDL (of a table, function, type, …), or on the Relations tab the Mermaid. |
     """
 
     HORIZONTAL_BREAKPOINTS = [

@@ -111,7 +111,7 @@ class DomainTree(Tree[NodeData]):
     | :- | :- |
     | j, down | Move to the next node. |
     | k, up | Move to the previous node. |
-    | enter | Open the table (or expand/collapse the domain). |
+    | enter | Open the table, function, type, … (or expand/collapse the domain). |
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
