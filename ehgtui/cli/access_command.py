@@ -18,6 +18,8 @@ from ehgtui.cli.connection import connection_options, options_from, outlasting
 from ehgtui.cli.options import ConnectionOptions
 from ehgtui.cli.rows_command import row_settings, run_rows_command, with_table
 from ehgtui.rows.access import AccessCell, AccessMatrix, access_matrix, format_count
+from ehgtui.rows.errors import RowsError
+from ehgtui.rows.hidden_rows import HiddenRows, hidden_rows
 from ehgtui.rows.roles import ViewAs
 from ehgtui.rows.row_access import (
     COMMANDS,
@@ -25,7 +27,7 @@ from ehgtui.rows.row_access import (
     explain_row,
 )
 from ehgtui.rows.row_access_text import access_lines
-from ehgtui.rows.row_key import parse_assignments, parse_key
+from ehgtui.rows.row_key import key_text, parse_assignments, parse_key
 
 
 def _sees(cell: AccessCell, matrix: AccessMatrix) -> str:
@@ -94,6 +96,12 @@ def _text(matrix: AccessMatrix) -> None:
     metavar="COL=VALUE",
     help="With --row: a value of the proposed row for insert or update (NULL for null).",
 )
+@click.option(
+    "--hidden",
+    is_flag=True,
+    help="List the rows you see and --user does not (counted, capped), with the policy "
+    "that hides each of a few of them.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--no-rows", is_flag=True, help="Do not count rows (catalog analysis only).")
 def access(
@@ -105,6 +113,7 @@ def access(
     row_key: str | None,
     command: str,
     assignments: tuple[str, ...],
+    hidden: bool,
     as_json: bool,
     no_rows: bool,
 ) -> int:
@@ -113,7 +122,11 @@ def access(
     With --row, explain one row for one viewer and command instead: the privilege, whether RLS
     applies, each policy's result on the row (and on the proposed row of an insert or update,
     evaluated, never written), and the branch of a failing policy that failed.
+
+    With --hidden, the rows the connection's role sees and --user does not.
     """
+    if hidden:
+        return _hidden(options_from(dsn, demo, schemas), table_name, user, row_key, as_json)
     if row_key is not None or assignments:
         return _explain(
             options_from(dsn, demo, schemas),
@@ -179,5 +192,42 @@ def _explain(
             output.emit_json(data)
         else:
             output.emit_text("\n".join(access_lines(explained)))
+
+    return run_rows_command(action)
+
+
+def _hidden_text(found: HiddenRows) -> None:
+    more = f" (the first {found.cap:,} in key order)" if found.capped else ""
+    output.emit_text(
+        f"# {found.table}: {found.hidden:,} of the {found.seen_by_connection:,} rows you see"
+        f"{more} are hidden from {found.viewer}"
+    )
+    lines = [[key_text(s.key), ", ".join(s.hiding) or "-", s.reason] for s in found.samples]
+    if lines:
+        output.emit_rows(["row", "hidden by", "why"], lines)
+
+
+def _hidden(
+    conn: ConnectionOptions,
+    table_name: str,
+    user: str | None,
+    row_key: str | None,
+    as_json: bool,
+) -> int:
+    def action() -> None:
+        if row_key is not None:
+            raise RowsError("--hidden lists rows: give it without --row")
+        if user is None:
+            raise RowsError("--hidden needs --user (whose hidden rows to list)")
+        settings = row_settings(False)
+
+        async def work(pool: asyncpg.Pool, table: Table) -> HiddenRows:
+            return await hidden_rows(pool, table, viewer_for(user), settings)
+
+        found = with_table(conn, table_name, work)
+        if as_json:
+            output.emit_json(asdict(found))
+        else:
+            _hidden_text(found)
 
     return run_rows_command(action)

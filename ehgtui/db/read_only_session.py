@@ -16,6 +16,7 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
 from ehgtui.db.failures import connection_failure
+from ehgtui.db.session_state import BEGIN_CLEARABLE_SQL, CLEAR_SESSION_SQL
 
 
 def breaks_connection(exc: BaseException) -> bool:
@@ -71,31 +72,6 @@ def terminate(conn: PoolConnectionProxy) -> None:
         pass
 
 
-_SESSION_SAVEPOINT = "ehgtui_session_start"
-"""Set right after BEGIN, so that the session can be cleared even when the query failed and
-left the transaction aborted."""
-
-_BEGIN_CLEARABLE_SQL = (
-    f"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SAVEPOINT {_SESSION_SAVEPOINT}"
-)
-
-CLEAR_SESSION_SQL = (
-    f"ROLLBACK TO SAVEPOINT {_SESSION_SAVEPOINT}; "
-    "SELECT pg_catalog.pg_advisory_unlock_all() WHERE pg_catalog.has_function_privilege("
-    "'pg_catalog.pg_advisory_unlock_all()', 'EXECUTE'); "
-    "ROLLBACK"
-)
-"""What a read-only transaction can leave behind once rolled back, cleared inside it.
-
-A ROLLBACK undoes session settings (`set_config(…, false)`, `SET SESSION`), LISTEN, cursors
-WITH HOLD and prepared statements made in the transaction; a read-only transaction cannot
-create temporary tables or write sequences. Session-level advisory locks are the one thing
-that outlives it, so they are released here, before the ROLLBACK and in the same message, so
-that through PgBouncer in transaction mode the unlock reaches the server connection that holds
-the locks (a statement after the ROLLBACK may go to another one). Rolling back to the
-savepoint first ends an aborted state and a `SET LOCAL ROLE`: the login role unlocks."""
-
-
 Ending = Callable[[], Awaitable[object]]
 """How a session's transaction ends once its caller is done (rollback, or clear and roll back)."""
 
@@ -107,7 +83,7 @@ async def _begin_read_only(conn: PoolConnectionProxy) -> Ending:
 
 
 async def _begin_clearable(conn: PoolConnectionProxy) -> Ending:
-    await conn.execute(_BEGIN_CLEARABLE_SQL)
+    await conn.execute(BEGIN_CLEARABLE_SQL)
 
     async def clear() -> None:
         try:
@@ -167,7 +143,8 @@ async def read_only(pool: asyncpg.Pool) -> AsyncIterator[PoolConnectionProxy]:
 @asynccontextmanager
 async def read_only_clearing_session(pool: asyncpg.Pool) -> AsyncIterator[PoolConnectionProxy]:
     """Like `read_only`, for statements built from text the user typed: the connection goes
-    back to the pool holding no advisory lock, whatever the statement did (CLEAR_SESSION_SQL).
+    back to the pool holding nothing the statement left in the session (advisory locks,
+    prepared statements, dblink connections…: see `ehgtui.db.session_state`).
 
     The same round trips as `read_only`: BEGIN and the savepoint go in one message, the
     clearing and the ROLLBACK in another. When clearing fails the connection is cut, so that

@@ -34,8 +34,14 @@ from ehgtui.rows import roles
 from ehgtui.rows.errors import QueryError, first_line, query_error
 from ehgtui.rows.policy_eval import Check, Evaluator, check_expression
 from ehgtui.rows.roles import ViewAs
-from ehgtui.rows.row_key import RowKeyError, RowNotFoundError, key_text
-from ehgtui.rows.session import require_enabled
+from ehgtui.rows.row_key import (
+    RowKeyError,
+    RowNotFoundError,
+    first_keys_sql,
+    key_columns,
+    key_text,
+)
+from ehgtui.rows.session import require_enabled, set_statement_timeout
 from ehgtui.rows.settings import RowSettings
 
 COMMANDS = ("SELECT", "INSERT", "UPDATE", "DELETE")
@@ -276,10 +282,7 @@ async def explain_row(
     notes: list[str] = []
     try:
         async with read_only(pool) as conn:
-            await conn.fetchval(
-                "SELECT set_config('statement_timeout', $1, true)",
-                f"{round(settings.statement_timeout * 1000)}ms",
-            )
+            await set_statement_timeout(conn, settings)
             # as the connection's role: the row, and what the catalog says
             row = await _existing_row(conn, table, key) if key is not None else None
             if key is not None and row is None:
@@ -384,3 +387,24 @@ async def _command(
         tuple(results),
         dict(proposed) if proposed is not None and command in ("INSERT", "UPDATE") else None,
     )
+
+
+async def sample_key(
+    pool: asyncpg.Pool, table: Table, settings: RowSettings
+) -> dict[str, str] | None:
+    """The key of the table's first row in key order, as the connection's role sees it: the
+    row the Access tab explains for a role. None when the table is empty (to that role).
+
+    Raises:
+        RowsDisabledError, RowKeyError (no primary key), QueryError (one line each).
+    """
+    require_enabled(settings)
+    columns = key_columns(table)
+    sql = first_keys_sql(table, 1)
+    try:
+        async with read_only(pool) as conn:
+            await set_statement_timeout(conn, settings)
+            found = await conn.fetchval(sql)
+    except asyncpg.PostgresError as exc:
+        raise query_error(exc, settings.statement_timeout) from None
+    return None if found is None else dict(zip(columns, found, strict=True))

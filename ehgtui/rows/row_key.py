@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ehgtui.catalog.model import Table
+from ehgtui.ddl.quote import qualified, quote_ident
 from ehgtui.rows.errors import RowsError
 
 NULL_INPUT = "NULL"
@@ -63,3 +64,27 @@ def parse_assignments(table: Table, assignments: Sequence[str]) -> dict[str, str
 def key_text(key: Mapping[str, str]) -> str:
     """A key as it is typed: `col=value,col2=value`."""
     return ",".join(f"{c}={v}" for c, v in key.items())
+
+
+def key_columns(table: Table) -> list[str]:
+    """The primary key's columns, the way a row is named.
+
+    Raises:
+        RowKeyError: the table has no primary key.
+    """
+    pk = table.primary_key
+    if pk is None or not pk.columns:
+        raise RowKeyError(f"{table.qualified_name} has no primary key: no row can be named")
+    return list(pk.columns)
+
+
+def first_keys_sql(table: Table, limit: int) -> str:
+    """A query for the keys of the table's first `limit` rows in key order, each as an array
+    of the key columns' text (as `--row` takes them)."""
+    columns = key_columns(table)
+    values = ", ".join(f"t.{quote_ident(c)}::text" for c in columns)
+    order = ", ".join(f"t.{quote_ident(c)}" for c in columns)
+    return (
+        f"SELECT ARRAY[{values}] FROM {qualified(table.schema, table.name)} AS t "
+        f"ORDER BY {order} LIMIT {int(limit)}"
+    )

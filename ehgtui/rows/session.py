@@ -2,7 +2,8 @@
 
 Every statement runs inside `BEGIN READ ONLY` ... `ROLLBACK` on a pooled connection, so
 nothing on the row path can write to a table or leave a setting behind, and the session is
-cleared of advisory locks before the connection goes back (`read_only_clearing_session`).
+cleared of what it left (advisory locks, prepared statements, dblink connections…) before the
+connection goes back (`read_only_clearing_session`, `ehgtui.db.session_state`).
 What a read-only transaction cannot stop (functions acting outside it) is the guard's part:
 see `ehgtui.usersql`.
 """
@@ -41,6 +42,14 @@ def require_enabled(settings: RowSettings) -> None:
         )
 
 
+async def set_statement_timeout(conn: AnyConnection, settings: RowSettings) -> None:
+    """The row path's statement timeout, for the current transaction only."""
+    await conn.fetchval(
+        "SELECT set_config('statement_timeout', $1, true)",
+        f"{round(settings.statement_timeout * 1000)}ms",
+    )
+
+
 @asynccontextmanager
 async def row_session(
     pool: asyncpg.Pool, view_as: ViewAs, settings: RowSettings
@@ -49,10 +58,7 @@ async def row_session(
     require_enabled(settings)
     async with read_only_clearing_session(pool) as conn:
         try:
-            await conn.fetchval(
-                "SELECT set_config('statement_timeout', $1, true)",
-                f"{round(settings.statement_timeout * 1000)}ms",
-            )
+            await set_statement_timeout(conn, settings)
             viewer = await roles.enter_view(conn, view_as)
         except RoleError:
             raise

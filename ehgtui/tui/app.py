@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,12 +19,14 @@ from textual.theme import Theme
 
 from ehgtui.config import Config, remember_theme
 from ehgtui.db.settings import ConnectionTarget
+from ehgtui.query.settings import QuerySettings, QuerySettingsError, query_settings_from_config
 from ehgtui.rows.settings import RowSettings, RowSettingsError, settings_from_config
 from ehgtui.safe_text import visible
 from ehgtui.tui.catalog_source import EarlyStart
 from ehgtui.tui.commands import (
     FindColumnProvider,
     GoToTableProvider,
+    QueryPadProvider,
     RowsAndSnapshotProvider,
     TableActionsProvider,
 )
@@ -35,6 +38,10 @@ from ehgtui.tui.screens.findings import FindingsScreen
 from ehgtui.tui.screens.help import HelpScreen
 from ehgtui.tui.screens.main import ExplorerScreen
 from ehgtui.tui.screens.new_migration import NewMigrationScreen
+from ehgtui.tui.screens.pad_recall import RecallScreen
+from ehgtui.tui.screens.query_pad import QueryScreen
+from ehgtui.tui.screens.record_view import RecordScreen
+from ehgtui.tui.screens.row_access import RowAccessScreen
 from ehgtui.tui.screens.snapshot_compare import SnapshotCompareScreen
 from ehgtui.tui.screens.task_history import TaskHistory
 from ehgtui.tui.screens.task_run import TaskRunScreen
@@ -42,9 +49,12 @@ from ehgtui.tui.screens.value_view import ValueScreen
 from ehgtui.tui.screens.view_as import ViewAsScreen
 from ehgtui.tui.style_cache import CachedStylesheet, StyleCache, style_cache_path
 from ehgtui.tui.tasks_commands import ChecksProvider, TasksProvider, default_project_dir
+from ehgtui.tui.widgets.detail.access import AccessView
 from ehgtui.tui.widgets.detail.grid import DetailGrid
 from ehgtui.tui.widgets.detail.relations import RelationsView
 from ehgtui.tui.widgets.detail.rows import RowsView
+from ehgtui.tui.widgets.query.editor import SqlEditor
+from ehgtui.tui.widgets.query.result_grid import ResultGrid
 from ehgtui.tui.widgets.tree.domain_tree import DomainTree
 from ehgtui.tui.widgets.tree.filter_input import TableFilter
 
@@ -63,12 +73,14 @@ class EhgApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("s", "query_pad", "SQL pad", tooltip="Open the read-only query pad", id="app.pad"),
     ]
     """
     | Key(s) | Description |
     | :- | :- |
     | q | Quit. |
     | ? | Show every key binding. |
+    | s | Open the read-only SQL query pad. |
 
     ctrl+p (the command palette: go to table, find column, themes) is Textual's own binding.
     """
@@ -78,6 +90,7 @@ class EhgApp(App[None]):
     COMMANDS |= {TableActionsProvider}
     COMMANDS |= {TasksProvider, ChecksProvider}
     COMMANDS |= {GoToObjectProvider}
+    COMMANDS |= {QueryPadProvider}
 
     def __init__(
         self,
@@ -126,6 +139,8 @@ class EhgApp(App[None]):
         self._remembered_theme = self.theme
         self._early_start = EarlyStart(open_target, schemas, config.domains, use_cache)
         self._gc_thresholds: tuple[int, int, int] | None = None
+        self._query_screen: QueryScreen | None = None
+        """The pad, kept once opened so that its text stays between visits."""
         self.started = False
         """True once Textual has finished starting the app (its Ready event)."""
 
@@ -207,6 +222,19 @@ class EhgApp(App[None]):
                 self.notify, f"could not save the theme: {exc}", severity="warning"
             )
 
+    def action_query_pad(self) -> None:
+        """Open the query pad (the same one each time: its text and result stay)."""
+        if isinstance(self.screen, QueryScreen):
+            return
+        if self._query_screen is None:
+            try:
+                settings = query_settings_from_config(self._config.raw)
+            except QuerySettingsError as exc:
+                self.notify(str(exc), title="Config", severity="warning")
+                settings = QuerySettings()
+            self._query_screen = QueryScreen(replace(settings, rows=self.row_settings))
+        self.push_screen(self._query_screen)
+
     def action_help(self) -> None:
         """Show the help screen listing every binding."""
         if isinstance(self.screen, HelpScreen):
@@ -226,6 +254,13 @@ class EhgApp(App[None]):
                     ("Check results", list(FindingsScreen.BINDINGS)),
                     ("Confirm", list(ConfirmScreen.BINDINGS)),
                     ("Rows", list(RowsView.BINDINGS)),
+                    ("Access", list(AccessView.BINDINGS)),
+                    ("Row access", list(RowAccessScreen.BINDINGS)),
+                    ("Query pad", list(QueryScreen.BINDINGS)),
+                    ("Pad editor", list(SqlEditor.BINDINGS)),
+                    ("Pad results", list(ResultGrid.BINDINGS)),
+                    ("Record", list(RecordScreen.BINDINGS)),
+                    ("Recall", list(RecallScreen.BINDINGS)),
                     ("View as", list(ViewAsScreen.BINDINGS)),
                     ("Value", list(ValueScreen.BINDINGS)),
                     ("Compare", list(SnapshotCompareScreen.BINDINGS)),

@@ -338,3 +338,24 @@ class RowsAndSnapshotProvider(Provider):
                     text=visible(title),
                     help=safe_help(help_text),
                 )
+
+
+class QueryPadProvider(Provider):
+    """`Query: Open the SQL pad`: the read-only query editor (also on `s`)."""
+
+    TITLE = "Query: Open the SQL pad"
+    HELP = "run SELECT and EXPLAIN read-only, with completion from the catalog"
+
+    async def discover(self) -> Hits:
+        yield DiscoveryHit(self.TITLE, self._open, help=self.HELP)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title in (self.TITLE, "Query: SQL editor"):
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), self._open, text=title, help=self.HELP)
+                return
+
+    async def _open(self) -> None:
+        await self.app.run_action("query_pad")

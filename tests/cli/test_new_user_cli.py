@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -198,6 +199,12 @@ def test_new_migration_onto_an_existing_file_says_ehgtui(
     args = ("new-migration", "widgets", "--like", "ventures", "--dir", str(tmp_path))
     first = run_cli(*args, "--dsn", pg18.dsn(demo_db))
     assert first.returncode == 0, first.stderr
+    # The name holds the second it was written in: on a busy machine the next run may start
+    # in a later second, so the files it could write in the next two minutes exist already.
+    written = datetime.strptime(Path(first.stdout.strip()).name[:14], "%Y%m%d%H%M%S")
+    for ahead in range(1, 120):
+        stamp = (written + timedelta(seconds=ahead)).strftime("%Y%m%d%H%M%S")
+        (tmp_path / f"{stamp}_create_widgets.sql").write_text("-- someone else's\n")
     again = run_cli(*args, "--dsn", pg18.dsn(demo_db))
     line = _one_error_line(again, status=2)
     assert "already exists" in line and "Error:" not in again.stderr

@@ -13,8 +13,10 @@ import json
 from ehgtui.catalog.loader import load_catalog
 from ehgtui.db.pool import create_pool
 from ehgtui.db.settings import ConnectionTarget
+from ehgtui.demo.schema_rows import USER_A_ID, USER_B_ID, demo_uuid
 from tests.pg import TestServer
 from tests.reliability.conftest import Bouncer, run_cli
+from tests.reliability.statement_log import StatementLog
 
 TABLE = "strategic_directives_v2"
 
@@ -87,6 +89,7 @@ def test_an_allowed_advisory_lock_is_not_left_on_a_pgbouncer_server_connection(
     """In transaction mode the statement after a ROLLBACK may reach another server
     connection, so the lock must be released inside the transaction that took it."""
     where = "pg_advisory_lock(4711) IS NOT NULL"
+    log = StatementLog(pg18)
     refused = run_cli("rows", TABLE, "--limit", "1", "--where", where, "--dsn", bouncer.dsn())
     assert refused.returncode == 1 and "pg_advisory_lock() is VOLATILE" in refused.stderr
     for _ in range(3):  # PgBouncer hands out its server connections in turn
@@ -100,3 +103,32 @@ def test_an_allowed_advisory_lock_is_not_left_on_a_pgbouncer_server_connection(
         "postgres", "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4711"
     )
     assert held.strip() == "0"
+    assert log.text().count("pg_advisory_lock(4711)") == 3  # the refused one was not sent
+    log.assert_read_only(bouncer.database)
+
+
+def test_row_access_through_pgbouncer(pg18: TestServer, bouncer: Bouncer) -> None:
+    """The explanation's one transaction (savepoints, the role and claims switched with
+    SET LOCAL) holds together when each transaction may land on another server connection."""
+    prd = demo_uuid("rows-prd-1")  # user A's
+    base = ("access", "product_requirements_v2", "--row", prd, "--json")
+    cases = [
+        (("--user", USER_A_ID, "--command", "update", "--set", "title=x"), "allow"),
+        (("--user", USER_B_ID), "deny"),
+        (("--user", "anon"), "deny"),
+        (("--user", "service_role", "--command", "delete"), "allow"),
+    ]
+    for _ in range(2):  # PgBouncer hands out its server connections in turn
+        for extra, verdict in cases:
+            pooled = run_cli(*base, *extra, "--dsn", bouncer.dsn())
+            direct = run_cli(*base, *extra, "--dsn", pg18.dsn(bouncer.database))
+            assert pooled.returncode == 0, (extra, pooled.stderr)
+            assert json.loads(pooled.stdout) == json.loads(direct.stdout)
+            assert json.loads(pooled.stdout)["verdict"] == verdict, extra
+    # and nothing is left behind: no server connection idles in a transaction or as a role
+    left = pg18.psql(
+        "postgres",
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+        f"'{bouncer.database}' AND (state LIKE 'idle in transaction%' OR usename <> 'postgres')",
+    )
+    assert left.strip() == "0"

@@ -9,7 +9,7 @@ advisory locks or the superuser's administration functions. Each case here ran t
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 
 import asyncpg
@@ -28,6 +28,7 @@ from ehgtui.usersql.parse import parse_select
 from ehgtui.usersql.volatility import refuse_volatile
 from tests.pg import TestServer
 from tests.reliability.conftest import run_cli
+from tests.reliability.statement_log import StatementLog
 
 SETTINGS = RowSettings()
 
@@ -66,6 +67,15 @@ async def victim(su_pool: asyncpg.Pool) -> Table:
     return table
 
 
+@pytest.fixture
+def server_log(pg: TestServer, guard_db: str) -> Iterator[StatementLog]:
+    """The statement log over the test: afterwards it must hold no write by any session, and
+    every statement of ehgtui's must have run in a read-only transaction that rolled back."""
+    log = StatementLog(pg)
+    yield log
+    log.assert_read_only(guard_db)
+
+
 def notes(pg: TestServer, database: str) -> list[str]:
     return pg.psql(database, "SELECT note FROM public.victim ORDER BY id").split()
 
@@ -84,7 +94,7 @@ async def refused(pool: asyncpg.Pool, table: Table, where: str) -> ConditionRefu
 
 
 async def test_dblink_exec_insert_is_refused_and_writes_nothing(
-    pg: TestServer, guard_db: str, su_pool: asyncpg.Pool, victim: Table
+    pg: TestServer, guard_db: str, su_pool: asyncpg.Pool, victim: Table, server_log: StatementLog
 ) -> None:
     target = pg.dsn(guard_db)
     where = f"dblink_exec('{target}', 'INSERT INTO public.victim VALUES (2, ''x'')') IS NOT NULL"
@@ -97,10 +107,12 @@ async def test_dblink_exec_insert_is_refused_and_writes_nothing(
     nested = f"EXISTS (SELECT 1 FROM dblink('{target}', 'SELECT 1') AS t(a int))"
     assert (await refused(su_pool, victim, nested)).volatile == ("dblink()",)
     assert notes(pg, guard_db) == ["original"]
+    sent = server_log.text()  # the conditions never reached the server
+    assert "dblink_exec('" not in sent and "dblink('" not in sent
 
 
 async def test_an_advisory_lock_is_refused_and_when_allowed_is_not_kept(
-    pg: TestServer, su_pool: asyncpg.Pool, victim: Table
+    pg: TestServer, su_pool: asyncpg.Pool, victim: Table, server_log: StatementLog
 ) -> None:
     where = "pg_advisory_lock(777) IS NOT NULL"
     assert (await refused(su_pool, victim, where)).volatile == ("pg_advisory_lock()",)
@@ -119,20 +131,21 @@ async def test_an_advisory_lock_is_refused_and_when_allowed_is_not_kept(
 
 
 async def test_terminating_another_session_is_refused(
-    pg: TestServer, guard_db: str, su_pool: asyncpg.Pool, victim: Table
+    pg: TestServer, guard_db: str, su_pool: asyncpg.Pool, victim: Table, server_log: StatementLog
 ) -> None:
     other = await asyncpg.connect(pg.dsn(guard_db))
     try:
         pid = other.get_server_pid()
         error = await refused(su_pool, victim, f"pg_terminate_backend({pid})")
         assert error.volatile == ("pg_terminate_backend()",)
+        assert "pg_terminate_backend(" not in server_log.text()
         assert await other.fetchval("SELECT 1") == 1
     finally:
         await other.close()
 
 
 async def test_a_session_setting_does_not_outlive_an_allowed_condition(
-    su_pool: asyncpg.Pool, victim: Table
+    su_pool: asyncpg.Pool, victim: Table, server_log: StatementLog
 ) -> None:
     where = "set_config('search_path', 'nowhere', false) IS NOT NULL"
     assert (await refused(su_pool, victim, where)).volatile == ("set_config()",)
@@ -140,7 +153,11 @@ async def test_a_session_setting_does_not_outlive_an_allowed_condition(
     await fetch_page(su_pool, victim, allowed, SETTINGS)
     connections = [await su_pool.acquire() for _ in range(su_pool.get_size())]
     try:
+        for c in connections:
+            await c.execute("BEGIN READ ONLY")
         paths = {await c.fetchval("SHOW search_path") for c in connections}
+        for c in connections:
+            await c.execute("ROLLBACK")
     finally:
         for c in connections:
             await su_pool.release(c)
@@ -162,23 +179,25 @@ SUPERUSER_CALLS = [
 
 @pytest.mark.parametrize(("where", "named"), SUPERUSER_CALLS)
 async def test_administration_and_user_volatile_functions_are_refused(
-    su_pool: asyncpg.Pool, victim: Table, where: str, named: str
+    su_pool: asyncpg.Pool, victim: Table, where: str, named: str, server_log: StatementLog
 ) -> None:
     assert (await refused(su_pool, victim, where)).volatile == (named,)
+    assert named.split(".")[-1].removesuffix(")") not in server_log.text()
 
 
 async def test_adminpack_file_write_is_refused(
-    pg: TestServer, su_pool: asyncpg.Pool, victim: Table
+    pg: TestServer, su_pool: asyncpg.Pool, victim: Table, server_log: StatementLog
 ) -> None:
     if pg.major >= 17:
         pytest.skip("adminpack is not shipped with PostgreSQL 17 and later")
     where = "pg_file_write('ehgtui_was_here', 'x', false) > 0"
     assert (await refused(su_pool, victim, where)).volatile == ("pg_file_write()",)
+    assert "pg_file_write(" not in server_log.text()
     assert not (pg.server.data_dir / "ehgtui_was_here").exists()
 
 
 async def test_an_operator_backed_by_a_volatile_function_is_refused(
-    su_pool: asyncpg.Pool, victim: Table
+    su_pool: asyncpg.Pool, victim: Table, server_log: StatementLog
 ) -> None:
     error = await refused(su_pool, victim, "id OPERATOR(public.===) 1")
     assert error.volatile == ("operator public.=== (volatile_eq(integer,integer))",)
@@ -201,7 +220,7 @@ async def test_an_operator_backed_by_a_volatile_function_is_refused(
     ],
 )
 async def test_stable_and_immutable_calls_run(
-    su_pool: asyncpg.Pool, victim: Table, where: str
+    su_pool: asyncpg.Pool, victim: Table, where: str, server_log: StatementLog
 ) -> None:
     if "clock_timestamp" in where:  # VOLATILE, though harmless: refused all the same
         assert (await refused(su_pool, victim, where)).volatile == ("clock_timestamp()",)
@@ -225,15 +244,23 @@ async def test_stable_and_immutable_calls_run(
     ],
 )
 async def test_injection_attempts_are_refused_before_anything_runs(
-    pg: TestServer, guard_db: str, su_pool: asyncpg.Pool, victim: Table, where: str, reason: str
+    pg: TestServer,
+    guard_db: str,
+    su_pool: asyncpg.Pool,
+    victim: Table,
+    where: str,
+    reason: str,
+    server_log: StatementLog,
 ) -> None:
     error = await refused(su_pool, victim, where)
     assert reason in str(error) and error.volatile == ()
     assert notes(pg, guard_db) == ["original"]
+    sent = server_log.text()
+    assert where not in sent and "DROP" not in sent and "DELETE" not in sent
 
 
 async def test_a_whole_select_is_guarded_the_same_way(
-    su_pool: asyncpg.Pool, pg: TestServer
+    su_pool: asyncpg.Pool, pg: TestServer, server_log: StatementLog
 ) -> None:
     statement = parse_select(
         "WITH t AS (SELECT pg_advisory_lock(5)) SELECT * FROM public.victim, t ORDER BY 1;"
@@ -253,6 +280,7 @@ async def test_a_whole_select_is_guarded_the_same_way(
 def test_cli_refuses_with_one_line_and_exit_1(pg18: TestServer) -> None:
     database = pg18.demo_database()
     dsn = pg18.dsn(database)
+    log = StatementLog(pg18)
     volatile = run_cli("rows", "ventures", "--dsn", dsn, "--where", "pg_advisory_lock(777) > 1")
     assert (volatile.returncode, volatile.stdout) == (1, "")
     assert volatile.stderr == (
@@ -270,3 +298,5 @@ def test_cli_refuses_with_one_line_and_exit_1(pg18: TestServer) -> None:
     )  # fmt: skip
     assert allowed.returncode == 0, allowed.stderr
     assert advisory_locks(pg18, 777) == 0
+    assert log.text().count("pg_advisory_lock(777)") == 1  # only the allowed one was sent
+    log.assert_read_only(database)

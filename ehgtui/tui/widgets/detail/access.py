@@ -3,16 +3,19 @@
 Each cell says, for one role and one command, whether the role holds the privilege, whether
 it bypasses RLS, which policies apply (permissive `+name`, restrictive `&name`) and, for
 SELECT, how many rows the role sees. Built by `access_matrix` in a worker when the tab is
-shown; the panel under the grid spells out the highlighted role's four cells in full.
+shown; the panel under the grid spells out the highlighted role's four cells in full, and `e`
+explains the highlighted role's access to a sampled row (`RowAccessScreen`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import asyncpg
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
@@ -20,10 +23,13 @@ from textual.widgets import Static
 from ehgtui.catalog.model import Catalog, Table
 from ehgtui.rows.access import COMMANDS, AccessCell, AccessMatrix, AccessRow, access_matrix
 from ehgtui.rows.access import format_count as access_count
+from ehgtui.rows.roles import ViewAs
+from ehgtui.rows.row_access import sample_key
 from ehgtui.rows.settings import RowSettings
 from ehgtui.tui.connection_state import DISCONNECTED_HINT, is_connection_loss, no_pool_words
 from ehgtui.tui.messages import ConnectionLost
 from ehgtui.tui.safe import safe_content
+from ehgtui.tui.screens.row_access import RowAccessScreen
 from ehgtui.tui.widgets.detail.grid import DetailGrid
 from ehgtui.tui.widgets.detail.rows import one_line_error
 
@@ -112,6 +118,22 @@ def row_detail(row: AccessRow, cap: int) -> str:
 class AccessView(Vertical):
     """The banner, the role × command grid, and the highlighted role in full."""
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "e",
+            "explain_access",
+            "Why? (access)",
+            tooltip="Explain the highlighted role's access to the table's first row",
+            id="access.explain_access",
+        ),
+    ]
+    """
+    | Key(s) | Description |
+    | :- | :- |
+    | e | Explain the highlighted role's access to a sampled row (the table's first row in |
+    |   | key order), policy by policy. |
+    """
+
     DEFAULT_CSS = """
     AccessView {
         & > #access-banner { height: auto; padding: 0 1; background: $boost; }
@@ -127,6 +149,20 @@ class AccessView(Vertical):
         """The worker built the matrix of one table."""
 
         matrix: AccessMatrix
+
+    @dataclass
+    class SampleFound(Message):
+        """The row to explain for `role`: its key, or None when the table has no rows."""
+
+        table: Table
+        key: dict[str, str] | None
+        role: str | None
+
+    @dataclass
+    class SampleFailed(Message):
+        """No row could be sampled; `reason` is one line."""
+
+        reason: str
 
     @dataclass
     class MatrixFailed(Message):
@@ -241,3 +277,55 @@ class AccessView(Vertical):
     def _follow_cursor(self, event: DetailGrid.RowHighlighted) -> None:
         event.stop()
         self._show_detail(event.cursor_row)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Explaining needs a matrix (a role to explain for) and a connection."""
+        if action == "explain_access":
+            return self.matrix is not None and self.pool is not None
+        return True
+
+    def action_explain_access(self) -> None:
+        """Sample a row in a worker, then explain the highlighted role's access to it."""
+        matrix, table, pool = self.matrix, self.table, self.pool
+        if matrix is None or table is None or pool is None or not matrix.rows:
+            return
+        index = self.query_one("#access-grid", DetailGrid).cursor_row
+        row = matrix.rows[min(max(index, 0), len(matrix.rows) - 1)]
+        self._sample(pool, table, None if row.is_connection_role else row.role)
+
+    @work(
+        exclusive=True,
+        exit_on_error=False,
+        group="access-sample",
+        name="sample-row",
+        description="Read the key of the table's first row, read-only",
+    )
+    async def _sample(self, pool: asyncpg.Pool, table: Table, role: str | None) -> None:
+        try:
+            key = await sample_key(pool, table, self.settings)
+        except Exception as exc:  # typed, the server's, a dropped connection, or a bug
+            if is_connection_loss(exc):
+                self.post_message(ConnectionLost(pool))
+            else:
+                self.post_message(self.SampleFailed(one_line_error(exc)))
+            return
+        self.post_message(self.SampleFound(table, key, role))
+
+    @on(SampleFound)
+    def _sample_found(self, message: SampleFound) -> None:
+        message.stop()
+        if self.pool is None or message.table is not self.table:
+            return
+        if message.key is None:
+            self.app.notify(f"{message.table.qualified_name} has no rows to explain")
+            return
+        self.app.push_screen(
+            RowAccessScreen(
+                self.pool, message.table, self.settings, message.key, ViewAs(message.role)
+            )
+        )
+
+    @on(SampleFailed)
+    def _sample_failed(self, message: SampleFailed) -> None:
+        message.stop()
+        self.app.notify(message.reason, title="No row to explain", severity="error")

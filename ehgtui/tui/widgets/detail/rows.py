@@ -5,6 +5,10 @@ worker calls `fetch_page` and posts the page back, and the handlers here own the
 page and the viewer. The header always says whose eyes the rows are seen through and how the
 pages are cut (keyset on the primary key, or OFFSET). Long values are cut in the grid; enter
 reads the whole value with `fetch_value` and shows it (pretty JSON) in a modal.
+
+A condition that calls VOLATILE functions is refused by the core; the tab then asks, naming
+them (`ConfirmScreen`, "no" unless the user presses y), and runs it only when allowed, for
+that condition's pages: a new condition, table or viewer asks again.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 from ehgtui.catalog.model import Catalog, Table
-from ehgtui.rows.errors import RowsError
+from ehgtui.rows.errors import ConditionRefusedError, RowsError
 from ehgtui.rows.export import page_csv, row_json
 from ehgtui.rows.query import KEYSET, RowKey, RowPage, RowRequest, fetch_page, fetch_value
 from ehgtui.rows.roles import ViewAs
@@ -31,6 +35,8 @@ from ehgtui.tui.clipboard import copy_text
 from ehgtui.tui.connection_state import DISCONNECTED_HINT, is_connection_loss, no_pool_words
 from ehgtui.tui.messages import ConnectionLost
 from ehgtui.tui.safe import safe_content, safe_text
+from ehgtui.tui.screens.confirm import ConfirmScreen
+from ehgtui.tui.screens.row_access import RowAccessScreen
 from ehgtui.tui.screens.value_view import ValueScreen
 from ehgtui.tui.screens.view_as import ViewAsScreen, view_as_words
 
@@ -87,6 +93,41 @@ def page_header(page: RowPage, start: int) -> str:
     return " · ".join(parts)
 
 
+def volatile_question(volatile: tuple[str, ...]) -> tuple[str, str]:
+    """The title and body of the question asked before running a condition that calls the
+    VOLATILE functions `volatile` (as `ConditionRefusedError.volatile` names them)."""
+    names = ", ".join(volatile)
+    plural = len(volatile) > 1
+    title = (
+        f"Run a condition that calls {'VOLATILE functions' if plural else 'a VOLATILE function'}?"
+    )
+    body = (
+        f"The condition calls {names}, which {'are' if plural else 'is'} VOLATILE: "
+        f"{'they' if plural else 'it'} may act outside the read-only transaction (write "
+        "through dblink, write files, take locks, end other sessions). ehgtui clears the "
+        "session afterwards, but cannot undo what a function did.\n\n"
+        "Run it this once, for this condition's pages? (y runs, n or escape cancels)"
+    )
+    return title, body
+
+
+def row_key_text(page: RowPage, table: Table, row: int) -> dict[str, str] | None:
+    """The primary key of the page's `row` as text, as `--row col=value` takes it: the value
+    as the page shows it, or the key as read when the column is masked or not on the page.
+    None when the table has no primary key (the page is cut by OFFSET)."""
+    pk = table.primary_key
+    key = page.keys[row]
+    if pk is None or page.paging != KEYSET or key is None or len(key) != len(pk.columns):
+        return None
+    names = [c.name for c in page.columns]
+    found: dict[str, str] = {}
+    for column, value in zip(pk.columns, key, strict=True):
+        index = names.index(column) if column in names else -1
+        shown = page.rows[row][index] if index >= 0 and not page.columns[index].masked else None
+        found[column] = shown if shown is not None else str(value)
+    return found
+
+
 def one_line_error(exc: BaseException) -> str:
     """Our typed row errors are already one line; anything else gets its type and first line."""
     text = str(exc).strip()
@@ -113,6 +154,13 @@ class RowsView(Vertical):
             id="rows.view_as",
         ),
         Binding(
+            "e",
+            "explain_access",
+            "Why? (access)",
+            tooltip="Explain who may read or write this row, policy by policy",
+            id="rows.explain_access",
+        ),
+        Binding(
             "c", "copy_row", "Copy row", tooltip="Copy the current row as JSON", id="rows.copy_row"
         ),
         Binding("C", "copy_page", "Copy page", tooltip="Copy the page as CSV", id="rows.copy_page"),
@@ -132,6 +180,8 @@ class RowsView(Vertical):
     | n, p | Next / previous page. |
     | w | Filter with an SQL condition (one line; enter applies, escape closes). |
     | a | View rows as another role or user. |
+    | e | Explain this row's access for the viewer: each command's verdict, each policy's |
+    |   | result on the row, the failing branch and the values it read. |
     | c | Copy the current row as JSON. |
     | C | Copy the page as CSV. |
     | enter | Show the current cell's whole value (JSON pretty-printed). |
@@ -166,6 +216,15 @@ class RowsView(Vertical):
 
         reason: str
         request: RowRequest
+
+    @dataclass
+    class VolatileRefused(Message):
+        """The condition of `request` calls VOLATILE functions (`volatile`): ask the user."""
+
+        reason: str
+        volatile: tuple[str, ...]
+        request: RowRequest
+        start: int
 
     @dataclass
     class ValueLoaded(Message):
@@ -284,7 +343,17 @@ class RowsView(Vertical):
         if view_as is None:
             return
         self.view_as = view_as
-        self.load(replace(self._request, view_as=view_as, after=None, before=None, offset=0), 0)
+        self.load(
+            replace(
+                self._request,
+                view_as=view_as,
+                after=None,
+                before=None,
+                offset=0,
+                allow_volatile=False,  # another role: the functions may do something else
+            ),
+            0,
+        )
 
     # -- workers: I/O only -----------------------------------------------------------------
 
@@ -300,6 +369,12 @@ class RowsView(Vertical):
     ) -> None:
         try:
             page = await fetch_page(pool, table, request, self.settings)
+        except ConditionRefusedError as exc:
+            if exc.volatile and not request.allow_volatile:
+                self.post_message(self.VolatileRefused(str(exc), exc.volatile, request, start))
+            else:
+                self.post_message(self.PageFailed(one_line_error(exc), request))
+            return
         except Exception as exc:  # typed, the server's, a dropped connection, or a bug
             if is_connection_loss(exc):
                 self.post_message(ConnectionLost(pool))
@@ -365,6 +440,26 @@ class RowsView(Vertical):
         self.grid.clear(columns=True)
         self._show_error(message.reason)
 
+    @on(VolatileRefused)
+    def _volatile_refused(self, message: VolatileRefused) -> None:
+        message.stop()
+        if message.request != self._request:
+            return
+        title, body = volatile_question(message.volatile)
+        self.query_one("#rows-header", Static).update(
+            f"viewer: {view_as_words(message.request.view_as)} · not run yet: asking first"
+        )
+
+        def answered(run: bool | None) -> None:
+            if message.request != self._request:
+                return  # another table, condition or viewer was chosen meanwhile
+            if run:
+                self.load(replace(message.request, allow_volatile=True), message.start)
+            else:
+                self.post_message(self.PageFailed(f"{message.reason}; not run", message.request))
+
+        self.app.push_screen(ConfirmScreen(title, body, yes_label="Run"), answered)
+
     @on(ConnectionLost)
     def _connection_lost(self, message: ConnectionLost) -> None:
         # not stopped: the explorer screen decides whether the pool is its own and lost
@@ -389,7 +484,9 @@ class RowsView(Vertical):
     def _where_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         where = event.value.strip() or None
-        request = replace(self._request, where=where, after=None, before=None, offset=0)
+        request = replace(
+            self._request, where=where, after=None, before=None, offset=0, allow_volatile=False
+        )
         self.grid.focus()
         self.load(request, 0)
 
@@ -406,7 +503,7 @@ class RowsView(Vertical):
             return page is not None and page.has_next
         if action == "previous_page":
             return page is not None and page.has_previous
-        if action in ("copy_row", "copy_page", "show_value"):
+        if action in ("copy_row", "copy_page", "show_value", "explain_access"):
             return page is not None and bool(page.rows)
         if action == "close_where":
             return self.has_class("-where")
@@ -483,6 +580,23 @@ class RowsView(Vertical):
             )
             return
         self._fetch_value(self.pool, table, key, name, self._request.view_as)
+
+    def action_explain_access(self) -> None:
+        """Open the access explanation of the row under the cursor, as the tab's viewer."""
+        page, table = self.page, self.table
+        row = self.grid.cursor_coordinate.row
+        if page is None or table is None or self.pool is None or not 0 <= row < len(page.rows):
+            return
+        key = row_key_text(page, table, row)
+        if key is None:
+            self.app.notify(
+                f"{table.qualified_name} has no primary key: its rows cannot be named",
+                severity="warning",
+            )
+            return
+        self.app.push_screen(
+            RowAccessScreen(self.pool, table, self.settings, key, self._request.view_as)
+        )
 
     @on(DataTable.CellSelected, "#rows-grid")
     def _cell_selected(self, event: DataTable.CellSelected) -> None:
