@@ -154,6 +154,14 @@ async def test_filter_and_palette_find_functions_and_types(
         await settle(pilot)
         assert screen.selected_object == NOTIFY
         assert isinstance(tree.cursor_node.data if tree.cursor_node else None, ObjectEntry)
+        detail = screen.query_one(ObjectDetail)
+        detail.show_tab("used_by")
+        await settle(pilot)
+        assert detail.focus_tab()  # the focus in a pane does not hold the tab there
+        await pilot.press("3")  # the digits pick a tab of the object's kind
+        await settle(pilot)
+        assert detail.active_tab == "access"
+        assert app.focused is _tab(detail).query_one(DetailGrid)  # the focus followed
         assert screen.catalog is not None
         hits = [ref for _, ref in object_hits(screen.catalog, "sd_status")]
         assert SD_STATUS in hits

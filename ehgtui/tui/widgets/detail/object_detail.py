@@ -188,14 +188,26 @@ class ObjectDetail(Vertical):
             return
         index = next((i for i, t in enumerate(self._kind.tabs) if t.id == tab), None)
         if index is not None:
-            self.tabs.active = pane_id(index)
-            self._fill(index)
+            self.show_tab_number(index)
 
     def show_tab_number(self, number: int) -> None:
-        """Activate the `number`-th tab (0-based) if the kind has that many."""
-        if self._kind is not None and 0 <= number < len(self._kind.tabs):
-            self.tabs.active = pane_id(number)
-            self._fill(number)
+        """Activate the `number`-th tab (0-based) if the kind has that many; focus in the old
+        tab follows it.
+
+        With the focus in a pane, the tabbed content switches back to the pane holding the
+        focus (as TableDetail.show_tab says), so the focus leaves first.
+        """
+        if self._kind is None or not 0 <= number < len(self._kind.tabs):
+            return
+        tabs = self.tabs
+        focused = self.screen.focused
+        in_pane = focused is not None and tabs in focused.ancestors
+        if in_pane and tabs.active != pane_id(number):
+            self.screen.set_focus(None)
+        tabs.active = pane_id(number)
+        self._fill(number)
+        if in_pane:
+            self.call_after_refresh(self.focus_tab)
 
     def step_tab(self, step: int) -> None:
         """Show the tab `step` places to the right (negative: left), wrapping around."""
