@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from textual.content import Content
 from textual.message import Message
@@ -46,7 +46,6 @@ class TabView:
     """A line under the grid."""
 
 
-ObjT = TypeVar("ObjT", bound=SchemaObject)
 Render = Callable[[Any, Catalog], TabView]
 
 

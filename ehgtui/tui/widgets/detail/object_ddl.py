@@ -8,6 +8,7 @@ from __future__ import annotations
 from ehgtui.catalog.model import Catalog
 from ehgtui.catalog.objects import SchemaObject, object_key
 from ehgtui.ddl.objects import object_ddl
+from ehgtui.tui.widgets.detail.ddl import rendered_or_comment
 
 
 def render_object_ddl(catalog: Catalog, obj: SchemaObject) -> str:
@@ -23,9 +24,4 @@ def render_object_ddl(catalog: Catalog, obj: SchemaObject) -> str:
     Returns:
         The DDL text, ending with a newline.
     """
-    try:
-        text = object_ddl(catalog, obj)
-    except Exception as exc:  # one object the renderer cannot handle must not take the UI down
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return f"-- could not render the DDL of {object_key(obj)}: {first}\n"
-    return text if text.endswith("\n") else text + "\n"
+    return rendered_or_comment(lambda: object_ddl(catalog, obj), object_key(obj))

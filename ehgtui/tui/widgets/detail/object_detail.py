@@ -8,11 +8,8 @@ one kind keeps the tab (from function to function the Body stays open).
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -103,8 +100,6 @@ class ObjectTab(Vertical):
 
 class ObjectDetail(Vertical):
     """The summary and the tabs of the selected object, whatever its kind."""
-
-    BINDINGS: ClassVar[list[BindingType]] = []
 
     DEFAULT_CSS = """
     ObjectDetail {
