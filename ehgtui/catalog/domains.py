@@ -15,18 +15,29 @@ A domain named in the file replaces the built-in domain of that name; new names 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 if TYPE_CHECKING:  # names only: the CLI reads the domain rules before the model is needed
-    from ehgtui.catalog.model import Catalog, Table
+    from ehgtui.catalog.model import Catalog, Function, Table
+    from ehgtui.catalog.objects import ObjectRef, SchemaObject
 
 OTHER = "Other"
 """The group of tables no rule and no frequent prefix claims."""
 
 VIEWS = "Views"
 """The group holding views and materialized views."""
+
+KIND_GROUPS: dict[str, str] = {
+    "function": "Functions",
+    "type": "Types",
+    "sequence": "Sequences",
+    "extension": "Extensions",
+    "publication": "Publications",
+}
+"""The group of each object kind, after the tables' domains. A function whose name a domain
+claims (`sd_descendants` in Strategic Directives) sits in that domain instead."""
 
 PREFIX_GROUP_MIN = 5
 """A prefix shared by at least this many tables becomes a group of its own."""
@@ -125,6 +136,10 @@ class Domain:
     missing_key_tables: tuple[str, ...] = ()
     """Key tables the README names for this domain that the database lacks."""
     is_readme_domain: bool = False
+    objects: tuple[SchemaObject, ...] = ()
+    """Functions the domain's rules claim by name; for a kind's group, its objects."""
+    kind: str | None = None
+    """The object kind of a kind group (`Types`: `type`); None for a domain of tables."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +149,16 @@ class DomainMap:
     domains: tuple[Domain, ...]
     by_table: dict[str, str] = field(default_factory=dict)
     """qualified table name -> domain name."""
+    by_object: dict[ObjectRef, str] = field(default_factory=dict)
+    """Function, type, … -> the name of the domain or kind group listing it."""
+    kind_groups: tuple[Domain, ...] = ()
+    """After the domains of tables: one group per object kind (Functions, Types, …) with
+    the objects no domain claims by name. Apart from `domains`, which hold tables."""
+
+    @property
+    def groups(self) -> tuple[Domain, ...]:
+        """The domains, then the kind groups: what the explorer's tree lists."""
+        return self.domains + self.kind_groups
 
     def domain_of(self, table: Table) -> str:
         return self.by_table.get(table.qualified_name, OTHER)
@@ -227,6 +252,8 @@ class _Group(Generic[R]):
     members: list[R]
     missing_key_tables: tuple[str, ...] = ()
     is_readme_domain: bool = False
+    prefix: str | None = None
+    """The name prefix of a prefix group (`eva_`), for the functions that share it."""
 
 
 def _first_rule(rules: Sequence[DomainRule]) -> Callable[[str], DomainRule | None]:
@@ -294,7 +321,9 @@ def _groups(
         for rule in settings.rules
     ]
     for prefix in sorted(prefix_groups, key=lambda p: (-len(prefix_groups[p]), p)):
-        groups.append(_Group(f"{prefix}*", f"tables named {prefix}…", prefix_groups[prefix]))
+        groups.append(
+            _Group(f"{prefix}*", f"tables named {prefix}…", prefix_groups[prefix], prefix=prefix)
+        )
     if other:
         groups.append(_Group(OTHER, "tables no rule or frequent prefix claims", other))
     if views:
@@ -311,12 +340,20 @@ def classify(catalog: Catalog, settings: DomainSettings | None = None) -> Domain
     frequent prefix, then to Other; views go to Views; other schemas' tables are grouped by
     schema, so that they stay reachable.
     """
-    domains = tuple(
+    from ehgtui.catalog.objects import ref_of
+
+    settings = settings or DomainSettings()
+    groups = _groups(catalog.tables, catalog.schemas, settings)
+    domains = [
         Domain(g.name, g.description, tuple(g.members), g.missing_key_tables, g.is_readme_domain)
-        for g in _groups(catalog.tables, catalog.schemas, settings or DomainSettings())
-    )
+        for g in groups
+    ]
+    primary_schema = catalog.schemas[0] if catalog.schemas else "public"
+    prefixes = {g.prefix for g in groups if g.prefix is not None}
+    kind_groups = _add_objects(catalog, domains, settings, primary_schema, prefixes)
     by_table = {t.qualified_name: d.name for d in domains for t in d.tables}
-    return DomainMap(domains, by_table)
+    by_object = {ref_of(o): d.name for d in (*domains, *kind_groups) for o in d.objects}
+    return DomainMap(tuple(domains), by_table, by_object, kind_groups)
 
 
 def domain_names(
@@ -326,6 +363,54 @@ def domain_names(
     alone: what a lookup of one table needs, without the other tables' contents."""
     groups = _groups(relations, schemas, settings or DomainSettings())
     return {t.qualified_name: g.name for g in groups for t in g.members}
+
+
+def _add_objects(
+    catalog: Catalog,
+    domains: list[Domain],
+    settings: DomainSettings,
+    primary_schema: str,
+    prefixes: set[str],
+) -> tuple[Domain, ...]:
+    """Put each function in the domain its name matches (by the tables' rules, then their
+    prefix groups); return the kind groups: the other functions, and every other object."""
+    from ehgtui.catalog.objects import OBJECT_KINDS, objects_of
+
+    claimed: dict[str, list[SchemaObject]] = {}
+    unclaimed: list[Function] = []
+    for function in catalog.functions:
+        name = _function_domain(function, settings, primary_schema, prefixes)
+        if name is None:
+            unclaimed.append(function)
+        else:
+            claimed.setdefault(name, []).append(function)
+    for index, domain in enumerate(domains):
+        if domain.name in claimed:
+            objects = tuple(sorted(claimed[domain.name], key=_function_order))
+            domains[index] = replace(domain, objects=objects)
+    groups: list[Domain] = []
+    for kind in OBJECT_KINDS:
+        objects = tuple(unclaimed) if kind == "function" else objects_of(catalog, kind)
+        if objects:
+            described = f"{KIND_GROUPS[kind].lower()} no domain claims by name"
+            groups.append(Domain(KIND_GROUPS[kind], described, (), objects=objects, kind=kind))
+    return tuple(groups)
+
+
+def _function_domain(
+    function: Function, settings: DomainSettings, primary_schema: str, prefixes: set[str]
+) -> str | None:
+    if function.schema != primary_schema:
+        return None
+    rule = next((r for r in settings.rules if r.matches(function.name)), None)
+    if rule is not None:
+        return rule.name
+    prefix = _prefix(function.name)
+    return f"{prefix}*" if prefix in prefixes else None
+
+
+def _function_order(function: SchemaObject) -> tuple[str, str]:
+    return (function.name, getattr(function, "identity_arguments", ""))
 
 
 def first_table(catalog: Catalog, settings: DomainSettings, domain_map: DomainMap) -> str | None:

@@ -623,17 +623,21 @@ SELECT 'default_privilege',
 column lists and row filters), default privileges. Each row is one object as JSON text."""
 
 USES = """
-WITH targets AS MATERIALIZED (
-    SELECT 'pg_proc'::regclass AS refclassid, p.oid FROM pg_proc p
-     WHERE p.pronamespace = ANY (ARRAY(SELECT oid FROM pg_namespace
-                                        WHERE nspname = ANY($1::text[])))
-    UNION ALL
-    SELECT 'pg_type'::regclass, t.oid FROM pg_type t
+WITH types AS MATERIALIZED (
+    SELECT t.oid, t.typarray FROM pg_type t
      WHERE t.typnamespace = ANY (ARRAY(SELECT oid FROM pg_namespace
                                         WHERE nspname = ANY($1::text[])))
        AND t.typtype IN ('e', 'd', 'r', 'c')
+), targets AS MATERIALIZED (  -- `target`: what the use is reported on
+    SELECT 'pg_proc'::regclass AS refclassid, p.oid, p.oid AS target FROM pg_proc p
+     WHERE p.pronamespace = ANY (ARRAY(SELECT oid FROM pg_namespace
+                                        WHERE nspname = ANY($1::text[])))
+    UNION ALL
+    SELECT 'pg_type'::regclass, t.oid, t.oid FROM types t
+    UNION ALL  -- a column of `mood[]` depends on the array type: it uses `mood`
+    SELECT 'pg_type'::regclass, t.typarray, t.oid FROM types t WHERE t.typarray <> 0
 ), uses AS MATERIALIZED (  -- internal ('i') dependencies (constructors) are not uses
-    SELECT DISTINCT d.classid, d.objid, d.objsubid, d.refclassid, d.refobjid
+    SELECT DISTINCT d.classid, d.objid, d.objsubid, d.refclassid, g.target AS refobjid
       FROM pg_depend d
       JOIN targets g ON g.refclassid = d.refclassid AND g.oid = d.refobjid
      WHERE d.deptype = 'n'
@@ -689,7 +693,8 @@ SELECT (u.refclassid = 'pg_proc'::regclass) AS of_function,
 """
 """What uses each function and type of the loaded schemas, as pg_depend records it: views
 (their rewrite rule), policies, column defaults, CHECK and domain constraints, columns,
-indexes, other functions (by argument or result type) and types. A function called from
+indexes, other functions (by argument or result type) and types; a use of a type's array
+type (a column of `mood[]`) counts as a use of the type. A function called from
 inside a PL/pgSQL body is not recorded by the server, so it is not listed. Triggers come
 from the TRIGGERS query (pg_trigger.tgfoid), not from here."""
 

@@ -1,4 +1,5 @@
-"""The whole documentation tree as text: README.md, database-schema-overview.md, tables/*.md.
+"""The whole documentation tree as text: README.md, database-schema-overview.md, tables/*.md,
+functions/*.md and types/*.md.
 
 Deterministic by design: no timestamps, no row estimates or sizes (they move without any
 schema change), everything sorted, so an unchanged schema renders byte-identical files.
@@ -9,8 +10,18 @@ from __future__ import annotations
 import re
 
 from ehgtui.catalog.domains import Domain, DomainMap
-from ehgtui.catalog.model import Catalog, Table
-from ehgtui.docs.markdown import anchor, cell, first_line, table
+from ehgtui.catalog.model import Catalog, Function, Table
+from ehgtui.catalog.objects import ref_of
+from ehgtui.docs.markdown import anchor, cell, code, first_line, table
+from ehgtui.docs.object_pages import (
+    FUNCTIONS_DIR,
+    TYPES_DIR,
+    function_page_name,
+    render_function_page,
+    render_type_page,
+    type_definition,
+    type_page_name,
+)
 from ehgtui.docs.table_page import render_table_page
 from ehgtui.safe_text import visible
 
@@ -18,6 +29,9 @@ README = "README.md"
 OVERVIEW = "database-schema-overview.md"
 TABLES_DIR = "tables"
 """Where the per-table pages go, relative to the output directory."""
+
+PAGE_DIRS = (TABLES_DIR, FUNCTIONS_DIR, TYPES_DIR)
+"""The directories of generated pages (a page there that is no longer generated is stale)."""
 
 _UNSAFE = re.compile(r"[^\w.\-]")
 
@@ -98,7 +112,53 @@ def render_readme(catalog: Catalog, domains: DomainMap) -> str:
     ]
     for domain in domains.domains:
         lines += ["", *_domain_section(catalog, domain)]
+    lines += _functions_section(catalog, domains)
+    lines += _types_section(catalog)
     return "\n".join(lines) + "\n"
+
+
+def _function_group(domains: DomainMap, function: Function) -> str:
+    return domains.by_object.get(ref_of(function), "Functions")
+
+
+def _functions_section(catalog: Catalog, domains: DomainMap) -> list[str]:
+    if not catalog.functions:
+        return []
+    rows = [
+        [
+            f"[{cell(f.name)}({cell(f.identity_arguments)})]({function_page_name(catalog, f)})",
+            cell(_function_group(domains, f)),
+            f.kind,
+            f.language,
+            code(f.result),
+            "**yes**" if f.security_definer else "",
+            code(f.search_path) or ("**not set**" if f.security_definer else "not set"),
+            str(len(f.used_by)),
+            cell(first_line(f.comment)),
+        ]
+        for f in sorted(catalog.functions, key=lambda f: (f.schema, f.name, f.identity_arguments))
+    ]
+    headers = ["Function", "Group", "Kind", "Language", "Returns", "Security definer"]
+    headers += ["search_path", "Used by", "Description"]
+    return ["", f"## Functions ({len(rows)})", "", table(headers, rows, [7])]
+
+
+def _types_section(catalog: Catalog) -> list[str]:
+    if not catalog.types:
+        return []
+    rows = [
+        [
+            f"[{cell(t.name)}]({type_page_name(catalog, t)})",
+            cell(t.schema),
+            t.kind,
+            type_definition(t),
+            str(sum(1 for u in t.used_by if u.kind == "column")),
+            cell(first_line(t.comment)),
+        ]
+        for t in sorted(catalog.types, key=lambda t: (t.schema, t.name))
+    ]
+    headers = ["Type", "Schema", "Kind", "Definition", "Columns using it", "Description"]
+    return ["", f"## Types ({len(rows)})", "", table(headers, rows, [4])]
 
 
 def render_overview(catalog: Catalog, domains: DomainMap) -> str:
@@ -113,6 +173,9 @@ def render_overview(catalog: Catalog, domains: DomainMap) -> str:
         ("Policies", sum(len(t.policies) for t in relations)),
         ("Triggers", sum(len(t.triggers) for t in relations)),
         ("Tables with RLS disabled", sum(not t.is_view and not t.rls_enabled for t in relations)),
+        ("Functions", len(catalog.functions)),
+        ("Security definer functions", sum(f.security_definer for f in catalog.functions)),
+        ("Types", len(catalog.types)),
     ]
     rows = []
     for t in relations:
@@ -154,6 +217,8 @@ def render_overview(catalog: Catalog, domains: DomainMap) -> str:
                 table(["", "Count"], [[name, str(n)] for name, n in totals], [1]),
                 "",
                 table(headers, rows, [5, 6, 7, 8, 10, 11]),
+                *_functions_section(catalog, domains),
+                *_types_section(catalog),
             ]
         )
         + "\n"
@@ -170,5 +235,11 @@ def render_docs(catalog: Catalog, domains: DomainMap) -> dict[str, str]:
         files[page_name(catalog, table_)] = render_table_page(
             table_, domains.domain_of(table_), f"../{README}"
         )
+    for function in catalog.functions:
+        files[function_page_name(catalog, function)] = render_function_page(
+            function, _function_group(domains, function), f"../{README}"
+        )
+    for data_type in catalog.types:
+        files[type_page_name(catalog, data_type)] = render_type_page(data_type, f"../{README}")
     # pages are read in terminals (cat, less, glow) and editors: no raw control characters
     return {path: visible(text, multiline=True) for path, text in sorted(files.items())}

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ehgtui.docs.render import TABLES_DIR
+from ehgtui.docs.render import PAGE_DIRS
 
 
 class DocsWriteError(OSError):
@@ -21,11 +21,11 @@ class DocsWriteReport:
     """New or changed files."""
     unchanged: tuple[str, ...]
     removed: tuple[str, ...]
-    """Pages under tables/ of relations that no longer exist."""
+    """Pages under tables/, functions/ or types/ of objects that no longer exist."""
 
 
 def write_docs(outdir: Path, files: dict[str, str]) -> DocsWriteReport:
-    """Write files under outdir, comparing content first; remove stale tables/*.md pages."""
+    """Write files under outdir, comparing content first; remove stale pages (PAGE_DIRS)."""
     written: list[str] = []
     unchanged: list[str] = []
     try:
@@ -47,13 +47,14 @@ def write_docs(outdir: Path, files: dict[str, str]) -> DocsWriteReport:
 
 
 def _remove_stale(outdir: Path, keep: set[str]) -> list[str]:
-    pages = outdir / TABLES_DIR
-    if not pages.is_dir():
-        return []
     removed = []
-    for page in sorted(pages.glob("*.md")):
-        relative = f"{TABLES_DIR}/{page.name}"
-        if relative not in keep:
-            page.unlink()
-            removed.append(relative)
+    for directory in PAGE_DIRS:
+        pages = outdir / directory
+        if not pages.is_dir():
+            continue
+        for page in sorted(pages.glob("*.md")):
+            relative = f"{directory}/{page.name}"
+            if relative not in keep:
+                page.unlink()
+                removed.append(relative)
     return removed

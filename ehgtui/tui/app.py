@@ -31,6 +31,7 @@ from ehgtui.tui.commands import (
     TableActionsProvider,
 )
 from ehgtui.tui.heap import defer_full_collections
+from ehgtui.tui.object_commands import GoToObjectProvider
 from ehgtui.tui.screens.confirm import ConfirmScreen
 from ehgtui.tui.screens.copy_fallback import CopyFallbackScreen
 from ehgtui.tui.screens.findings import FindingsScreen
@@ -89,6 +90,7 @@ class EhgApp(App[None]):
     COMMANDS |= {RowsAndSnapshotProvider}
     COMMANDS |= {TableActionsProvider}
     COMMANDS |= {TasksProvider, ChecksProvider}
+    COMMANDS |= {GoToObjectProvider}
     COMMANDS |= {QueryPadProvider}
 
     def __init__(

@@ -11,6 +11,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.message import Message
 
 from ehgtui.catalog.model import Catalog
 from ehgtui.find.score import fuzzy_score
@@ -36,7 +37,7 @@ def _explorer_catalog(provider: Provider) -> Catalog | None:
     return None
 
 
-def _post_open(provider: Provider, message: OpenTable) -> None:
+def _post_open(provider: Provider, message: Message) -> None:
     from ehgtui.tui.screens.main import ExplorerScreen
 
     for screen in provider.app.screen_stack:

@@ -14,6 +14,7 @@ from textual.message import Message
 from ehgtui.catalog.cache import CachedCatalog, FreshCatalog
 from ehgtui.catalog.domains import DomainMap
 from ehgtui.catalog.model import Catalog
+from ehgtui.catalog.objects import ObjectRef
 from ehgtui.db.settings import ConnectionTarget
 from ehgtui.tui.catalog_source import CacheStart
 
@@ -94,3 +95,12 @@ class ConnectionLost(Message):
     """
 
     pool: asyncpg.Pool
+
+
+@dataclass
+class OpenObject(Message):
+    """Show a function, type, sequence, extension or publication (palette, a jump)."""
+
+    ref: ObjectRef
+    tab: str | None = None
+    """Tab id of the object's kind to activate (e.g. `body`); None keeps the current tab."""

@@ -11,6 +11,7 @@ import pytest
 
 from ehgtui.catalog.domains import classify
 from ehgtui.catalog.model import Catalog
+from ehgtui.catalog.objects import USES_NOT_RECORDED
 from ehgtui.docs.render import render_docs
 from ehgtui.docs.writer import write_docs
 from tests.checks.supabase_sql import STANDINS_SQL, load
@@ -39,6 +40,11 @@ CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW;
 CREATE TRIGGER child_touch BEFORE UPDATE OF status OR DELETE ON child
     FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM 'z') EXECUTE FUNCTION touch();
 CREATE VIEW child_view AS SELECT id FROM child;
+CREATE FUNCTION is_parent(p uuid) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
+    AS $$ SELECT p = (select auth.uid()) $$;
+COMMENT ON FUNCTION is_parent(uuid) IS 'Whether the caller is this parent.';
+REVOKE EXECUTE ON FUNCTION is_parent(uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION is_parent(uuid) TO anon;
 """
 )
 
@@ -64,6 +70,10 @@ async def test_table_page_shows_types_constraints_indexes_policies_triggers(
         "tables/parent.md",
         "tables/child.md",
         "tables/child_view.md",
+        "functions/fn_set_updated_at.md",
+        "functions/is_parent.md",
+        "functions/touch.md",
+        "types/mood.md",
     }
     page = files["tables/child.md"]
     assert "> Children of a parent.\n> Second line." in page
@@ -153,3 +163,39 @@ def test_stale_pages_are_removed_and_changes_rewritten(small: Catalog, tmp_path:
     assert report.removed == ("tables/dropped_table.md",)
     assert (tmp_path / "notes.md").read_text() == "mine"
     assert not list(tmp_path.rglob(".*.tmp"))
+
+
+async def test_function_and_type_pages(small: Catalog) -> None:
+    """A page per function and per type, listed in the README and the overview."""
+    files = render_docs(small, classify(small))
+    touch = files["functions/touch.md"]
+    assert "# touch()" in touch
+    assert "| trigger | `public.child` | `child_touch` |" in touch  # what uses it
+    assert USES_NOT_RECORDED in touch
+    assert "```sql\nCREATE OR REPLACE FUNCTION public.touch()" in touch
+    assert "BEGIN RETURN NEW; END" in touch
+    helper = files["functions/is_parent.md"]
+    assert "**SECURITY DEFINER** · **search_path not set** (mutable" in helper
+    assert "| anon | **yes** | EXECUTE granted to anon |" in helper
+    assert "| authenticated | no | no EXECUTE for authenticated or PUBLIC |" in helper
+    assert "> Whether the caller is this parent." in helper
+    mood = files["types/mood.md"]
+    assert "| 1 | `happy` |" in mood and "| 2 | `sad` |" in mood
+    assert "| column | `public.child` | `moods` |" in mood
+    readme = files["README.md"]
+    assert "## Functions (3)" in readme and "](functions/is_parent.md)" in readme
+    assert "## Types (1)" in readme
+    assert "| [mood](types/mood.md) | public | enum | `happy`, `sad` | 1 |  |" in readme
+    overview = files["database-schema-overview.md"]
+    assert "| Functions | 3 |" in overview and "| Security definer functions | 1 |" in overview
+    assert "](functions/touch.md)" in overview and "](types/mood.md)" in overview
+
+
+def test_stale_function_pages_are_removed(small: Catalog, tmp_path: Path) -> None:
+    files = render_docs(small, classify(small))
+    write_docs(tmp_path, files)
+    (tmp_path / "functions" / "dropped_function.md").write_text("old")
+    (tmp_path / "types" / "dropped_type.md").write_text("old")
+    report = write_docs(tmp_path, files)
+    assert report.removed == ("functions/dropped_function.md", "types/dropped_type.md")
+    assert report.written == ()

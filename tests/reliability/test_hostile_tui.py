@@ -21,11 +21,13 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from ehgtui.catalog.model import Catalog
+from ehgtui.catalog.objects import ref_of
 from ehgtui.config import Config
 from ehgtui.db.settings import ConnectionTarget
 from ehgtui.diff.compare import diff_catalogs
 from ehgtui.tui.app import EhgApp, build_app
 from ehgtui.tui.widgets.detail.diff import DiffView
+from ehgtui.tui.widgets.detail.object_detail import ObjectDetail
 from ehgtui.tui.widgets.detail.relations import RelationsView
 from ehgtui.tui.widgets.detail.table_detail import TAB_IDS, TableDetail
 from ehgtui.tui.widgets.tree.domain_tree import DomainTree
@@ -105,6 +107,43 @@ async def test_every_tab_of_every_hostile_table(hostile_db: str) -> None:  # noq
     # the Rows tab shows row values, made visible
     assert "row\\x1b]52;c;aGVsbG8=\\x07" in everything
     assert "multi↵line\\rcr" in everything  # newline drawn as ↵ (as cut() does), CR a token
+
+
+async def test_every_tab_of_a_hostile_function_and_type(hostile_db: str) -> None:  # noqa: F811
+    """A function and an enum whose names, labels, comment and body hold the payloads: the
+    tree, every tab of each and the palette show them as text."""
+    app = _app(hostile_db)
+    shown: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        catalog = _catalog(app)
+        refs = [ref_of(f) for f in catalog.functions if f.name.startswith("fn")]
+        refs += [ref_of(t) for t in catalog.types if t.name.startswith("mood")]
+        assert len(refs) == 2
+        tree = screen.query_one(DomainTree)
+        detail = screen.query_one(ObjectDetail)
+        for ref in refs:
+            assert tree.select_table(ref), ref
+            await settle(pilot)
+            assert detail.kind is not None
+            for tab in detail.kind.tabs:
+                detail.show_tab(tab.id)
+                await settle(pilot)
+                shown.append(assert_safe(app, f"{ref.key!r}, tab {tab.id}"))
+        app.action_command_palette()
+        await settle(pilot)
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        await pilot.press(*"mood")
+        commands = palette.query_one(CommandList)
+        await settle(pilot, functools.partial(_has_options, commands))
+        shown.append(assert_safe(app, "palette mood"))
+        assert app.is_running
+    everything = "".join(shown)
+    for token in SHOWN:
+        assert token in everything, f"{token} never shown"
+    assert "fn\\x1b[2J[@click=app.quit]x[/]" in everything  # the name, as written
+    assert "Go to type: public.mood\\x1b]0;pwned\\x07" in everything
 
 
 async def test_tree_labels_and_rows_grid_hold_no_markup(hostile_db: str) -> None:  # noqa: F811

@@ -57,7 +57,7 @@ async def test_header_tree_and_first_table(make_app: Callable[..., EhgApp]) -> N
 
         tree = screen.query_one(DomainTree)
         domains = [n.data.domain for n in tree.root.children if isinstance(n.data, DomainEntry)]
-        assert [d.name for d in domains] == [d.name for d in screen.domain_map.domains]
+        assert [d.name for d in domains] == [d.name for d in screen.domain_map.groups]
         # lazy: only the domain holding the selection has table nodes
         populated = [n for n in tree.root.children if n.children]
         assert len(populated) == 1 and populated[0].is_expanded
@@ -361,7 +361,7 @@ async def test_filter_previews_best_match_and_escape_restores(
         assert tree.highlighted_table == "public.sd_phase_handoffs"
         # the whole tree is back: every domain is listed again
         assert screen.domain_map is not None
-        assert len(tree.root.children) == len(screen.domain_map.domains)
+        assert len(tree.root.children) == len(screen.domain_map.groups)
 
 
 async def test_vi_keys_move_in_tree_and_grid(make_app: Callable[..., EhgApp]) -> None:

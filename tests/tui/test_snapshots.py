@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+from ehgtui.catalog.objects import ObjectRef
 from ehgtui.tui.app import EhgApp
 from tests.tui.conftest import loaded, settle
 
@@ -41,3 +42,31 @@ def test_policies_tab(
     snap_compare: Any, make_app: Callable[..., EhgApp], size: tuple[int, int]
 ) -> None:
     assert snap_compare(make_app(stable=True), terminal_size=size, run_before=_policies_tab)
+
+
+async def _function_body(pilot: Pilot[None]) -> None:
+    """The trigger function of strategic_directives_v2's status trigger, on its Body tab."""
+    screen = await loaded(pilot)
+    await pilot.press("slash", *"notify_sd_status", "enter")
+    await settle(pilot)
+    assert screen.selected_object == ObjectRef("function", "public.notify_sd_status_change()")
+
+
+async def _type_definition(pilot: Pilot[None]) -> None:
+    """The sd_status enum: its labels in order."""
+    screen = await loaded(pilot)
+    await pilot.press("slash", *"sd_status", "enter")
+    await settle(pilot)
+    assert screen.selected_object == ObjectRef("type", "public.sd_status")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_function(
+    snap_compare: Any, make_app: Callable[..., EhgApp], size: tuple[int, int]
+) -> None:
+    assert snap_compare(make_app(stable=True), terminal_size=size, run_before=_function_body)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_type(snap_compare: Any, make_app: Callable[..., EhgApp], size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(stable=True), terminal_size=size, run_before=_type_definition)

@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ehgtui.catalog.model import Table
+from ehgtui.catalog.objects import ObjectRef, object_by_ref
 from ehgtui.tui.clipboard import MERMAID_SUFFIX, copy_text
 from ehgtui.tui.screens.new_migration import NewMigrationScreen
 from ehgtui.tui.tasks_commands import project_dir_of
 from ehgtui.tui.widgets.detail.ddl import render_table_ddl
+from ehgtui.tui.widgets.detail.object_ddl import render_object_ddl
 from ehgtui.tui.widgets.detail.relations import RelationsView, mermaid_text
 from ehgtui.tui.widgets.detail.table_detail import TableDetail
 
@@ -35,11 +37,17 @@ class TableActions(_Base):
 
     catalog: Catalog | None
     selected: str | None
+    selected_object: ObjectRef | None
     domain_map: DomainMap | None
 
     def action_copy(self) -> None:
-        """Copy what the detail shows: the Mermaid on the Relations tab, else the DDL."""
-        if self.query_one(TableDetail).tabs.active == "relations":
+        """Copy what the detail shows: the Mermaid on the Relations tab, else the DDL (of the
+        table, or of the function, type, … shown)."""
+        ref = self.selected_object
+        obj = object_by_ref(self.catalog, ref) if self.catalog and ref else None
+        if obj is not None and self.catalog is not None:
+            copy_text(self.app, render_object_ddl(self.catalog, obj), obj.name)
+        elif self.query_one(TableDetail).tabs.active == "relations":
             self.action_copy_mermaid()
         else:
             self.action_copy_ddl()

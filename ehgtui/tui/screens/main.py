@@ -23,6 +23,7 @@ from textual.widgets import ContentSwitcher, Footer
 from ehgtui.catalog.cache import CachedCatalog
 from ehgtui.catalog.domains import DomainMap, DomainSettings, first_table
 from ehgtui.catalog.model import Catalog
+from ehgtui.catalog.objects import ObjectRef, object_by_ref
 from ehgtui.db.pool import DEFAULT_COMMAND_TIMEOUT_SECONDS, close_quietly
 from ehgtui.db.settings import ConnectionTarget
 from ehgtui.rows.settings import RowSettings
@@ -38,6 +39,7 @@ from ehgtui.tui.messages import (
     CatalogLoaded,
     ConnectionLost,
     LoadFailed,
+    OpenObject,
     OpenTable,
     PoolOpened,
     TargetResolved,
@@ -46,6 +48,7 @@ from ehgtui.tui.screens.explorer_actions import COPY_ACTIONS, TableActions
 from ehgtui.tui.screens.explorer_workers import CatalogWorkers
 from ehgtui.tui.widgets.connection_bar import ConnectionBar
 from ehgtui.tui.widgets.detail.access import AccessView
+from ehgtui.tui.widgets.detail.object_detail import ObjectDetail
 from ehgtui.tui.widgets.detail.rows import RowsView
 from ehgtui.tui.widgets.detail.table_detail import TAB_IDS, TAB_NAMES, TableDetail
 from ehgtui.tui.widgets.status_panel import StatusPanel
@@ -98,7 +101,8 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
             "y",
             "copy",
             "Copy",
-            tooltip="Copy the DDL (on the Relations tab: the Mermaid) to the clipboard",
+            tooltip="Copy the DDL of the table, function, type, … (on the Relations tab: the "
+            "Mermaid) to the clipboard",
             id="explorer.copy",
         ),
     ]
@@ -110,11 +114,12 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
     | r | Reload the catalog in the background, keeping the selection (retry after a failure; |
     |   | when disconnected: drop the lost pool, open a new one and reload). |
     | escape | Close the filter, or go back to the tree. |
-    | ], [ | Next / previous tab of the table detail. |
+    | ], [ | Next / previous tab of the table (or function, type, …) detail. |
     | 1 … 9, 0 | Jump to a tab: columns, constraints, indexes, policies, triggers, DDL, |
-    |   | relations, rows, access, diff. |
+    |   | relations, rows, access, diff (of a function: body, overview, access, used |
+    |   | by, DDL). |
     | tab, shift+tab | Move between the panes. |
-    | y | Copy the DDL, or on the Relations tab the Mermaid of the picture. |
+    | y | Copy the DDL (of a table, function, type, …), or on the Relations tab the Mermaid. |
     """
 
     HORIZONTAL_BREAKPOINTS = [
@@ -164,6 +169,8 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         self.domain_map: DomainMap | None = None
         self.selected: str | None = None
         """`schema.table` shown in the detail pane, kept across reloads."""
+        self.selected_object: ObjectRef | None = None
+        """The function, type, … shown in the detail pane instead of a table, if any."""
         self.idle_collector = IdleCollector(self)
         """The full garbage collections, run after the table switches (see tui/heap.py)."""
 
@@ -185,9 +192,11 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
             yield StatusPanel(id="status")
             with Horizontal(id="explorer"):
                 yield TreePane(id="tree-pane")
-                detail = TableDetail(id="table-detail")
-                detail.stable = self.stable
-                yield detail
+                with ContentSwitcher(initial="table-detail", id="detail"):
+                    detail = TableDetail(id="table-detail")
+                    detail.stable = self.stable
+                    yield detail
+                    yield ObjectDetail(id="object-detail")
         yield Footer()
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
@@ -309,9 +318,37 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         freeze_after_first_switch()
         self.idle_collector.poke()
         self.selected = table.qualified_name
+        self.selected_object = None
         domain = self.domain_map.domain_of(table)
+        self.query_one("#detail", ContentSwitcher).current = "table-detail"
         self.query_one(TableDetail).show_table(table, self.catalog, domain)
         return True
+
+    def show_object(self, ref: ObjectRef, tab: str | None = None) -> bool:
+        """Show a function, type, sequence, extension or publication in the detail pane.
+
+        Args:
+            ref: The object.
+            tab: A tab of its kind to open (`body`, `used_by`); None keeps the current one.
+
+        Returns:
+            False when the catalog has no such object.
+        """
+        if self.catalog is None:
+            return False
+        obj = object_by_ref(self.catalog, ref)
+        if obj is None:
+            return False
+        self.idle_collector.poke()
+        self.selected_object = ref
+        self.query_one("#detail", ContentSwitcher).current = "object-detail"
+        self.query_one(ObjectDetail).show_object(obj, self.catalog, tab)
+        return True
+
+    @property
+    def showing_object(self) -> bool:
+        """True when the detail pane shows an object other than a table."""
+        return self.selected_object is not None
 
     # -- handlers: own the state -------------------------------------------------------------
 
@@ -365,12 +402,17 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         self.query_one("#body", ContentSwitcher).current = "explorer"
         self.refresh_bindings()
         pane = self.query_one(TreePane)
-        keep = self.selected if self.selected and message.catalog.table(self.selected) else None
-        if keep is None:
-            keep = first_table(message.catalog, self.domain_settings, message.domain_map)
-        pane.show_domains(message.domain_map, keep)
-        if keep:
-            self.show_table(keep)
+        ref = self.selected_object
+        if ref is not None and object_by_ref(message.catalog, ref) is not None:
+            pane.show_domains(message.domain_map, ref)
+            self.show_object(ref)
+        else:
+            keep = self.selected if self.selected and message.catalog.table(self.selected) else None
+            if keep is None:
+                keep = first_table(message.catalog, self.domain_settings, message.domain_map)
+            pane.show_domains(message.domain_map, keep)
+            if keep:
+                self.show_table(keep)
         # the rest waits for the frame that draws this catalog
         if first_load:  # the hidden tabs' bodies
             self.after_next_frame.add(self.query_one(TableDetail).mount_bodies)
@@ -463,12 +505,34 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
                     "",
                 )
             self.selected = None
+            self.selected_object = None
+            self.query_one("#detail", ContentSwitcher).current = "table-detail"
             self.query_one(TableDetail).show_missing(message.missing_name, domain)
 
     @on(DomainTree.TableChosen)
     def _table_chosen(self, message: DomainTree.TableChosen) -> None:
         if self.show_table(message.qualified_name):
             self._focus_detail()
+
+    @on(DomainTree.ObjectHighlighted)
+    def _object_highlighted(self, message: DomainTree.ObjectHighlighted) -> None:
+        self.show_object(message.ref)
+
+    @on(DomainTree.ObjectChosen)
+    def _object_chosen(self, message: DomainTree.ObjectChosen) -> None:
+        if self.show_object(message.ref):
+            self._focus_detail()
+
+    @on(OpenObject)
+    def _open_object(self, message: OpenObject) -> None:
+        pane = self.query_one(TreePane)
+        if pane.has_class("-filtering"):
+            pane.close_filter()
+        pane.domain_tree.select_table(message.ref, post=False)
+        if not self.show_object(message.ref, message.tab):
+            self.notify(f"no {message.ref.kind} {message.ref.key}", severity="warning")
+            return
+        self._focus_detail()
 
     @on(OpenTable)
     def _open_table(self, message: OpenTable) -> None:
@@ -487,7 +551,10 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         self._focus_detail()
 
     def _focus_detail(self) -> None:
-        self.query_one(TableDetail).focus_tab()
+        if self.showing_object:
+            self.query_one(ObjectDetail).focus_tab()
+        else:
+            self.query_one(TableDetail).focus_tab()
 
     # -- actions (bindings) ------------------------------------------------------------------
 
@@ -512,12 +579,18 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
             self.reload()
 
     def action_step_tab(self, step: int) -> None:
-        """Show the next (1) or previous (-1) tab of the table detail."""
-        self.query_one(TableDetail).step_tab(step)
+        """Show the next (1) or previous (-1) tab of the detail."""
+        if self.showing_object:
+            self.query_one(ObjectDetail).step_tab(step)
+        else:
+            self.query_one(TableDetail).step_tab(step)
 
     def action_show_tab(self, tab_id: str) -> None:
-        """Show one tab of the table detail by id."""
-        self.query_one(TableDetail).show_tab(tab_id)
+        """Show one tab of the table detail by id (of an object's: the one at its number)."""
+        if self.showing_object:
+            self.query_one(ObjectDetail).show_tab_number(TAB_IDS.index(tab_id))
+        else:
+            self.query_one(TableDetail).show_tab(tab_id)
 
     def action_back(self) -> None:
         """Close the filter if it is open, else move focus to the tree."""

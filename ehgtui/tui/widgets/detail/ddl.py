@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.widgets import TextArea
 
 from ehgtui.catalog.model import Catalog, Table
@@ -22,11 +24,21 @@ def render_table_ddl(table: Table, catalog: Catalog) -> str:
     Returns:
         The DDL text, ending with a newline.
     """
+    return rendered_or_comment(lambda: table_ddl(table, catalog), table.qualified_name)
+
+
+def rendered_or_comment(render: Callable[[], str], name: str) -> str:
+    """What `render` returns, ending with a newline; if it fails, one SQL comment saying why.
+
+    Args:
+        render: Renders the DDL of one object.
+        name: The object's name, for the comment.
+    """
     try:
-        text = table_ddl(table, catalog)
-    except Exception as exc:  # one table the renderer cannot handle must not take the UI down
+        text = render()
+    except Exception as exc:  # one object the renderer cannot handle must not take the UI down
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return f"-- could not render the DDL of {table.qualified_name}: {first}\n"
+        return f"-- could not render the DDL of {name}: {first}\n"
     return text if text.endswith("\n") else text + "\n"
 
 

@@ -203,6 +203,21 @@ class DetailGrid(ScrollView, can_focus=True):
 
     # -- data ----------------------------------------------------------------------------
 
+    def set_header(self, columns: Sequence[str]) -> None:
+        """Replace the column labels (a grid reused for several kinds of rows); the rows go.
+
+        Args:
+            columns: The new labels.
+        """
+        labels = tuple(visible(label.translate(_LINE_BREAKS)) for label in columns)
+        if labels == self._labels:
+            return
+        self._labels = labels
+        self._rows = []
+        self._cell_widths = []
+        self._measure()
+        self.refresh()
+
     def show_rows(self, rows: Iterable[Sequence[Cell]]) -> None:
         """Replace every row; the cursor and both scroll positions go back to the start.
 

@@ -6,6 +6,8 @@ one line and the panel under it shows the highlighted policy's expressions in fu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -13,6 +15,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from ehgtui.catalog.model import Catalog, Policy, Table
+from ehgtui.catalog.objects import functions_of_policy
 from ehgtui.safe_text import visible
 from ehgtui.tui.formatting import RLS_MARKS, RLS_WORDS, one_line, rls_state
 from ehgtui.tui.widgets.detail.grid import DetailGrid
@@ -35,17 +38,24 @@ def rls_banner(table: Table) -> Content:
     )
 
 
-def policy_detail(policy: Policy) -> Content:
-    """The full text of one policy, for the panel under the grid."""
+def policy_detail(policy: Policy, calls: Sequence[str] = ()) -> Content:
+    """The full text of one policy, for the panel under the grid.
+
+    Args:
+        policy: The policy.
+        calls: Signatures of the functions its expressions call (from the catalog).
+    """
     kind = "PERMISSIVE" if policy.permissive else "RESTRICTIVE"
     return Content.from_markup(
-        "[b]$name[/b]  $kind FOR $command TO $roles\n[b]USING[/b] $using\n[b]WITH CHECK[/b] $check",
+        "[b]$name[/b]  $kind FOR $command TO $roles\n[b]USING[/b] $using\n[b]WITH CHECK[/b] $check"
+        "\n[b]Calls[/b] $calls",
         name=visible(policy.name),
         kind=kind,
         command=policy.command,
         roles=visible(", ".join(policy.roles)),
         using=visible(policy.using or "—", multiline=True),
         check=visible(policy.with_check or "—", multiline=True),
+        calls=visible(", ".join(calls) or "no function of the loaded schemas"),
     )
 
 
@@ -65,6 +75,7 @@ class PoliciesView(Vertical):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's own name)
         super().__init__(id=id)
         self._policies: tuple[Policy, ...] = ()
+        self._calls: tuple[tuple[str, ...], ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Static(id="rls-banner")
@@ -77,9 +88,16 @@ class PoliciesView(Vertical):
 
         Args:
             table: The table to show.
-            catalog: The whole catalog (unused).
+            catalog: The whole catalog (what uses each function, inverted: what each calls).
         """
         self._policies = tuple(sorted(table.policies, key=lambda p: p.name))
+        self._calls = tuple(
+            tuple(
+                f.signature
+                for f in functions_of_policy(catalog, table.schema, table.name, policy.name)
+            )
+            for policy in self._policies
+        )
         self.query_one("#rls-banner", Static).update(rls_banner(table))
         self.query_one("#policies-grid", DetailGrid).show_rows(
             (
@@ -97,7 +115,7 @@ class PoliciesView(Vertical):
     def _show_detail(self, row: int) -> None:
         detail = self.query_one("#policy-detail", Static)
         if 0 <= row < len(self._policies):
-            detail.update(policy_detail(self._policies[row]))
+            detail.update(policy_detail(self._policies[row], self._calls[row]))
         else:
             detail.update("no policies")
 

@@ -1,9 +1,16 @@
-"""The Triggers tab: timing, events, for-each, function, WHEN and enabled state."""
+"""The Triggers tab: timing, events, for-each, function, WHEN and enabled state.
+
+Enter on a trigger opens its function (what the trigger does is in there).
+"""
 
 from __future__ import annotations
 
+from textual import on
+
 from ehgtui.catalog.model import Catalog, Table, Trigger
+from ehgtui.catalog.objects import ref_of, trigger_function
 from ehgtui.tui.formatting import one_line
+from ehgtui.tui.messages import OpenObject
 from ehgtui.tui.widgets.detail.grid import DetailGrid
 
 TRIGGERS_HEADER = ("Name", "Timing", "Events", "For each", "Function", "When", "Enabled")
@@ -26,14 +33,18 @@ class TriggersGrid(DetailGrid):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's own name)
         super().__init__(TRIGGERS_HEADER, id=id)
+        self._triggers: tuple[Trigger, ...] = ()
+        self._catalog: Catalog | None = None
 
     def show_table(self, table: Table, catalog: Catalog) -> None:
         """Show the triggers of `table`.
 
         Args:
             table: The table to show.
-            catalog: The whole catalog (unused).
+            catalog: The whole catalog, where enter finds a trigger's function.
         """
+        self._triggers = tuple(sorted(table.triggers, key=lambda t: t.name))
+        self._catalog = catalog
         self.show_rows(
             (
                 t.name,
@@ -44,5 +55,17 @@ class TriggersGrid(DetailGrid):
                 one_line(t.when, 80),
                 t.enabled + (" (inherited)" if t.is_inherited else ""),
             )
-            for t in sorted(table.triggers, key=lambda t: t.name)
+            for t in self._triggers
         )
+
+    @on(DetailGrid.RowSelected)
+    def _open_function(self, event: DetailGrid.RowSelected) -> None:
+        event.stop()
+        if self._catalog is None or not 0 <= event.cursor_row < len(self._triggers):
+            return
+        trigger = self._triggers[event.cursor_row]
+        function = trigger_function(self._catalog, trigger.function)
+        if function is None:  # e.g. a function of a schema that was not loaded
+            self.notify(f"{trigger.function} is not in the loaded schemas", severity="warning")
+            return
+        self.post_message(OpenObject(ref_of(function), tab="body"))

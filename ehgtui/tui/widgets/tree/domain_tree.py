@@ -23,7 +23,8 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from ehgtui.catalog.domains import Domain, DomainMap
-from ehgtui.catalog.model import Table
+from ehgtui.catalog.model import Function, Table
+from ehgtui.catalog.objects import ObjectRef, SchemaObject, ref_of
 from ehgtui.find.score import fuzzy_score
 from ehgtui.safe_text import visible
 from ehgtui.tui.formatting import MISSING_MARK, RLS_MARKS, rls_state
@@ -48,6 +49,15 @@ class TableEntry:
 
 
 @dataclass(frozen=True)
+class ObjectEntry:
+    """Node data of a function, type, sequence, extension or publication."""
+
+    obj: SchemaObject
+    ref: ObjectRef
+    domain: str
+
+
+@dataclass(frozen=True)
 class MissingEntry:
     """Node data of a key table the README names that this database lacks."""
 
@@ -55,14 +65,40 @@ class MissingEntry:
     domain: str
 
 
-NodeData = DomainEntry | TableEntry | MissingEntry
+NodeData = DomainEntry | TableEntry | ObjectEntry | MissingEntry
+
+Target = str | ObjectRef
+"""What a tree line can stand for: a table (`schema.table`) or another object."""
+
+KIND_MARKS: dict[str, str] = {
+    "function": "ƒ",
+    "type": "τ",
+    "sequence": "#",
+    "extension": "⊕",
+    "publication": "⇢",
+}
+"""The marker in front of an object of each kind (where a table has its RLS marker)."""
+
+
+def object_label(obj: SchemaObject, primary_schema: str) -> str:
+    """An object's name in the tree: a function with its arguments (overloads differ by
+    them), outside the primary schema qualified."""
+    name = obj.name
+    if isinstance(obj, Function):
+        name = f"{obj.name}({obj.identity_arguments})"
+    schema = getattr(obj, "schema", None)
+    if schema is not None and schema != primary_schema and not hasattr(obj, "version"):
+        name = f"{schema}.{name}"
+    return name
 
 
 class DomainTree(Tree[NodeData]):
     """Domains, then their tables, each table marked with its RLS state.
 
     Markers: `●` RLS on with policies, `○` RLS on without policies, `✗` RLS off, `◇` view,
-    `?` a missing key table (also dimmed and labelled "missing").
+    `?` a missing key table (also dimmed and labelled "missing"). Other objects carry their
+    kind's mark (KIND_MARKS): `ƒ` function, `τ` type, `#` sequence, `⊕` extension,
+    `⇢` publication.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -75,7 +111,7 @@ class DomainTree(Tree[NodeData]):
     | :- | :- |
     | j, down | Move to the next node. |
     | k, up | Move to the previous node. |
-    | enter | Open the table (or expand/collapse the domain). |
+    | enter | Open the table, function, type, … (or expand/collapse the domain). |
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -88,6 +124,7 @@ class DomainTree(Tree[NodeData]):
         "domain-tree--view",
         "domain-tree--missing",
         "domain-tree--badge",
+        "domain-tree--kind",
     }
     """
     | Class | Description |
@@ -101,6 +138,7 @@ class DomainTree(Tree[NodeData]):
     | `domain-tree--view` | Marker of a view. |
     | `domain-tree--missing` | A key table the database lacks. |
     | `domain-tree--badge` | A check's badge after a table's marker (`!` or `i`). |
+    | `domain-tree--kind` | The kind mark of a function, type, sequence, … |
     """
 
     DEFAULT_CSS = """
@@ -114,6 +152,7 @@ class DomainTree(Tree[NodeData]):
         & > .domain-tree--view { color: $accent; }
         & > .domain-tree--missing { color: $text-disabled; text-style: italic; }
         & > .domain-tree--badge { color: $warning; text-style: bold; }
+        & > .domain-tree--kind { color: $secondary; }
     }
     """
 
@@ -126,6 +165,20 @@ class DomainTree(Tree[NodeData]):
             """`schema.table` of the highlighted table; None for a missing one."""
             self.missing_name = missing_name
             """The name of a missing key table, when that is what is highlighted."""
+
+    class ObjectHighlighted(Message):
+        """The cursor moved onto a function, type, sequence, extension or publication."""
+
+        def __init__(self, ref: ObjectRef) -> None:
+            super().__init__()
+            self.ref = ref
+
+    class ObjectChosen(Message):
+        """Enter (or a click) on an object: the user wants to look at its detail."""
+
+        def __init__(self, ref: ObjectRef) -> None:
+            super().__init__()
+            self.ref = ref
 
     class TableChosen(Message):
         """Enter (or a click) on a table: the user wants to look at its detail."""
@@ -194,13 +247,19 @@ class DomainTree(Tree[NodeData]):
             return change + self._table_parts(table)
         if isinstance(data, MissingEntry):
             return [(f"{MISSING_MARK} {visible(data.name)} (missing)", "domain-tree--missing")]
+        if isinstance(data, ObjectEntry):
+            name = visible(object_label(data.obj, self._primary_schema))
+            return [(KIND_MARKS[data.ref.kind], "domain-tree--kind"), (" ", ""), (name, "")]
         return None
 
     def _domain_parts(self, domain: Domain) -> list[tuple[str, str]]:
+        count = len(domain.objects) if domain.kind else len(domain.tables)
         parts = [
             (visible(domain.name), "domain-tree--domain"),
-            (f" {len(domain.tables)}", "domain-tree--count"),
+            (f" {count}", "domain-tree--count"),
         ]
+        if domain.objects and not domain.kind:  # functions a domain claims by name
+            parts.append((f" {KIND_MARKS['function']}{len(domain.objects)}", "domain-tree--count"))
         rls_off = sum(1 for t in domain.tables if rls_state(t) == "off")
         if rls_off:
             parts.append((f" {RLS_MARKS['off']}{rls_off}", "domain-tree--rls-off"))
@@ -256,7 +315,13 @@ class DomainTree(Tree[NodeData]):
             return node.data.table.qualified_name
         return None
 
-    def show_domains(self, domain_map: DomainMap, keep: str | None = None) -> None:
+    @property
+    def highlighted(self) -> Target | None:
+        """The table or object under the cursor, or None."""
+        node = self.cursor_node
+        return _target(node.data) if node is not None else None
+
+    def show_domains(self, domain_map: DomainMap, keep: Target | None = None) -> None:
         """Show a (new) domain map, keeping expanded domains and the cursor on `keep`.
 
         Args:
@@ -283,11 +348,11 @@ class DomainTree(Tree[NodeData]):
         self._change_marks = dict(marks)
         self.notify_style_update()  # labels are drawn at render time: redraw every line
 
-    def select_table(self, qualified_name: str, post: bool = True) -> bool:
-        """Expand the table's domain and put the cursor on it.
+    def select_table(self, qualified_name: Target, post: bool = True) -> bool:
+        """Expand the table's (or object's) domain and put the cursor on it.
 
         Args:
-            qualified_name: `schema.table`.
+            qualified_name: `schema.table`, or an object's reference.
             post: Whether the move should announce itself (TableHighlighted) as usual.
 
         Returns:
@@ -295,11 +360,12 @@ class DomainTree(Tree[NodeData]):
         """
         if self._domain_map is None:
             return False
-        domain_name = self._domain_map.by_table.get(qualified_name)
+        if isinstance(qualified_name, ObjectRef):
+            domain_name = self._domain_map.by_object.get(qualified_name)
+        else:
+            domain_name = self._domain_map.by_table.get(qualified_name)
         if self._filter and not any(
-            isinstance(n.data, TableEntry) and n.data.table.qualified_name == qualified_name
-            for d in self.root.children
-            for n in d.children
+            _target(n.data) == qualified_name for d in self.root.children for n in d.children
         ):
             self.clear_filter()
         for domain_node in self.root.children:
@@ -309,10 +375,7 @@ class DomainTree(Tree[NodeData]):
             self._populate(domain_node)
             domain_node.expand()
             for node in domain_node.children:
-                if (
-                    isinstance(node.data, TableEntry)
-                    and node.data.table.qualified_name == qualified_name
-                ):
+                if _target(node.data) == qualified_name:
                     # rebuilding the line index (so that node.line is valid) re-announces the
                     # old cursor node when its line moved: a silent move silences that too,
                     # or the detail would go back to the old table after the new one
@@ -347,14 +410,14 @@ class DomainTree(Tree[NodeData]):
         if self._pending_reveal is not None:
             self._reveal(*self._pending_reveal)
 
-    def apply_filter(self, query: str) -> str | None:
-        """Show only tables whose name fuzzily matches `query`, across all domains.
+    def apply_filter(self, query: str) -> Target | None:
+        """Show only tables and objects whose name fuzzily matches `query`, across all groups.
 
         Args:
             query: What the user typed; empty restores the whole tree.
 
         Returns:
-            `schema.table` of the best match (what enter opens), or None.
+            `schema.table` (or the reference) of the best match (what enter opens), or None.
         """
         query = query.strip()
         if query == self._filter:
@@ -372,17 +435,20 @@ class DomainTree(Tree[NodeData]):
             self._filter = ""
             self._rebuild(set())
 
-    def first_match(self) -> str | None:
-        """`schema.table` of the best match of the filter in force, or None."""
+    def first_match(self) -> Target | None:
+        """The best match of the filter in force (a table's `schema.table` or an object's
+        reference), or None."""
         if not self._filter:
             return None
-        best: tuple[float, str] | None = None
+        best: tuple[float, Target] | None = None
         for domain_node in self.root.children:
             for node in domain_node.children:
-                if isinstance(node.data, TableEntry):
-                    score = fuzzy_score(self._filter, node.data.table.name)
+                data = node.data
+                if isinstance(data, TableEntry | ObjectEntry):
+                    name = data.table.name if isinstance(data, TableEntry) else data.obj.name
+                    score = fuzzy_score(self._filter, name)
                     if best is None or score > best[0]:
-                        best = (score, node.data.table.qualified_name)
+                        best = (score, _target(data) or "")
         return best[1] if best else None
 
     # -- building --------------------------------------------------------------------------
@@ -394,7 +460,7 @@ class DomainTree(Tree[NodeData]):
         if self._filter:
             self._build_filtered()
             return
-        for domain in self._domain_map.domains:
+        for domain in self._domain_map.groups:
             node = self.root.add(Text(visible(domain.name)), DomainEntry(domain), allow_expand=True)
             if domain.name in expanded:
                 self._populate(node)
@@ -407,23 +473,32 @@ class DomainTree(Tree[NodeData]):
         enter opens is what the user sees at the top.
         """
         assert self._domain_map is not None
-        groups: list[tuple[float, int, Domain, list[Table]]] = []
-        for index, domain in enumerate(self._domain_map.domains):
+        groups: list[tuple[float, int, Domain, list[Table | SchemaObject]]] = []
+        for index, domain in enumerate(self._domain_map.groups):
+            members: tuple[Table | SchemaObject, ...] = (*domain.tables, *domain.objects)
             scored = sorted(
-                ((fuzzy_score(self._filter, t.name), t) for t in domain.tables),
+                ((fuzzy_score(self._filter, m.name), m) for m in members),
                 key=lambda p: -p[0],
             )
-            hits = [t for score, t in scored if score > 0]
+            hits = [m for score, m in scored if score > 0]
             if hits:
                 groups.append((scored[0][0], index, domain, hits))
         remaining = FILTER_RESULT_LIMIT
         for _, _, domain, hits in sorted(groups, key=lambda g: (-g[0], g[1])):
             hits = hits[:remaining]
             remaining -= len(hits)
-            filtered = Domain(domain.name, domain.description, tuple(hits))
+            tables = tuple(h for h in hits if isinstance(h, Table))
+            objects = tuple(h for h in hits if not isinstance(h, Table))
+            filtered = Domain(
+                domain.name, domain.description, tables, objects=objects, kind=domain.kind
+            )
             node = self.root.add(Text(visible(domain.name)), DomainEntry(filtered), expand=True)
-            for table in hits:
-                node.add_leaf(Text(visible(table.name)), TableEntry(table, domain.name))
+            for hit in hits:
+                if isinstance(hit, Table):
+                    node.add_leaf(Text(visible(hit.name)), TableEntry(hit, domain.name))
+                else:
+                    entry = ObjectEntry(hit, ref_of(hit), domain.name)
+                    node.add_leaf(Text(visible(hit.name)), entry)
             if remaining <= 0:
                 break
 
@@ -436,6 +511,8 @@ class DomainTree(Tree[NodeData]):
             node.add_leaf(Text(visible(table.name)), TableEntry(table, data.domain.name))
         for name in data.domain.missing_key_tables:
             node.add_leaf(Text(visible(name)), MissingEntry(name, data.domain.name))
+        for obj in data.domain.objects:
+            node.add_leaf(Text(visible(obj.name)), ObjectEntry(obj, ref_of(obj), data.domain.name))
 
     # -- events (messages up) --------------------------------------------------------------
 
@@ -452,6 +529,8 @@ class DomainTree(Tree[NodeData]):
             self.post_message(self.TableHighlighted(data.table.qualified_name))
         elif isinstance(data, MissingEntry):
             self.post_message(self.TableHighlighted(None, missing_name=data.name))
+        elif isinstance(data, ObjectEntry):
+            self.post_message(self.ObjectHighlighted(data.ref))
 
     @on(Tree.NodeSelected)
     def _announce_choice(self, event: Tree.NodeSelected[NodeData]) -> None:
@@ -459,6 +538,17 @@ class DomainTree(Tree[NodeData]):
         data = event.node.data
         if isinstance(data, TableEntry):
             self.post_message(self.TableChosen(data.table.qualified_name))
+        elif isinstance(data, ObjectEntry):
+            self.post_message(self.ObjectChosen(data.ref))
+
+
+def _target(data: NodeData | None) -> Target | None:
+    """The table or object a node stands for (None for a domain or a missing table)."""
+    if isinstance(data, TableEntry):
+        return data.table.qualified_name
+    if isinstance(data, ObjectEntry):
+        return data.ref
+    return None
 
 
 _STATE_CLASS = {"on": "rls-on", "no-policies": "rls-no-policies", "off": "rls-off", "view": "view"}

@@ -12,7 +12,8 @@ from textual.containers import Vertical
 from textual.widgets import Input
 
 from ehgtui.catalog.domains import DomainMap
-from ehgtui.tui.widgets.tree.domain_tree import DomainTree
+from ehgtui.catalog.objects import ObjectRef
+from ehgtui.tui.widgets.tree.domain_tree import DomainTree, Target
 from ehgtui.tui.widgets.tree.filter_input import TableFilter
 
 
@@ -40,7 +41,7 @@ class TreePane(Vertical):
         """The filter input."""
         return self.query_one(TableFilter)
 
-    def show_domains(self, domain_map: DomainMap, keep: str | None) -> None:
+    def show_domains(self, domain_map: DomainMap, keep: Target | None) -> None:
         """Show a (new) domain map, keeping the filter in force and the cursor on `keep`.
 
         Args:
@@ -56,7 +57,7 @@ class TreePane(Vertical):
 
     def close_filter(self) -> None:
         """Hide and clear the filter, show the whole tree, focus it, keep the cursor."""
-        keep = self.domain_tree.highlighted_table
+        keep = self.domain_tree.highlighted
         self.remove_class("-filtering")
         with self.filter_box.prevent(Input.Changed):
             self.filter_box.value = ""
@@ -72,14 +73,17 @@ class TreePane(Vertical):
         if best is not None:
             # the detail pane previews what enter would open (announced here, because the
             # Tree stays silent when the cursor's line number happens not to change)
-            self.post_message(DomainTree.TableHighlighted(best))
+            self.post_message(_highlighted(best))
 
     @on(Input.Submitted, "#table-filter")
     def _open_first_match(self, event: Input.Submitted) -> None:
         event.stop()
         first = self.domain_tree.apply_filter(event.value)
         self.close_filter()
-        if first:
+        if isinstance(first, ObjectRef):
+            self.domain_tree.select_table(first)
+            self.post_message(DomainTree.ObjectChosen(first))
+        elif first:
             self.domain_tree.select_table(first)
             self.post_message(DomainTree.TableChosen(first))
 
@@ -94,3 +98,9 @@ class TreePane(Vertical):
         self.domain_tree.focus()
         if self.domain_tree.cursor_line < 0:
             self.domain_tree.cursor_line = 0
+
+
+def _highlighted(target: Target) -> DomainTree.TableHighlighted | DomainTree.ObjectHighlighted:
+    if isinstance(target, ObjectRef):
+        return DomainTree.ObjectHighlighted(target)
+    return DomainTree.TableHighlighted(target)
