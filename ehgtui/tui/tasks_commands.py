@@ -18,13 +18,15 @@ from typing import TYPE_CHECKING
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from ehgtui.catalog.objects import ObjectRef
 from ehgtui.checks.conventions import check_conventions
 from ehgtui.checks.findings import Finding
 from ehgtui.checks.rls import check_rls
+from ehgtui.checks.security import check_security
 from ehgtui.migrations.files import ProjectNotFoundError, find_project_dir
 from ehgtui.safe_text import visible
 from ehgtui.tasks.registry import TaskConfigError, TaskSpec, all_tasks
-from ehgtui.tui.messages import OpenTable
+from ehgtui.tui.messages import OpenObject, OpenTable
 from ehgtui.tui.safe import safe_content, safe_help, safe_highlight
 from ehgtui.tui.screens.confirm import ConfirmScreen
 from ehgtui.tui.screens.docs_export import DocsExportScreen
@@ -46,6 +48,7 @@ HISTORY_TITLE = "Task: history"
 CHECKS: dict[str, CheckFunction] = {
     "Check: RLS coverage": check_rls,
     "Check: schema conventions": check_conventions,
+    "Check: security (splinter lints)": check_security,
 }
 """The built-in checks, by palette title."""
 
@@ -193,9 +196,13 @@ def run_check(app: App[object], title: str, check: CheckFunction) -> None:
     def badge(findings: list[Finding]) -> None:
         explorer.query_one(DomainTree).set_badges(badges_for(findings))
 
-    def chosen(table: str | None) -> None:
-        if table is not None:
-            explorer.post_message(OpenTable(table))
+    def chosen(finding: Finding | None) -> None:
+        if finding is None:
+            return
+        if finding.object_kind == "table":
+            explorer.post_message(OpenTable(finding.table))
+        else:  # a function or an extension: the explorer's kind mechanism shows it
+            explorer.post_message(OpenObject(ObjectRef(finding.object_kind, finding.table)))
 
     app.push_screen(FindingsScreen(title, explorer.catalog, check, on_findings=badge), chosen)
 

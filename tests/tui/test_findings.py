@@ -9,9 +9,11 @@ from rich.style import Style
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
+from ehgtui.catalog.objects import ObjectRef
 from ehgtui.checks.conventions import check_conventions
 from ehgtui.checks.findings import sort_findings
 from ehgtui.checks.rls import check_rls
+from ehgtui.checks.security import check_security
 from ehgtui.config import Config
 from ehgtui.db.settings import ConnectionTarget
 from ehgtui.docs.render import README
@@ -52,6 +54,7 @@ async def test_checks_provider_lists_the_builtins(demo_dsn: str, tmp_path: Path)
         assert discovered == [
             "Check: RLS coverage",
             "Check: schema conventions",
+            "Check: security (splinter lints)",
             "Export schema docs…",
             "Migration status",
             "Ping",
@@ -181,3 +184,23 @@ async def test_export_docs_asks_the_directory_and_writes(demo_dsn: str, tmp_path
         assert (
             f"{written} files written to {outdir} (0 unchanged, 0 stale pages removed)" in messages
         )
+
+
+async def test_a_security_finding_opens_its_function(demo_dsn: str, tmp_path: Path) -> None:
+    """splinter's lints name functions and extensions too: enter opens that object."""
+    app = _app(demo_dsn, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await loaded(pilot)
+        assert screen.catalog is not None
+        expected = sort_findings(check_security(screen.catalog))
+        await _run_hit(pilot, screen, "Check: security (splinter lints)")
+        findings_screen = app.screen
+        assert isinstance(findings_screen, FindingsScreen)
+        assert findings_screen.findings == expected
+        row, target = next((i, f) for i, f in enumerate(expected) if f.object_kind == "function")
+        findings_screen.query_one(DataTable).move_cursor(row=row)
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot, lambda: screen.selected_object is not None)
+        assert app.screen is screen
+        assert screen.selected_object == ObjectRef("function", target.table)

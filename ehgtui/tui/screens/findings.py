@@ -1,8 +1,8 @@
-"""The check results screen: a built-in check's findings in a grid; enter opens the table.
+"""The check results screen: a built-in check's findings in a grid; enter opens the object.
 
 The check is a pure function over the catalog; on a large catalog it takes a moment, so it
 runs in a thread worker and the screen says "checking…" meanwhile. The screen dismisses with
-the chosen table's `schema.table` (or None), and whoever pushed it opens that table.
+the chosen finding (or None), and whoever pushed it opens its table, function or extension.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def summary_line(findings: list[Finding]) -> str:
     return f"{len(findings)} findings: {counts} on {tables} tables  (enter opens the table)"
 
 
-class FindingsScreen(Screen[str | None]):
+class FindingsScreen(Screen[Finding | None]):
     """A check's findings: level, table, code, message, source; enter opens the table."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -180,10 +180,11 @@ class FindingsScreen(Screen[str | None]):
         return self.findings[table.cursor_row]
 
     def action_open_finding(self) -> None:
-        """Close the results and ask for the finding's table to be opened."""
+        """Close the results and ask for the finding's object (a table, a function, an
+        extension) to be opened."""
         finding = self.selected_finding()
         if finding is not None:
-            self.dismiss(finding.table)
+            self.dismiss(finding)
 
     @on(DataTable.RowHighlighted)
     def _row_highlighted(self) -> None:
