@@ -79,6 +79,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "ehgtui.cli.rows_command:rows",
         "Show a page of TABLE's rows, read-only, as you or as another role or user.",
     ),
+    "find": (
+        "ehgtui.cli.find_command:find_command",
+        "Find tables, columns and functions by name, best match first.",
+    ),
     "snapshot": (
         "ehgtui.cli.snapshot_command:snapshot",
         "Write the catalog to FILE as sorted JSON (`-` for stdout); see docs/snapshot-format.md.",

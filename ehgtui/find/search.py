@@ -1,15 +1,16 @@
-"""Find tables and columns by name across a catalog: `ehgtui find` and the palette.
+"""Find tables, columns and functions by name across a catalog: `ehgtui find` and the palette.
 
 A query is a name, optionally followed by words that narrow the tables: `created_by` lists
 every table with a column named like it, `created_by strategic` only those whose table name
-also matches `strategic`. Tables are matched on their name (every word must match).
+also matches `strategic`. Tables are matched on their name (every word must match); functions
+on their name, by the first word alone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ehgtui.catalog.model import Catalog, Table
+from ehgtui.catalog.model import Catalog, Function, Table
 from ehgtui.find.score import fuzzy_score
 
 
@@ -32,6 +33,14 @@ class ColumnHit:
 
 
 @dataclass(frozen=True)
+class FunctionHit:
+    """A function (procedure, aggregate) whose name matches."""
+
+    score: float
+    function: Function
+
+
+@dataclass(frozen=True)
 class FindResult:
     """What a query found, best first in each list."""
 
@@ -41,6 +50,7 @@ class FindResult:
     """The other words: each must match the table's name."""
     tables: tuple[TableHit, ...]
     columns: tuple[ColumnHit, ...]
+    functions: tuple[FunctionHit, ...] = ()
 
     @property
     def column_tables(self) -> int:
@@ -84,6 +94,13 @@ def find(catalog: Catalog, query: str) -> FindResult:
             if found > 0:
                 score = found + narrow / 1000  # among equal names, the better table first
                 columns.append(ColumnHit(score, table, column.name, column.data_type))
+    functions: list[FunctionHit] = []
+    if not narrowing:  # the narrowing words are about tables
+        for function in catalog.functions:
+            score = fuzzy_score(name, function.name)
+            if score > 0:
+                functions.append(FunctionHit(score, function))
     tables.sort(key=lambda h: (-h.score, h.table.qualified_name))
     columns.sort(key=lambda h: (-h.score, h.column, h.table.qualified_name))
-    return FindResult(name, narrowing, tuple(tables), tuple(columns))
+    functions.sort(key=lambda h: (-h.score, h.function.signature))
+    return FindResult(name, narrowing, tuple(tables), tuple(columns), tuple(functions))
