@@ -10,6 +10,7 @@ from ehgtui.cli import output
 from ehgtui.cli.connection import connection_options, load_for, options_from, require_table
 from ehgtui.cli.exit_codes import ExitCode
 from ehgtui.ddl import RLS_PATTERNS, MigrationError, new_migration
+from ehgtui.migrations.files import write_new_migration
 
 
 @click.command("new-migration")
@@ -49,11 +50,9 @@ def new_migration_command(
     except MigrationError as exc:
         output.error(str(exc))
         return ExitCode.USAGE
-    directory.mkdir(parents=True, exist_ok=True)
     path = directory / file_name
     try:
-        with path.open("x", encoding="utf-8") as handle:  # "x": never replace a file
-            handle.write(sql)
+        write_new_migration(directory, file_name, sql)
     except FileExistsError:
         output.error(f"{path} already exists; not overwriting it")
         return ExitCode.USAGE

@@ -21,7 +21,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from ehgtui.catalog.model import Catalog, Table
 from ehgtui.ddl import DEFAULT_PATTERN, RLS_PATTERNS, MigrationError, new_migration
-from ehgtui.migrations.files import ProjectNotFoundError, find_project_dir
+from ehgtui.migrations.files import ProjectNotFoundError, find_project_dir, write_new_migration
 
 MIGRATIONS_SUBDIR = Path("database") / "migrations"
 """Where the README's migrations live, under the project directory."""
@@ -42,18 +42,6 @@ def migration_directory(cwd: Path) -> Path:
         return cwd
     candidate = project / MIGRATIONS_SUBDIR
     return candidate if candidate.is_dir() else cwd
-
-
-def write_new_file(directory: Path, file_name: str, text: str) -> Path:
-    """Create `directory/file_name` holding text; never replace an existing file.
-
-    Raises:
-        FileExistsError: the file is already there.
-    """
-    path = directory / file_name
-    with path.open("x", encoding="utf-8") as handle:
-        handle.write(text)
-    return path
 
 
 class NewMigrationScreen(ModalScreen[Path | None]):
@@ -166,7 +154,7 @@ class NewMigrationScreen(ModalScreen[Path | None]):
     def _write_file(self, file_name: str, sql: str) -> None:
         directory = migration_directory(self.cwd or Path.cwd())
         try:
-            path = write_new_file(directory, file_name, sql)
+            path = write_new_migration(directory, file_name, sql)
         except FileExistsError:
             self.app.call_from_thread(
                 self._error, f"{directory / file_name} already exists; not overwriting it"
