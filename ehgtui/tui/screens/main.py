@@ -13,12 +13,14 @@ from typing import ClassVar
 import asyncpg
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingsMap, BindingType
 from textual.containers import Horizontal
+from textual.dom import DOMNode
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, Footer, Input, TextArea
 
 from ehgtui.catalog.cache import CachedCatalog
 from ehgtui.catalog.domains import DomainMap, DomainSettings, first_table
@@ -61,6 +63,10 @@ WAIT_SHOWN_AFTER_SECONDS = 2.0
 CACHE_READ_WAIT_S = 0.3
 """How long the first frame may wait for a cache file being decoded (the demo's takes about
 40 ms); a bigger catalog shows the loading panel until its worker has it."""
+
+
+FOOTER_FIRST = ("app.help", "app.quit")
+"""The bindings the footer shows first, whatever else is on: `? Help` and `q Quit`."""
 
 
 class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
@@ -555,6 +561,52 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
             self.query_one(ObjectDetail).focus_tab()
         else:
             self.query_one(TableDetail).focus_tab()
+
+    # -- keys of the tab on screen ----------------------------------------------------------
+
+    @property
+    def _binding_chain(self) -> list[tuple[DOMNode, BindingsMap]]:
+        """Textual's chain (the focused widget up to the app), with the shown tab's keys
+        before the screen's when the focus is elsewhere (the tree).
+
+        A tab's keys (the Rows tab's `w`, `a`, `n`, `p`, …) belong to its body widget, so they
+        worked, and the footer showed them, only once the focus was inside that tab. Now they
+        work wherever the tab is on screen; the focused widget's own keys still come first,
+        and a text box (the filter) keeps every key it types.
+        """
+        chain = super()._binding_chain
+        body = self._shown_tab_body()
+        focused = self.focused
+        if body is None or isinstance(focused, Input | TextArea):
+            return chain
+        if focused is not None and (focused is body or body in focused.ancestors):
+            return chain
+        lifted = BindingsMap(
+            binding
+            for bindings in body._bindings.key_to_bindings.values()
+            for binding in bindings
+            if binding.show
+        )
+        index = next((i for i, (node, _) in enumerate(chain) if node is self), len(chain))
+        chain.insert(index, (body, lifted))
+        return chain
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's, with Help and Quit first: the footer drops what does not fit from the
+        right, and these two must stay on screen at 80 columns."""
+        bindings = super().active_bindings
+        first = [key for key, active in bindings.items() if active.binding.id in FOOTER_FIRST]
+        return {key: bindings[key] for key in [*first, *(k for k in bindings if k not in first)]}
+
+    def _shown_tab_body(self) -> Widget | None:
+        """The body of the table tab on screen, or None (no catalog, an object shown)."""
+        if self.catalog is None or self.showing_object or not self.is_mounted:
+            return None
+        if self.query_one("#body", ContentSwitcher).current != "explorer":
+            return None
+        detail = self.query_one(TableDetail)
+        return detail.active_body()
 
     # -- actions (bindings) ------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Static, TabbedContent, TabPane, TextArea
+from textual.widgets import Static, TabbedContent, TabPane, Tabs, TextArea
 
 from ehgtui.catalog.model import Catalog
 from ehgtui.catalog.objects import SchemaObject, object_kind
@@ -125,6 +125,10 @@ class ObjectDetail(Vertical):
             for index in range(MAX_TABS):
                 with TabPane(f"tab {index}", id=pane_id(index)):
                     yield ObjectTab(id=f"object-tab-body-{index}")
+
+    def on_mount(self) -> None:
+        # as in TableDetail: tab moves between the tree and the tab's content, not the tab bar
+        self.tabs.query_one(Tabs).can_focus = False
 
     @property
     def tabs(self) -> TabbedContent:
