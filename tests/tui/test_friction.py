@@ -124,6 +124,102 @@ async def test_tab_never_stops_on_the_tab_bar(
             assert isinstance(seen[0], DetailGrid)
 
 
+# -- wide grids ---------------------------------------------------------------------------
+
+
+async def test_first_column_stays_when_scrolling_sideways(make_app: Callable[..., EhgApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        detail = await _open(pilot, screen)
+        grid = screen.query_one("#columns-grid", DetailGrid)
+        grid.focus()
+        first = grid.get_row_at(0)[0]
+        await pilot.press("l", "l")
+        await settle(pilot)
+        assert grid.scroll_x > 0
+        line = grid.render_line(1).text  # row 0 (line 0 is the header)
+        header = grid.render_line(0).text
+        assert line.startswith(f" {first} "), line
+        assert header.startswith(" Column "), header
+        assert "Type" not in header  # the column scrolled past is gone, the first one stays
+        await pilot.press("h", "h")
+        await settle(pilot)
+        assert grid.scroll_x == 0 and "Type" in grid.render_line(0).text
+        assert detail.tabs.active == "columns"
+
+
+def _record(app: EhgApp) -> str:
+    from ehgtui.tui.screens.record_view import RecordScreen
+
+    assert isinstance(app.screen, RecordScreen), app.screen
+    return app.screen.body.plain
+
+
+@pytest.mark.parametrize(
+    ("tab", "grid_id", "key"),
+    [
+        ("constraints", "#constraints-grid", "enter"),
+        ("indexes", "#indexes-grid", "enter"),
+        ("triggers", "#triggers-grid", "x"),
+        ("columns", "#columns-grid", "enter"),
+    ],
+)
+async def test_a_cut_value_is_shown_whole(
+    make_app: Callable[..., EhgApp], tab: str, grid_id: str, key: str
+) -> None:
+    """A value cut in the grid (`…`) is shown uncut, control characters as tokens."""
+    from msgspec.structs import replace
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        assert screen.catalog is not None
+        table = screen.catalog.table(SD_TABLE)
+        assert table is not None
+        long = "status = ANY (ARRAY[" + ", ".join(f"'s{n}'" for n in range(60)) + "]) \x1b"
+        detail = screen.query_one(TableDetail)
+        # a long text in the grid's cut column, put on the catalog's table as a load would
+        if tab == "constraints":
+            table = replace(
+                table, constraints=(replace(table.constraints[0], definition=long + "\x1b"),)
+            )
+        elif tab == "indexes":
+            table = replace(table, indexes=(replace(table.indexes[0], predicate=long),))
+        elif tab == "triggers":
+            table = replace(table, triggers=(replace(table.triggers[0], when=long),))
+        else:
+            table = replace(table, columns=(replace(table.columns[0], comment=long),))
+        detail.show_tab(tab)
+        detail.show_table(table, screen.catalog, "Strategic Directives")
+        await settle(pilot)
+        grid = screen.query_one(grid_id, DetailGrid)
+        assert any("…" in cell for cell in grid.cell_texts()[0])
+        grid.focus()
+        await pilot.press(key)
+        await settle(pilot)
+        whole = _record(app)
+        assert "'s59'" in whole and "…" not in whole
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+
+
+async def test_enter_on_a_trigger_still_opens_its_function(
+    make_app: Callable[..., EhgApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await loaded(pilot)
+        detail = await _open(pilot, screen)
+        detail.show_tab("triggers")
+        await settle(pilot)
+        screen.query_one("#triggers-grid", DetailGrid).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen and screen.showing_object
+
+
 # -- 80x24 ---------------------------------------------------------------------------------
 
 

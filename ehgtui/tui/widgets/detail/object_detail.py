@@ -40,6 +40,13 @@ class CodeView(TextArea):
             self.language = "sql"
 
 
+class JumpGrid(DetailGrid):
+    """An object tab's grid: enter opens the object a row names (`TabView.jumps`), or shows
+    the row whole when it names none."""
+
+    ENTER_SHOWS_RECORD = False
+
+
 class ObjectTab(Vertical):
     """One tab's body: lines of text, a grid whose rows jump on enter, code; each optional."""
 
@@ -60,7 +67,7 @@ class ObjectTab(Vertical):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="object-text-scroll"):
             yield Static(id="object-text")
-        yield DetailGrid((), id="object-grid")
+        yield JumpGrid((), id="object-grid")
         yield Static(id="object-note")
         yield CodeView(id="object-code")
 
@@ -96,6 +103,8 @@ class ObjectTab(Vertical):
             jump = self._jumps[event.cursor_row]
             if jump is not None:
                 self.post_message(jump)
+                return
+        event.grid.show_record()  # a row naming nothing to open: show it whole
 
 
 class ObjectDetail(Vertical):
