@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Tabs
+from textual.widgets import Input, Tab, Tabs
 
 from ehgtui.tui.app import EhgApp
 from ehgtui.tui.messages import OpenTable
@@ -241,3 +241,49 @@ async def test_footer_keeps_help_and_quit_at_80_columns(make_app: Callable[..., 
             if key.region.width and key.region.right <= 80
         }
         assert {"Help", "Quit", "Where…"} <= on_screen, on_screen
+
+
+async def test_80x24_keeps_names_and_tabs_readable(make_app: Callable[..., EhgApp]) -> None:
+    from textual.widgets import Tabs
+
+    from ehgtui.tui.widgets.tree.pane import TreePane
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        detail = await _open(pilot, screen)
+        tree = screen.query_one(DomainTree)
+        line = tree.cursor_line
+        row = tree.render_line(line - round(tree.scroll_y)).text
+        assert "strategic_directives_v2 " in row, row  # the whole name, in the narrow tree
+        bar = detail.tabs.query_one(Tabs)
+        assert bar.virtual_size.width <= bar.size.width  # every tab title on screen
+        assert {t.label.plain for t in bar.query(Tab)} >= {"Rows", "Diff"}
+        width_before = detail.size.width
+        await pilot.press("z")  # the tree goes, the detail takes the width
+        await settle(pilot)
+        assert not screen.query_one(TreePane).display or screen.query_one(TreePane).size.width == 0
+        assert detail.size.width == 80 > width_before
+        await pilot.press("z")
+        await settle(pilot)
+        assert detail.size.width == width_before and isinstance(screen.focused, DomainTree)
+        assert bar.virtual_size.width <= bar.size.width  # the titles fit again
+
+
+async def test_a_too_small_terminal_shows_a_notice(make_app: Callable[..., EhgApp]) -> None:
+    from textual.widgets import Static
+
+    app = make_app()
+    async with app.run_test(size=(40, 12)) as pilot:
+        screen = await loaded(pilot)
+        notice = screen.query_one("#too-small", Static)
+        assert notice.display and notice.size.height > 0
+        assert "terminal too small: 40x12" in str(notice.render())
+        assert screen.query_one(TableDetail).size.width == 0  # no 11-column detail pane
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert notice.size.height == 0
+        assert screen.query_one(TableDetail).size.width > 40
+        await pilot.resize_terminal(50, 24)
+        await settle(pilot)
+        assert "50x24" in str(notice.render()) and notice.size.height > 0

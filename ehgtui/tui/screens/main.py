@@ -20,7 +20,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer, Input, TextArea
+from textual.widgets import ContentSwitcher, Footer, Input, Static, TextArea
 
 from ehgtui.catalog.cache import CachedCatalog
 from ehgtui.catalog.domains import DomainMap, DomainSettings, first_table
@@ -60,6 +60,11 @@ from ehgtui.tui.widgets.tree.pane import TreePane
 WAIT_SHOWN_AFTER_SECONDS = 2.0
 """A first load waiting longer than this says how long it has waited, and how to give up."""
 
+MIN_SIZE = (60, 16)
+"""The smallest terminal (columns, lines) the explorer lays out its panes in: below it, a
+tree and a detail pane would each be too narrow to read, so a notice says so instead (and
+the panes come back when the terminal grows). 80x24 is the size the layout is made for."""
+
 CACHE_READ_WAIT_S = 0.3
 """How long the first frame may wait for a cache file being decoded (the demo's takes about
 40 ms); a bigger catalog shows the loading panel until its worker has it."""
@@ -67,6 +72,14 @@ CACHE_READ_WAIT_S = 0.3
 
 FOOTER_FIRST = ("app.help", "app.quit")
 """The bindings the footer shows first, whatever else is on: `? Help` and `q Quit`."""
+
+
+def too_small_words(width: int, height: int) -> str:
+    """The notice shown instead of the panes in a terminal smaller than MIN_SIZE."""
+    return (
+        f"terminal too small: {width}x{height}; ehgtui needs at least "
+        f"{MIN_SIZE[0]}x{MIN_SIZE[1]} (made for 80x24). Enlarge the window; q quits."
+    )
 
 
 class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
@@ -104,6 +117,13 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
             "shift+tab", "app.focus_previous", "Prev pane", show=False, id="explorer.prev_pane"
         ),
         Binding(
+            "z",
+            "zoom",
+            "Zoom",
+            tooltip="Hide the tree so the detail takes the whole width (z again shows it)",
+            id="explorer.zoom",
+        ),
+        Binding(
             "y",
             "copy",
             "Copy",
@@ -125,6 +145,7 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
     |   | relations, rows, access, diff (of a function: body, overview, access, used |
     |   | by, DDL). |
     | tab, shift+tab | Move between the panes. |
+    | z | Hide the tree so the detail takes the whole width (again: show it). |
     | y | Copy the DDL (of a table, function, type, …), or on the Relations tab the Mermaid. |
     """
 
@@ -159,6 +180,7 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         self.after_next_frame = FrameCallbacks(self)
         """What waits for the frame that draws a loaded catalog (see tui/frame_callbacks.py)."""
         self._add_breakpoint_class()
+        self._check_size(self.app.size.width, self.app.size.height)
         self._resumed = False
         self.use_cache = use_cache
         """Show the cached catalog at start and save every full load (`--no-cache`: False)."""
@@ -192,7 +214,19 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
                 self.add_class(name)
                 return
 
+    def _check_size(self, width: int, height: int) -> None:
+        """Show the "too small" notice below MIN_SIZE, the panes again above it."""
+        small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
+        self.set_class(small, "-too-small")
+        if small and self.is_mounted:
+            self.query_one("#too-small", Static).update(too_small_words(width, height))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size.width, event.size.height)
+
     def compose(self) -> ComposeResult:
+        size = self.app.size
+        yield Static(too_small_words(size.width, size.height), id="too-small", markup=False)
         yield ConnectionBar(id="connection-bar")
         with ContentSwitcher(initial="status", id="body"):
             yield StatusPanel(id="status")
@@ -614,14 +648,25 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         """Hide the explorer's keys (filter, tabs) until there is a catalog to explore."""
         if action in COPY_ACTIONS and self.catalog is None:
             return False
-        if action in ("filter", "step_tab", "show_tab") and self.catalog is None:
+        if action in ("filter", "step_tab", "show_tab", "zoom") and self.catalog is None:
             return False
         return True
 
     def action_filter(self) -> None:
-        """Open the tree filter."""
+        """Open the tree filter (showing the tree if it was zoomed away)."""
         if self.catalog is not None:
+            self.remove_class("-zoomed")
             self.query_one(TreePane).open_filter()
+
+    def action_zoom(self) -> None:
+        """Hide the tree (the detail takes the whole width), or show it again."""
+        zoomed = not self.has_class("-zoomed")
+        self.set_class(zoomed, "-zoomed")
+        pane = self.query_one(TreePane)
+        if zoomed and self.focused is not None and pane in self.focused.ancestors:
+            self._focus_detail()
+        elif not zoomed:
+            pane.domain_tree.focus()
 
     def action_reload(self) -> None:
         """Reload the catalog, or retry after a failure."""
@@ -650,4 +695,5 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         if pane.has_class("-filtering"):
             pane.close_filter()
         elif self.catalog is not None:
+            self.remove_class("-zoomed")
             pane.domain_tree.focus()
