@@ -287,3 +287,23 @@ async def test_a_too_small_terminal_shows_a_notice(make_app: Callable[..., EhgAp
         await pilot.resize_terminal(50, 24)
         await settle(pilot)
         assert "50x24" in str(notice.render()) and notice.size.height > 0
+
+
+# -- the tree's first screen -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)], ids=["120x36", "80x24"])
+async def test_the_tree_opens_at_its_top(
+    make_app: Callable[..., EhgApp], size: tuple[int, int]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        screen = await loaded(pilot)
+        await settle(pilot)
+        tree = screen.query_one(DomainTree)
+        assert screen.selected == SD_TABLE
+        assert tree.scroll_y == 0
+        assert tree.render_line(0).text.lstrip().startswith("▼ Strategic Directives")
+        # the table opened sits right under its heading: the README's key tables come first
+        assert "strategic_directives_v2" in tree.render_line(1).text
+        assert tree.cursor_line == 1

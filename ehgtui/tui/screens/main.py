@@ -442,6 +442,12 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         self.query_one("#body", ContentSwitcher).current = "explorer"
         self.refresh_bindings()
         pane = self.query_one(TreePane)
+        pane.domain_tree.key_tables = tuple(
+            table.qualified_name
+            for rule in self.domain_settings.rules
+            for name in rule.key_tables
+            if (table := message.catalog.table(name)) is not None
+        )
         ref = self.selected_object
         if ref is not None and object_by_ref(message.catalog, ref) is not None:
             pane.show_domains(message.domain_map, ref)

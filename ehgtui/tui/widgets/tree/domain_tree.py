@@ -203,6 +203,10 @@ class DomainTree(Tree[NodeData]):
         self._change_marks: dict[str, str] = {}
         self._pending_reveal: tuple[TreeNode[NodeData], TreeNode[NodeData]] | None = None
         self._badges: dict[str, str] = {}
+        self.key_tables: tuple[str, ...] = ()
+        """`schema.table` of the domains' README key tables, in the README's order: they are
+        listed first in their group, in that order, so the table the explorer opens with
+        (the first one) sits right under its group's heading."""
 
     # -- rendering -------------------------------------------------------------------------
 
@@ -507,7 +511,11 @@ class DomainTree(Tree[NodeData]):
         data = node.data
         if not isinstance(data, DomainEntry) or node.children:
             return
-        for table in sorted(data.domain.tables, key=lambda t: t.name):
+        rank = {name: index for index, name in enumerate(self.key_tables)}
+        last = len(rank)
+        for table in sorted(
+            data.domain.tables, key=lambda t: (rank.get(t.qualified_name, last), t.name)
+        ):
             node.add_leaf(Text(visible(table.name)), TableEntry(table, data.domain.name))
         for name in data.domain.missing_key_tables:
             node.add_leaf(Text(visible(name)), MissingEntry(name, data.domain.name))
