@@ -307,3 +307,33 @@ async def test_the_tree_opens_at_its_top(
         # the table opened sits right under its heading: the README's key tables come first
         assert "strategic_directives_v2" in tree.render_line(1).text
         assert tree.cursor_line == 1
+
+
+# -- the / filter --------------------------------------------------------------------------
+
+
+async def test_filter_finds_tables_by_a_column_after_name_matches(
+    make_app: Callable[..., EhgApp],
+) -> None:
+    from ehgtui.tui.widgets.tree.domain_tree import TableEntry
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("slash", *"created")
+        await settle(pilot)
+        tree = screen.query_one(DomainTree)
+        entries = [
+            n.data for d in tree.root.children for n in d.children if isinstance(n.data, TableEntry)
+        ]
+        by_column = [e for e in entries if e.matched_column]
+        assert len(by_column) > 10  # many demo tables have created_at / created_by
+        assert all("created" in (e.matched_column or "") for e in by_column)
+        assert SD_TABLE in {e.table.qualified_name for e in by_column}
+        # the first line shows the column the table was found by
+        first = tree.render_line(1).text
+        assert ".created" in first, first
+        # a name match comes first: a table named *created* if the demo has one
+        named = [e for e in entries if not e.matched_column]
+        if named:
+            assert entries[0] in named
