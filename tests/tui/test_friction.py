@@ -337,3 +337,34 @@ async def test_filter_finds_tables_by_a_column_after_name_matches(
         named = [e for e in entries if not e.matched_column]
         if named:
             assert entries[0] in named
+
+
+# -- small gaps ----------------------------------------------------------------------------------
+
+
+async def test_access_says_bypasses_rls_instead_of_listing_policies(
+    make_app: Callable[..., EhgApp],
+) -> None:
+    from ehgtui.tui.widgets.detail.access import AccessView
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await loaded(pilot)
+        await _open(pilot, screen)
+        await pilot.press("9")
+        await settle(pilot)
+        grid = screen.query_one(AccessView).query_one(DetailGrid)
+        rows = {row[0].split(" ")[0]: row for row in grid.cell_texts()}
+        for role in ("service_role", "postgres"):
+            cells = rows[role][1:]
+            assert all("bypasses RLS" in c for c in cells if c.startswith("✓")), cells
+            assert not any("+" in c or "&" in c for c in cells), cells
+        # a role under RLS still lists the policies that apply to it
+        assert any("+" in c for c in rows["authenticated"][1:])
+
+
+def test_the_help_legend_names_every_tree_mark() -> None:
+    from ehgtui.tui.screens.help import LEGEND
+
+    for mark in ("~ changed", "+ added", "> renamed", ".column"):
+        assert mark in LEGEND
