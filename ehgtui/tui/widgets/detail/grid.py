@@ -111,6 +111,10 @@ class DetailGrid(ScrollView, can_focus=True):
     | x | Show the whole row, every value uncut, in any grid. |
     """
 
+    SHOWS_RECORDS: ClassVar[bool] = True
+    """False: this grid has no whole-row view of its own (x and enter go to its screen, as
+    the query pad's result grid, whose screen shows typed values, needs)."""
+
     ENTER_SHOWS_RECORD: ClassVar[bool] = True
     """Enter (and a click on the highlighted row) shows the whole row; a grid whose enter
     opens something else (the Triggers tab opens the function) sets this False."""
@@ -396,8 +400,13 @@ class DetailGrid(ScrollView, can_focus=True):
         unless enter opens something else here)."""
         if self._rows:
             self.post_message(self.RowSelected(self, self.cursor_row))
-            if self.ENTER_SHOWS_RECORD:
+            if self.ENTER_SHOWS_RECORD and self.SHOWS_RECORDS:
                 self.show_record()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_record":
+            return self.SHOWS_RECORDS  # False: the key goes on to the screen
+        return True
 
     def action_show_record(self) -> None:
         """Show the whole row under the cursor."""
