@@ -228,7 +228,7 @@ async def test_switching_tables_fills_only_the_active_tab(
         assert screen.query_one(TabbedContent).active == "columns"
         before = screen.query_one(IndexesGrid).row_count
         assert before == 0  # never shown, never filled
-        await pilot.press("k")  # the table above, in the same domain
+        await pilot.press("j")  # the table below, in the same domain (it is listed first)
         await pilot.pause()
         assert screen.selected != SD_TABLE
         assert screen.query_one(IndexesGrid).row_count == 0
@@ -372,11 +372,11 @@ async def test_vi_keys_move_in_tree_and_grid(make_app: Callable[..., EhgApp]) ->
         tree = screen.query_one(DomainTree)
         tree.select_table(SD_TABLE)
         await pilot.pause()
-        await pilot.press("k")
+        await pilot.press("j")  # SD_TABLE is its group's first: the next table is below
         await pilot.pause()
-        above = screen.selected
-        assert above not in (None, SD_TABLE)
-        await pilot.press("j")
+        below = screen.selected
+        assert below not in (None, SD_TABLE)
+        await pilot.press("k")
         await pilot.pause()
         assert screen.selected == SD_TABLE
         await pilot.press("enter")  # opens: focus moves to the detail's grid

@@ -188,6 +188,14 @@ class TableDetail(Vertical):
 
     def on_mount(self) -> None:
         self.screen.screen_layout_refresh_signal.subscribe(self, self._follow_active_tab)
+        # tab moves focus between the tree and the grids; the tab bar is for the mouse, and
+        # digits and [ ] switch tabs from anywhere
+        self.tabs.query_one(Tabs).can_focus = False
+
+    def active_body(self) -> Widget | None:
+        """The body of the active tab, once mounted (None before)."""
+        body = self._bodies.get(self.tabs.active)
+        return body if body is not None and body.is_mounted else None
 
     def body(self, kind: type[BodyT]) -> BodyT:
         """The tab body of class `kind`, mounted or not yet (its attributes can be set).
@@ -400,6 +408,7 @@ class TableDetail(Vertical):
         event.stop()
         if event.pane.id:
             self._fill(event.pane.id)
+        self.screen.refresh_bindings()  # the footer shows the new tab's keys (see ExplorerScreen)
 
     def step_tab(self, step: int) -> None:
         """Show the tab `step` places to the right (negative: left), wrapping around.
