@@ -59,8 +59,8 @@ def test_missing_key_tables_are_reported_not_dropped(demo_catalog: Catalog) -> N
 def test_toml_override_moves_tables(demo_catalog: Catalog, tmp_path: Path) -> None:
     config = tmp_path / ".ehgtui.toml"
     config.write_text(
-        'prefix_group_min = 1000\n[domains."Evaluation"]\nprefixes = ["eva_"]\n'
-        'key_tables = ["eva_nonexistent"]\n'
+        "prefix_group_min = 1000\nsmall_prefix_group_min = 1000\n"
+        '[domains."Evaluation"]\nprefixes = ["eva_"]\nkey_tables = ["eva_nonexistent"]\n'
     )
     settings = load_domain_settings([config])
     domains = classify(demo_catalog, settings)
@@ -85,7 +85,7 @@ def test_names_alone_give_the_same_domains(demo_catalog: Catalog) -> None:
     """`domain_names` (what describe uses with the cache's index) agrees with classify, with
     the built-in rules and with rules that overlap: the first rule that names a table or
     matches its prefix wins, whichever way it matches."""
-    names = [RelationName(t.schema, t.name, t.kind) for t in demo_catalog.tables]
+    names = [RelationName(t.schema, t.name, t.kind, t.references) for t in demo_catalog.tables]
     assert domain_names(names, demo_catalog.schemas) == classify(demo_catalog).by_table
     overlapping = DomainSettings(
         (
