@@ -357,14 +357,13 @@ def _prefix_groups(
 ) -> list[R]:
     """Put in `groups` the tables whose prefix at least `minimum` of them share; return the
     others."""
-    tables = list(tables)
+    with_prefix = [(table, _prefix(table.name)) for table in tables]
     counts: dict[str, int] = {}
-    for table in tables:
-        if prefix := _prefix(table.name):
+    for _, prefix in with_prefix:
+        if prefix:
             counts[prefix] = counts.get(prefix, 0) + 1
     rest: list[R] = []
-    for table in tables:
-        prefix = _prefix(table.name)
+    for table, prefix in with_prefix:
         if prefix and counts[prefix] >= minimum:
             groups.setdefault(prefix, []).append(table)
             reasons[table.qualified_name] = f"prefix {prefix}"
@@ -389,7 +388,8 @@ def _groups(
     first_rule = _first_rule(rules)
     position_of = {rule.name: position for position, rule in enumerate(rules)}
     primary_schema = schemas[0] if schemas else "public"
-    order: dict[str, int] = {}
+    order: dict[int, int] = {}
+    """id() of each relation -> its position: the groups keep the order given."""
     assigned: dict[str, list[R]] = {rule.name: [] for rule in rules}
     reasons: dict[str, str] = {}
     placed: dict[str, int] = {}
@@ -399,7 +399,7 @@ def _groups(
     present: set[str] = set()
     for table in relations:
         qualified = table.qualified_name
-        order[qualified] = len(order)
+        order[id(table)] = len(order)
         if table.schema == primary_schema:
             present.add(table.name)
         if table.is_view:
@@ -436,7 +436,7 @@ def _groups(
         reasons[table.qualified_name] = "no rule matched"
 
     def in_order(members: list[R]) -> list[R]:
-        return sorted(members, key=lambda t: order[t.qualified_name])
+        return sorted(members, key=lambda t: order[id(t)])
 
     groups: list[_Group[R]] = [
         _Group(
@@ -513,10 +513,11 @@ def _add_objects(
     prefix groups); return the kind groups: the other functions, and every other object."""
     from ehgtui.catalog.objects import OBJECT_KINDS, objects_of
 
+    first_rule = _first_rule(settings.rules)
     claimed: dict[str, list[SchemaObject]] = {}
     unclaimed: list[Function] = []
     for function in catalog.functions:
-        name = _function_domain(function, settings, primary_schema, prefixes)
+        name = _function_domain(function, first_rule, primary_schema, prefixes)
         if name is None:
             unclaimed.append(function)
         else:
@@ -535,17 +536,16 @@ def _add_objects(
 
 
 def _function_domain(
-    function: Function, settings: DomainSettings, primary_schema: str, prefixes: set[str]
+    function: Function,
+    first_rule: Callable[[str], DomainRule | None],
+    primary_schema: str,
+    prefixes: set[str],
 ) -> str | None:
     if function.schema != primary_schema:
         return None
-    rule = next((r for r in settings.rules if r.matches(function.name)), None)
-    if rule is not None:
-        return rule.name
-    for stem in _singular_stems(function.name):
-        rule = next((r for r in settings.rules if r.matches(stem)), None)
-        if rule is not None:
-            return rule.name
+    found = first_rule(function.name) or _plural_rule(function.name, first_rule)
+    if found is not None:
+        return found.name if isinstance(found, DomainRule) else found[0].name
     prefix = _prefix(function.name)
     return f"{prefix}*" if prefix in prefixes else None
 
