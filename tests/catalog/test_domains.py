@@ -15,6 +15,7 @@ from ehgtui.catalog.domains import (
     DomainSettings,
     classify,
     domain_names,
+    domain_reasons,
     load_domain_settings,
 )
 from ehgtui.catalog.loader import load_catalog
@@ -88,6 +89,8 @@ def test_names_alone_give_the_same_domains(demo_catalog: Catalog) -> None:
     matches its prefix wins, whichever way it matches."""
     names = [RelationName(t.schema, t.name, t.kind, t.references) for t in demo_catalog.tables]
     assert domain_names(names, demo_catalog.schemas) == classify(demo_catalog).by_table
+    reasons = {q: why for q, (_, why) in domain_reasons(names, demo_catalog.schemas).items()}
+    assert reasons == classify(demo_catalog).reasons
     overlapping = DomainSettings(
         (
             DomainRule("Prefix first", "", (), ("sd_",)),
