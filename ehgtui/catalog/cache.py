@@ -37,10 +37,11 @@ from ehgtui.catalog.model import Catalog, RelationName
 if TYPE_CHECKING:  # the loader and asyncpg are only needed when the cache is stale
     import asyncpg
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 """Bumped whenever the file layout or the catalog's JSON shape changes incompatibly (2: each
 table's constraints by name; 3: functions, types, extensions, publications, schemas and default
-privileges; 4: the index that lets a lookup decode one table)."""
+privileges; 4: the index that lets a lookup decode one table; 5: the index lists each
+relation's foreign-key targets, which the domain rules follow)."""
 
 _CATALOG_AT_WIDTH = 12
 """Characters `catalog_at`'s number is padded to, so that the head can be written before the
@@ -226,7 +227,9 @@ def encode_cache_file(
             "identity": identity,
             "schemas": list(schemas),
             "saved_at": time.time(),
-            "relations": [RelationName(t.schema, t.name, t.kind) for t in catalog.tables],
+            "relations": [
+                RelationName(t.schema, t.name, t.kind, t.references) for t in catalog.tables
+            ],
             "tables_at": tables_at,
             "spans": spans,
         }

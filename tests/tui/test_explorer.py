@@ -424,3 +424,28 @@ async def test_theme_is_applied_and_remembered(demo_dsn: str, tmp_path: Path) ->
         await settle(pilot)
     assert 'theme = "gruvbox"' in user_config_file().read_text(encoding="utf-8")
     assert load_config(cwd=tmp_path).theme == "gruvbox"
+
+
+async def test_the_summary_says_why_a_table_sits_in_its_domain(
+    make_app: Callable[..., EhgApp],
+) -> None:
+    """A table placed by a foreign key, a plural or a small prefix group says so after its
+    domain's name; a table its domain's rules name says `by name rule`."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("slash", *"exit_readiness")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.selected == "public.exit_readiness_reviews"
+        summary = str(screen.query_one(TableSummary).render())
+        assert "table · Ventures (FK → ventures)" in summary
+        for name, expected in (
+            ("public.agents", "Agent System (plural: agents ~ agent_)"),
+            ("public.adam_directives", "adam_* (prefix adam_)"),
+            (SD_TABLE, "Strategic Directives (by name rule)"),
+        ):
+            assert screen.show_table(name)
+            await pilot.pause()
+            assert expected in str(screen.query_one(TableSummary).render()), name

@@ -360,8 +360,9 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         self.selected = table.qualified_name
         self.selected_object = None
         domain = self.domain_map.domain_of(table)
+        reason = self.domain_map.reason_of(table)
         self.query_one("#detail", ContentSwitcher).current = "table-detail"
-        self.query_one(TableDetail).show_table(table, self.catalog, domain)
+        self.query_one(TableDetail).show_table(table, self.catalog, domain, reason)
         return True
 
     def show_object(self, ref: ObjectRef, tab: str | None = None) -> bool:

@@ -29,6 +29,9 @@ from ehgtui.safe_text import has_unsafe, visible
 from ehgtui.tui.safe import safe_rich_text, safe_text
 from ehgtui.tui.screens.record_view import RecordScreen, record_text
 
+_NO_STYLE = Style()
+"""A component's style before its styles are set."""
+
 Cell = str | Text
 """A grid cell: plain text, or Rich Text when part of it is styled."""
 
@@ -444,8 +447,12 @@ class DetailGrid(ScrollView, can_focus=True):
     # -- rendering -----------------------------------------------------------------------
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # styles are read once per frame; when they changed (theme, focus) every strip goes
-        get_style = self.get_component_rich_style
+        # styles are read once per frame; when they changed (theme, focus) every strip goes.
+        # A grid mounted while another leaves can be drawn once before its component styles
+        # are set: it is drawn plain then (a default is not cached), and redrawn with them.
+        def get_style(name: str) -> Style:
+            return self.get_component_rich_style(name, default=_NO_STYLE)
+
         styles_key = (
             self.rich_style,
             get_style("detail-grid--header"),

@@ -153,6 +153,7 @@ class TableDetail(Vertical):
         super().__init__(id=id)
         self._catalog: Catalog | None = None
         self._domain = ""
+        self._domain_reason = ""
         self._filled: set[str] = set()
         self._title_level: TitleLevel = "full"
         self._bodies: dict[str, Widget] = {
@@ -230,16 +231,18 @@ class TableDetail(Vertical):
         """The tabbed content."""
         return self.query_one("#detail-tabs", TabbedContent)
 
-    def show_table(self, table: Table, catalog: Catalog, domain: str) -> None:
+    def show_table(self, table: Table, catalog: Catalog, domain: str, reason: str = "") -> None:
         """Show a table: summary, tab titles, and the active tab's content.
 
         Args:
             table: The table to show.
             catalog: The catalog it belongs to.
             domain: The name of its domain, for the summary.
+            reason: Why it sits in that domain, for the summary.
         """
         self._catalog = catalog
         self._domain = domain
+        self._domain_reason = reason
         self.table = table
 
     def show_missing(self, name: str, domain: str) -> None:
@@ -322,7 +325,8 @@ class TableDetail(Vertical):
             self.query_one(TableSummary).update("select a table on the left")
             self._set_titles(None)
             return
-        self.query_one(TableSummary).update(summary_content(table, self._domain, self.stable))
+        summary = summary_content(table, self._domain, self.stable, self._domain_reason)
+        self.query_one(TableSummary).update(summary)
         self._set_titles(table)
         self._fill(self.tabs.active)
 
