@@ -148,10 +148,10 @@ def _in_the_way(
     ctx: Context, diff: CatalogDiff, skip: set[str]
 ) -> list[tuple[str, Table, str, str]]:
     """`(object_type, A's table, A's name, why)` for every part that must make way."""
-    moving = _moving_columns(diff)
+    moving = _moving_columns(diff) | ctx.retyped_columns
     keys = _dropped_keys(ctx, diff)
     gone = skip | {t.qualified_name for t in diff.tables if t.kind == "removed"}
-    found: list[tuple[str, Table, str, str]] = []
+    found = [d for d in ctx.object_dependents if d[1].qualified_name not in gone]
     if not moving and not keys:
         return found  # the common case: nothing to read the whole schema's expressions for
     for table in ctx.a.tables:
@@ -186,7 +186,10 @@ def mark_in_the_way(ctx: Context, diff: CatalogDiff, skip: set[str]) -> None:
     whole, parts and all."""
     changes = _parts_by_table(diff)
     for object_type, old_table, name, why in _in_the_way(ctx, diff, skip):
-        ctx.in_the_way.add((object_type, old_table.qualified_name, name))
+        key = (object_type, old_table.qualified_name, name)
+        if key in ctx.in_the_way:
+            continue  # in the way of two changes: made way for once
+        ctx.in_the_way.add(key)
         part = _part(changes.get(old_table.qualified_name), object_type, name)
         if part is not None:
             continue  # removed, or changed: the writer drops it (and creates B's)
