@@ -185,9 +185,9 @@ def rename_not_null_constraints(
 ) -> None:
     """Give each NOT NULL constraint that A and B both have B's name (PostgreSQL 18).
 
-    The diff does not compare these names (they exist on 18 only), and renaming a table or
-    a column keeps its constraint's name: a constraint made before a rename on B, or renamed
-    by hand, has a name A would not get by replaying the diff. `change` is None for a table
+    The diff compares these names only when both sides have them (18 only), and renaming a
+    table or a column keeps its constraint's name: a constraint made before a rename on B, or
+    renamed by hand, has a name A would not get by replaying the diff. `change` is None for a table
     the diff does not name (the names may still differ).
     """
     if ctx.a.server.version_num < NAMED_NOT_NULL_SINCE:
