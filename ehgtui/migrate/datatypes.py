@@ -1,11 +1,12 @@
 """Types (enums, domains, composite and range types): created, dropped and altered.
 
-- Enums: labels added (`ADD VALUE IF NOT EXISTS ... BEFORE/AFTER`, B's order kept) or
-  renamed (`RENAME VALUE`, when the labels differ at the same places). PostgreSQL refuses a
-  label in the transaction that added it, so when another statement of the migration names a
-  new label (a default, a check), the labels are added before the transaction
-  (`hoist_new_labels`). A label removed or moved needs the type made again: a data-loss
-  hazard (rows holding it cannot be converted), held back without `--allow-data-loss`.
+- Enums: labels renamed (`RENAME VALUE`: one B lacks where B has a new one, between labels
+  both have) and added (`ADD VALUE IF NOT EXISTS ... BEFORE/AFTER`, B's order kept).
+  PostgreSQL refuses a label in the transaction that added it, so when another statement of
+  the migration names a new label (a default, a check), the labels are added before the
+  transaction (`hoist_new_labels`). A label removed or moved needs the type made again: a
+  data-loss hazard (rows holding it cannot be converted), held back without
+  `--allow-data-loss`.
 - Domains: `ALTER DOMAIN` for the default, NOT NULL and constraints (added, NOT VALID ones
   too, dropped, validated); a new base type or collation makes the domain again.
 - Composite types: attributes added, dropped and retyped in place when B's order is what
@@ -95,21 +96,18 @@ def _drop(ctx: Context, data_type: DataType, phase: Phase) -> None:
 # ---------------------------------------------------------------- enums
 
 
-def _is_subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
-    rest = iter(long)
-    return all(label in rest for label in short)
-
-
-def _add_labels(ctx: Context, old: DataType, new: DataType) -> None:
+def _add_labels(ctx: Context, present: list[str], new: DataType) -> None:
+    """ADD VALUE for each label of `new` not in `present` (a subsequence of its labels)."""
     name = _name(new)
-    present = set(old.labels)
+    have = set(present)
     for index, label in enumerate(new.labels):
-        if label in present:
+        if label in have:
             continue
-        if index > 0:
+        first_present = next((other for other in new.labels if other in have), None)
+        if index > 0:  # the one before it is there: it was, or was added just now
             where = f" AFTER {quote_literal(new.labels[index - 1])}"
-        elif new.labels[1:]:
-            where = f" BEFORE {quote_literal(new.labels[1])}"
+        elif first_present is not None:
+            where = f" BEFORE {quote_literal(first_present)}"
         else:
             where = ""
         ctx.add(
@@ -117,24 +115,39 @@ def _add_labels(ctx: Context, old: DataType, new: DataType) -> None:
             f"ALTER TYPE {name}{ADD_VALUE}{quote_literal(label)}{where};",
             target=new.qualified_name,
         )
-        present.add(label)
+        have.add(label)
 
 
-def _renames(old: tuple[str, ...], new: tuple[str, ...]) -> list[tuple[str, str]] | None:
-    """The (old, new) label pairs when `new` is `old` with labels renamed in place."""
-    if len(old) != len(new):
+def label_renames(old: tuple[str, ...], new: tuple[str, ...]) -> list[tuple[str, str]] | None:
+    """The (old, new) label pairs that, renamed, leave `new` to be reached by adding labels;
+    None when a label was removed or moved (the type must be made again).
+
+    The labels both sides have must keep their order. Between two of them, A's labels that B
+    lacks are taken for renames of B's new ones there, in order (as a column at the same
+    place is taken for renamed); B's left over are added.
+    """
+    kept_old = [label for label in old if label in new]
+    if kept_old != [label for label in new if label in old]:
         return None
-    pairs = [(a, b) for a, b in zip(old, new, strict=True) if a != b]
-    if any(b in old for _, b in pairs):
-        return None  # a label moved, not renamed
-    return pairs
+    kept = set(kept_old)
+    renames: list[tuple[str, str]] = []
+    old_gaps: list[list[str]] = [[]]
+    new_gaps: list[list[str]] = [[]]
+    for labels, gaps in ((old, old_gaps), (new, new_gaps)):
+        for label in labels:
+            if label in kept:
+                gaps.append([])
+            else:
+                gaps[-1].append(label)
+    for old_gap, new_gap in zip(old_gaps, new_gaps, strict=True):
+        if len(old_gap) > len(new_gap):
+            return None
+        renames += zip(old_gap, new_gap, strict=False)
+    return renames
 
 
 def _enum_change(ctx: Context, old: DataType, new: DataType) -> bool:
-    if _is_subsequence(old.labels, new.labels):
-        _add_labels(ctx, old, new)
-        return True
-    renames = _renames(old.labels, new.labels)
+    renames = label_renames(old.labels, new.labels)
     if renames is None:
         removed = [label for label in old.labels if label not in new.labels]
         why = (
@@ -157,6 +170,8 @@ def _enum_change(ctx: Context, old: DataType, new: DataType) -> bool:
             f" TO {quote_literal(after)};",
             target=new.qualified_name,
         )
+    renamed = dict(renames)
+    _add_labels(ctx, [renamed.get(label, label) for label in old.labels], new)
     return True
 
 

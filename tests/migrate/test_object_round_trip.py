@@ -155,6 +155,19 @@ CHANGES = (
         expect=("ADD VALUE IF NOT EXISTS 'awful' BEFORE 'sad'", "'meh' AFTER 'sad'"),
     ),
     ObjectChange(
+        "two enum labels added first",
+        "ALTER TYPE public.mood ADD VALUE 'b' BEFORE 'sad';"
+        " ALTER TYPE public.mood ADD VALUE 'a' BEFORE 'b';",
+        expect=("'a' BEFORE 'sad'", "'b' AFTER 'a'"),
+    ),
+    ObjectChange(
+        "enum label renamed and one added",
+        "ALTER TYPE public.mood RENAME VALUE 'ok' TO 'fine';"
+        " ALTER TYPE public.mood ADD VALUE 'great';",
+        expect=("RENAME VALUE 'ok' TO 'fine'", "'great' AFTER 'happy'"),
+        refuse=("DROP TYPE",),
+    ),
+    ObjectChange(
         "enum label added and used by a default",
         "ALTER TYPE public.mood ADD VALUE 'calm';",
         expect=("ADD VALUE IF NOT EXISTS 'calm'",),
