@@ -37,6 +37,10 @@ CREATE FUNCTION public.next_code() RETURNS integer LANGUAGE sql
     AS $$ SELECT 7 $$;
 CREATE FUNCTION public.secret() RETURNS text LANGUAGE sql SECURITY DEFINER
     AS $$ SELECT 'x' $$;
+CREATE FUNCTION public.label_of(n integer) RETURNS text LANGUAGE sql IMMUTABLE
+    AS $$ SELECT 'n' || n $$;
+CREATE FUNCTION public.stamp() RETURNS trigger LANGUAGE plpgsql
+    AS $$ BEGIN RETURN NEW; END $$;
 CREATE TABLE public.moods (
     id integer PRIMARY KEY,
     mood public.mood DEFAULT 'ok',
@@ -50,6 +54,9 @@ CREATE POLICY moods_touch ON public.moods FOR UPDATE TO authenticated
     USING (public.can_touch(id::bigint));
 CREATE TRIGGER moods_touch BEFORE UPDATE ON public.moods
     FOR EACH ROW EXECUTE FUNCTION public.touch();
+CREATE TRIGGER moods_stamp BEFORE INSERT ON public.moods
+    FOR EACH ROW EXECUTE FUNCTION public.stamp();
+CREATE VIEW public.v_labels AS SELECT id, public.label_of(id) AS label FROM public.moods;
 CREATE PUBLICATION pub_items FOR TABLE public.items (id, title, qty) WHERE (qty > 0);
 """
 """Objects the changes start from, on top of the small schema."""
@@ -98,6 +105,25 @@ CHANGES = (
         " LANGUAGE sql AS $$ SELECT 8::bigint $$;"
         " ALTER TABLE public.moods ALTER COLUMN code SET DEFAULT public.next_code();",
         expect=("DROP DEFAULT", "DROP FUNCTION public.next_code()", "RETURNS bigint"),
+    ),
+    ObjectChange(
+        "function result changed, a view uses it",
+        "DROP VIEW public.v_labels; DROP FUNCTION public.label_of(integer);"
+        " CREATE FUNCTION public.label_of(n integer) RETURNS varchar LANGUAGE sql IMMUTABLE"
+        " AS $$ SELECT ('n' || n)::varchar $$;"
+        " CREATE VIEW public.v_labels AS SELECT id, public.label_of(id) AS label"
+        " FROM public.moods;",
+        expect=("DROP VIEW public.v_labels", "DROP FUNCTION public.label_of(n integer)"),
+    ),
+    ObjectChange(
+        "trigger moved to a new function, the old one dropped",
+        "CREATE FUNCTION public.stamp_v2() RETURNS trigger LANGUAGE plpgsql"
+        " AS $$ BEGIN NEW.code = 1; RETURN NEW; END $$;"
+        " DROP TRIGGER moods_stamp ON public.moods;"
+        " CREATE TRIGGER moods_stamp BEFORE INSERT ON public.moods"
+        " FOR EACH ROW EXECUTE FUNCTION public.stamp_v2();"
+        " DROP FUNCTION public.stamp();",
+        expect=("DROP TRIGGER moods_stamp", "DROP FUNCTION public.stamp();"),
     ),
     ObjectChange(
         "trigger function made security definer",
@@ -365,6 +391,20 @@ async def test_a_removed_label_is_held_back_without_allow_data_loss(
         assert labels.strip() == "{sad,ok,happy}"
     finally:
         copies.give_back(database)
+
+
+async def test_a_trigger_moved_to_a_new_function_goes_before_the_old_one(
+    copies: ClonePool, before: Catalog
+) -> None:
+    change = next(c for c in CHANGES if c.id.startswith("trigger moved"))
+    result = await _round_trip(copies, before, change.sql)
+    sql = result.sql
+    assert (
+        sql.index("FUNCTION public.stamp_v2()")
+        < sql.index("CREATE TRIGGER moods_stamp")
+        < sql.index("DROP FUNCTION public.stamp();")
+    )
+    assert sql.index("DROP TRIGGER moods_stamp") < sql.index("CREATE TRIGGER moods_stamp")
 
 
 async def test_new_function_is_created_before_the_table_using_it(
