@@ -164,6 +164,13 @@ CHANGES = (
         expect=("CREATE OR REPLACE FUNCTION public.twice",),
     ),
     ObjectChange(
+        "new function reading a new table",
+        "CREATE TABLE public.counts (n integer);"
+        " CREATE FUNCTION public.count_all() RETURNS bigint LANGUAGE sql"
+        " AS $$ SELECT count(*) FROM public.counts $$;",
+        expect=("SET LOCAL check_function_bodies = false;",),
+    ),
+    ObjectChange(
         "dropped function",
         "DROP FUNCTION public.add_one(integer);",
         expect=("DROP FUNCTION public.add_one(n integer);",),
