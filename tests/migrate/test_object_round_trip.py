@@ -54,6 +54,7 @@ CREATE POLICY moods_touch ON public.moods FOR UPDATE TO authenticated
     USING (public.can_touch(id::bigint));
 CREATE TRIGGER moods_touch BEFORE UPDATE ON public.moods
     FOR EACH ROW EXECUTE FUNCTION public.touch();
+CREATE SEQUENCE public.owned_seq OWNED BY public.moods.n;
 CREATE TRIGGER moods_stamp BEFORE INSERT ON public.moods
     FOR EACH ROW EXECUTE FUNCTION public.stamp();
 CREATE VIEW public.v_labels AS SELECT id, public.label_of(id) AS label FROM public.moods;
@@ -273,6 +274,11 @@ CHANGES = (
         "sequence owned by a column",
         "ALTER SEQUENCE public.ticket_seq OWNED BY public.moods.ticket;",
         expect=("OWNED BY public.moods.ticket",),
+    ),
+    ObjectChange(
+        "a sequence kept while the column owning it is dropped",
+        "ALTER SEQUENCE public.owned_seq OWNED BY NONE; ALTER TABLE public.moods DROP COLUMN n;",
+        expect=("ALTER SEQUENCE public.owned_seq OWNED BY NONE;",),
     ),
     ObjectChange("dropped sequence", "DROP SEQUENCE public.spare_seq;"),
     ObjectChange(
