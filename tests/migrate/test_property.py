@@ -3,7 +3,8 @@ applied to A in one transaction makes A's `pg_dump --schema-only` equal B's and 
 catalog diff empty.
 
 A hypothesis state machine keeps a model of the schema as the changes made so far left it
-(tables, columns with their type family, indexes, checks, policies, triggers, views, grants)
+(tables, columns with their type family, indexes, checks, policies, triggers, views, grants;
+functions, the enum's labels, sequences)
 and draws each next change among those PostgreSQL accepts on it; the round trip runs at the
 end of each example. A and B are copies of one small template (a few milliseconds each, made
 ahead in a thread), A's catalog is loaded once, and the two dumps run side by side, so an
@@ -193,6 +194,11 @@ class SchemaChanges(RuleBasedStateMachine):
         self.tables = fixture_model()
         self.sql: list[str] = []
         self.serial = itertools.count()
+        self.labels = ["new", "open", "done"]
+        """The labels of `public.status`, in order."""
+        self.sequences = {"counter_seq"}
+        self.functions: set[str] = set()
+        """Functions the machine made (each `name(integer)`)."""
 
     def _name(self, prefix: str) -> str:
         return f"{prefix}_{next(self.serial)}"
@@ -500,6 +506,78 @@ class SchemaChanges(RuleBasedStateMachine):
         table = self._table(data, lambda t: "id" in t.columns)
         self._run(f"CREATE VIEW public.{self._name('v')} AS SELECT id FROM {q(table.name)};")
         table.droppable = False  # the view would need CASCADE (and the model to follow it)
+
+    # ------------------------------------------------------------ functions, enums, sequences
+
+    @rule(
+        body=st.sampled_from(("NEW.updated_at = now();", "NEW.updated_at = clock_timestamp();")),
+        config=st.sampled_from(("", " SET search_path = public, pg_temp", " SECURITY DEFINER")),
+    )
+    def replace_trigger_function(self, body: str, config: str) -> None:
+        self._run(
+            "CREATE OR REPLACE FUNCTION public.touch() RETURNS trigger LANGUAGE plpgsql"
+            f"{config} AS $$ BEGIN {body} RETURN NEW; END $$;"
+        )
+
+    @rule(role=st.sampled_from(("PUBLIC", *ROLES)), grant=st.booleans())
+    def function_execute(self, role: str, grant: bool) -> None:
+        action = f"GRANT EXECUTE ON FUNCTION public.touch() TO {role}"
+        if not grant:
+            action = f"REVOKE EXECUTE ON FUNCTION public.touch() FROM {role}"
+        self._run(action + ";")
+
+    @rule(volatile=st.booleans())
+    def create_function(self, volatile: bool) -> None:
+        name = self._name("fn")
+        flag = "VOLATILE" if volatile else "IMMUTABLE"
+        self._run(
+            f"CREATE FUNCTION public.{name}(n integer) RETURNS integer LANGUAGE sql {flag}"
+            " AS $$ SELECT n + 1 $$;"
+        )
+        self.functions.add(name)
+
+    @precondition(lambda self: self.functions)
+    @rule(data=st.data(), drop=st.booleans())
+    def change_function(self, data: st.DataObject, drop: bool) -> None:
+        name = data.draw(st.sampled_from(sorted(self.functions)), label="function")
+        if drop:
+            self._run(f"DROP FUNCTION public.{name}(integer);")
+            self.functions.discard(name)
+        else:
+            self._run(f"ALTER FUNCTION public.{name}(integer) SET search_path = '';")
+
+    @rule(data=st.data(), after=st.booleans())
+    def add_enum_label(self, data: st.DataObject, after: bool) -> None:
+        label = self._name("l")
+        where = data.draw(st.sampled_from(self.labels), label="next to")
+        self._run(
+            f"ALTER TYPE public.status ADD VALUE '{label}' {'AFTER' if after else 'BEFORE'}"
+            f" '{where}';"
+        )
+        at = self.labels.index(where)
+        self.labels.insert(at + 1 if after else at, label)
+
+    @rule(data=st.data())
+    def rename_enum_label(self, data: st.DataObject) -> None:
+        label = data.draw(st.sampled_from(self.labels), label="label")
+        new = self._name("r")
+        self._run(f"ALTER TYPE public.status RENAME VALUE '{label}' TO '{new}';")
+        self.labels[self.labels.index(label)] = new
+
+    @rule(
+        data=st.data(),
+        increment=st.sampled_from((1, 2, 10)),
+        cache=st.sampled_from((1, 5)),
+        create=st.booleans(),
+    )
+    def sequence(self, data: st.DataObject, increment: int, cache: int, create: bool) -> None:
+        if create:
+            name = self._name("seq")
+            self._run(f"CREATE SEQUENCE public.{name} INCREMENT BY {increment} CACHE {cache};")
+            self.sequences.add(name)
+            return
+        name = data.draw(st.sampled_from(sorted(self.sequences)), label="sequence")
+        self._run(f"ALTER SEQUENCE public.{name} INCREMENT BY {increment} CACHE {cache};")
 
     # ------------------------------------------------------------ the round trip
 
