@@ -33,6 +33,7 @@ import msgspec
 
 from ehgtui import __version__
 from ehgtui.catalog.model import Catalog, RelationName
+from ehgtui.catalog.table_fingerprint import TableFingerprints
 
 if TYPE_CHECKING:  # the loader and asyncpg are only needed when the cache is stale
     import asyncpg
@@ -80,6 +81,9 @@ class _CacheHead(msgspec.Struct):
     """Where the catalog's `tables` array lies, counted from the catalog's first byte."""
     spans: list[tuple[int, int]]
     """Where each table of `relations` lies in the catalog (start, end)."""
+    table_fingerprints: TableFingerprints | None = None
+    """Each relation's fingerprint (`table_fingerprint.py`), taken before the load; None in a
+    file saved without them (a lookup then checks the whole fingerprint)."""
 
 
 class _CacheDocument(msgspec.Struct):
@@ -165,6 +169,7 @@ def save_cached(
     catalog: Catalog,
     fingerprint: str,
     directory: Path | None = None,
+    table_fingerprints: TableFingerprints | None = None,
 ) -> Path:
     """Write the catalog to its cache file atomically with mode 0600; return the path.
 
@@ -174,7 +179,7 @@ def save_cached(
     from ehgtui.files import write_atomically
 
     path = cache_path(identity, schemas, directory)
-    document = encode_cache_file(identity, schemas, catalog, fingerprint)
+    document = encode_cache_file(identity, schemas, catalog, fingerprint, table_fingerprints)
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
@@ -187,7 +192,11 @@ def save_cached(
 
 
 def encode_cache_file(
-    identity: str, schemas: Sequence[str], catalog: Catalog, fingerprint: str
+    identity: str,
+    schemas: Sequence[str],
+    catalog: Catalog,
+    fingerprint: str,
+    table_fingerprints: TableFingerprints | None = None,
 ) -> bytes:
     """The cache file's bytes: the head with its index, then the catalog (see the module's
     docstring). The catalog is encoded field by field, each table apart, to know where each
@@ -229,6 +238,7 @@ def encode_cache_file(
             "relations": [RelationName(t.schema, t.name, t.kind) for t in catalog.tables],
             "tables_at": tables_at,
             "spans": spans,
+            "table_fingerprints": table_fingerprints,
         }
     )[1:-1]
     lead = b'{"format":%d,"catalog_at":' % CACHE_FORMAT
@@ -301,6 +311,8 @@ class CachedTables:
     """The fingerprint taken just before the cached catalog was loaded."""
     saved_at: float
     path: Path
+    table_fingerprints: TableFingerprints | None = None
+    """The relations' fingerprints taken with it; None in a file saved without them."""
 
 
 def read_cached_tables(
@@ -366,7 +378,9 @@ def _read_tables(
     )
     if [t.qualified_name for t in catalog.tables] != [r.qualified_name for r, _ in wanted]:
         raise ValueError("index does not match the tables")
-    return CachedTables(catalog, head.relations, head.fingerprint, head.saved_at, path)
+    return CachedTables(
+        catalog, head.relations, head.fingerprint, head.saved_at, path, head.table_fingerprints
+    )
 
 
 def clear_cache(directory: Path | None = None) -> int:
@@ -391,19 +405,27 @@ class FreshCatalog:
 
     catalog: Catalog
     fingerprint: str
+    table_fingerprints: TableFingerprints | None = None
+    """Each relation's fingerprint, taken before the load as `fingerprint` is."""
 
 
-async def load_fresh(pool: asyncpg.Pool, schemas: Sequence[str]) -> FreshCatalog:
-    """Take the fingerprint, then load the catalog.
+async def load_fresh(
+    pool: asyncpg.Pool, schemas: Sequence[str], fingerprint: str | None = None
+) -> FreshCatalog:
+    """Take the fingerprints (the whole catalog's unless given, and each relation's), then
+    load the catalog.
 
-    The fingerprint is taken before the load: if DDL lands in between, the cache holds a newer
-    catalog under an older fingerprint, which only causes one needless reload.
+    The fingerprints are taken before the load: if DDL lands in between, the cache holds a
+    newer catalog under older fingerprints, which only causes one needless reload.
     """
     from ehgtui.catalog.fingerprint import fetch_fingerprint
     from ehgtui.catalog.loader import load_catalog
+    from ehgtui.catalog.table_fingerprint import fetch_table_fingerprints
 
-    fingerprint = await fetch_fingerprint(pool, schemas)
-    return FreshCatalog(await load_catalog(pool, schemas), fingerprint)
+    if fingerprint is None:
+        fingerprint = await fetch_fingerprint(pool, schemas)
+    tables = await fetch_table_fingerprints(pool, schemas)
+    return FreshCatalog(await load_catalog(pool, schemas), fingerprint, tables)
 
 
 async def fresh_if_changed(pool: asyncpg.Pool, cached: CachedCatalog) -> FreshCatalog | None:
@@ -412,12 +434,11 @@ async def fresh_if_changed(pool: asyncpg.Pool, cached: CachedCatalog) -> FreshCa
     One fingerprint query when nothing changed; a full load only when something did.
     """
     from ehgtui.catalog.fingerprint import fetch_fingerprint
-    from ehgtui.catalog.loader import load_catalog
 
     fingerprint = await fetch_fingerprint(pool, cached.schemas)
     if fingerprint == cached.fingerprint:
         return None
-    return FreshCatalog(await load_catalog(pool, cached.schemas), fingerprint)
+    return await load_fresh(pool, cached.schemas, fingerprint)
 
 
 async def save_fresh(
@@ -430,7 +451,13 @@ async def save_fresh(
     """
     with contextlib.suppress(CacheError):
         await asyncio.to_thread(
-            save_cached, identity, schemas, fresh.catalog, fresh.fingerprint, directory
+            save_cached,
+            identity,
+            schemas,
+            fresh.catalog,
+            fresh.fingerprint,
+            directory,
+            fresh.table_fingerprints,
         )
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import asyncpg
 
 from ehgtui.catalog.fingerprint import fetch_fingerprint
+from ehgtui.catalog.table_fingerprint import fetch_table_fingerprints
 from ehgtui.cli import output
 from ehgtui.cli.errors import NotFoundError
 from ehgtui.cli.options import ConnectionOptions, connection_options, options_from
@@ -154,13 +155,13 @@ def run_with_pool(
 
 
 async def _load_and_save(
-    pool: asyncpg.Pool, target: ConnectionTarget, conn: ConnectionOptions, fingerprint: str
+    pool: asyncpg.Pool, target: ConnectionTarget, conn: ConnectionOptions, fingerprint: str | None
 ) -> Catalog:
-    """Load the catalog and save it to the cache under the fingerprint taken before."""
-    from ehgtui.catalog.cache import FreshCatalog, save_fresh
-    from ehgtui.catalog.loader import load_catalog  # only a stale or missing cache loads
+    """Load the catalog and save it to the cache under the fingerprints taken before it (the
+    whole catalog's one taken here unless given)."""
+    from ehgtui.catalog.cache import load_fresh, save_fresh  # only a stale or missing cache loads
 
-    fresh = FreshCatalog(await load_catalog(pool, conn.schemas), fingerprint)
+    fresh = await load_fresh(pool, conn.schemas, fingerprint)
     await save_fresh(fresh, target.identity, conn.schemas)
     return fresh.catalog
 
@@ -233,10 +234,12 @@ def lookup(conn: ConnectionOptions, names: Sequence[str]) -> Lookup:
     """The tables called `names` of the requested schemas (and of those the names qualify).
 
     With a current cache only those tables are decoded from the file (`read_cached_tables`),
-    in a thread while the connection opens and the fingerprint runs, the cache module's
-    imports included: one connection and one fingerprint statement, and none of the other
-    tables' decoding. A stale, missing or unusable cache, or `--no-cache`, takes `load`'s path
-    and returns the whole catalog.
+    in a thread while the connection opens, the cache module's imports included, and only
+    their fingerprints are checked (`table_fingerprint.py`): one connection and one statement
+    whose server time does not grow with the schema, and none of the other tables' decoding.
+    A file saved without those fingerprints is checked by the whole catalog's. A stale,
+    missing or unusable cache, or `--no-cache`, takes `load`'s path and returns the whole
+    catalog.
     """
     conn = replace(conn, schemas=schemas_for(conn, names))
     timeout = timeout_for(conn)
@@ -249,10 +252,18 @@ def lookup(conn: ConnectionOptions, names: Sequence[str]) -> Lookup:
         reading = asyncio.ensure_future(asyncio.to_thread(_read_cached_tables, target, conn, names))
         try:
             async with open_pool(target, timeout) as pool:
-                fingerprint = await fetch_fingerprint(pool, conn.schemas)
+                # sent while the thread may still be reading: a file saved by this version
+                # holds the tables' fingerprints
+                now = await fetch_table_fingerprints(pool, conn.schemas, names)
                 cached = await reading
-                if cached is not None and fingerprint == cached.fingerprint:
-                    return Lookup(cached.catalog, cached.relations)
+                if cached is not None and cached.table_fingerprints is not None:
+                    if now.vouches_for(cached.table_fingerprints, names):
+                        return Lookup(cached.catalog, cached.relations)
+                    fingerprint = None
+                else:
+                    fingerprint = await fetch_fingerprint(pool, conn.schemas)
+                    if cached is not None and fingerprint == cached.fingerprint:
+                        return Lookup(cached.catalog, cached.relations)
                 catalog = await _load_and_save(pool, target, conn, fingerprint)
                 return Lookup(catalog, catalog.tables)
         finally:

@@ -1,0 +1,19 @@
+"""SQL literals built on the client, for the few queries sent as text without parameters (the
+one-trip message and the plain-socket client): they must mean the same whatever the
+session's `standard_conforming_strings` says."""
+
+from __future__ import annotations
+
+
+def text_literal(value: str) -> str:
+    """value as an SQL string literal that means the same whatever standard_conforming_strings
+    says (an E'' literal when it holds a backslash)."""
+    quoted = value.replace("'", "''")
+    if "\\" in value:
+        return "E'" + quoted.replace("\\", "\\\\") + "'"
+    return "'" + quoted + "'"
+
+
+def text_array_literal(values: list[str]) -> str:
+    """values as an SQL `text[]` expression made of literals."""
+    return "ARRAY[" + ", ".join(text_literal(v) for v in values) + "]::text[]"
