@@ -18,7 +18,6 @@ table, well under 1 ms.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import hashlib
@@ -449,6 +448,8 @@ async def save_fresh(
     A cache that cannot be written only costs the next start its speed-up, so CacheError is
     swallowed; serializing, writing and fsyncing a large catalog must not block the loop.
     """
+    import asyncio  # here: a warm lookup reads the cache without asyncio (`cli.table_lookup`)
+
     with contextlib.suppress(CacheError):
         await asyncio.to_thread(
             save_cached,

@@ -19,7 +19,12 @@ from ehgtui.db import conninfo, tls
 from ehgtui.db.connect_errors import connect_failure, safe_line
 from ehgtui.db.failures import ConnectError, connection_failure, first_line
 from ehgtui.db.read_only_session import breaks_connection, terminate, usable
-from ehgtui.db.settings import DEFAULT_CONNECT_TIMEOUT_SECONDS, ConnectionTarget, DsnError
+from ehgtui.db.settings import (
+    DEFAULT_COMMAND_TIMEOUT_SECONDS,
+    DEFAULT_CONNECT_TIMEOUT_SECONDS,
+    ConnectionTarget,
+    DsnError,
+)
 from ehgtui.db.tls import TlsSetupError
 
 APPLICATION_NAME = "ehgtui"
@@ -28,13 +33,6 @@ APPLICATION_NAME = "ehgtui"
 POOL_MAX_SIZE = 12
 """Enough connections for the catalog's bulk queries to run side by side (one each:
 `catalog.queries.QUERIES_PER_LOAD`)."""
-
-DEFAULT_COMMAND_TIMEOUT_SECONDS = 30.0
-"""How long one statement may wait for the server's answer once connected (`--timeout`).
-
-Without a bound, a server that stops answering (a stalled proxy or VPN, a frozen host) holds
-every command until the network gives up, minutes later; a catalog load takes well under a
-second, so 30 s only ever cuts off a server that is not answering."""
 
 KEEPALIVE_IDLE_SECONDS = 10
 """Seconds a connection may be silent before the kernel probes the peer (TCP keepalive)."""
