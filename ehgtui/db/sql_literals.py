@@ -7,10 +7,12 @@ from __future__ import annotations
 
 def text_literal(value: str) -> str:
     """value as an SQL string literal that means the same whatever standard_conforming_strings
-    says (an E'' literal when it holds a backslash)."""
+    says (an E'' literal when it holds a backslash), on one line (a line break is written
+    `\\n`: the one-trip message is one line)."""
     quoted = value.replace("'", "''")
-    if "\\" in value:
-        return "E'" + quoted.replace("\\", "\\\\") + "'"
+    if any(char in value for char in "\\\n\r"):
+        escaped = quoted.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+        return "E'" + escaped + "'"
     return "'" + quoted + "'"
 
 
