@@ -24,7 +24,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import ipaddress
 import os
 import secrets
 import socket
@@ -187,14 +186,6 @@ def _connect(target: ConnectionTarget, timeout: float) -> socket.socket:
     return sock
 
 
-def _is_address(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
-
-
 def _start_tls(session: _Session, target: ConnectionTarget) -> None:
     """The SSLRequest, then the handshake when the server agrees; sslmode decides the rest
     (ssl imported only then: a server without TLS under prefer never needs it)."""
@@ -218,9 +209,8 @@ def _start_tls(session: _Session, target: ConnectionTarget) -> None:
         context.verify_mode = ssl.CERT_NONE
     else:
         context = tls.build_context(mode, target.settings)
-    name = None if _is_address(target.host) else target.host
-    session._settimeout()
-    session.sock = context.wrap_socket(session.sock, server_hostname=name)
+    session._settimeout()  # the host name for SNI and verify-full (ssl sends no SNI for an IP)
+    session.sock = context.wrap_socket(session.sock, server_hostname=target.host)
 
 
 class _TlsRefused(Exception):
@@ -424,9 +414,9 @@ def _connect_failure(exc: BaseException, target: ConnectionTarget, timeout: floa
     if isinstance(exc, _StartupRefused):
         error = asyncpg.PostgresError.new(exc.fields)
         return ConnectError(describe_connect_error(error, target, timeout))
-    if isinstance(exc, ValueError):  # tls.TlsSetupError: settings that cannot be honoured
-        return ConnectError(f"{exc} ({target.masked})")
-    return asyncio.run(connect_failure(exc, target, timeout))
+    if isinstance(exc, OSError):  # ssl's errors too (a certificate rejected is a ValueError too)
+        return asyncio.run(connect_failure(exc, target, timeout))
+    return ConnectError(f"{exc} ({target.masked})")  # tls.TlsSetupError: settings not honoured
 
 
 def _query_failure(exc: OSError, command_timeout: float) -> Exception:

@@ -39,6 +39,8 @@ from tests.reliability.conftest import (
     run_cli,
 )
 from tests.reliability.stall_proxy import stalling_proxy
+from tests.reliability.test_tls import TlsServers
+from tests.reliability.test_tls import tls_servers as tls_servers_fixture
 
 SCHEMAS = ["public"]
 
@@ -207,3 +209,48 @@ def test_a_cli_failure_on_the_plain_path_is_one_line(password_server: PasswordSe
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "password authentication failed" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def _asyncpg_connects(dsn: str) -> str | None:
+    """None when asyncpg connects to dsn; else its one line."""
+
+    async def attempt() -> None:
+        pool = await create_pool(_target(dsn), connect_timeout=10)
+        await close_quietly(pool)
+
+    try:
+        asyncio.run(attempt())
+    except ConnectError as exc:
+        return str(exc)
+    return None
+
+
+def _plain_connects(dsn: str) -> str | None:
+    try:
+        assert _plain_value(_target(dsn)) == "1"
+    except ConnectError as exc:
+        return str(exc)
+    return None
+
+
+tls_servers = tls_servers_fixture  # the TLS servers of test_tls.py, for this module too
+
+
+def test_verify_ca_and_verify_full_give_asyncpgs_verdicts(
+    tls_servers: TlsServers,  # noqa: F811 (the fixture above)
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Against a certificate for 127.0.0.1, one for another host, one of an unknown CA."""
+    monkeypatch.setenv("HOME", str(tls_servers.empty_home))
+    verdicts = {}
+    for server in ("right", "wronghost", "unknown-ca"):
+        for mode in ("require", "verify-ca", "verify-full"):
+            dsn = (
+                f"postgresql://postgres@127.0.0.1:{tls_servers.ports[server]}/postgres"
+                f"?sslmode={mode}&sslrootcert={tls_servers.ca_file}"
+            )
+            plain = _plain_connects(dsn)
+            assert plain == _asyncpg_connects(dsn), (server, mode)
+            verdicts[server, mode] = plain is None
+    assert verdicts["right", "verify-full"] and verdicts["wronghost", "verify-ca"]
+    assert not verdicts["wronghost", "verify-full"] and not verdicts["unknown-ca", "verify-ca"]
