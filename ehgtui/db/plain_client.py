@@ -180,7 +180,9 @@ def _connect(target: ConnectionTarget, timeout: float) -> socket.socket:
             sock.close()
             raise
         return sock
-    sock = socket.create_connection((host, port), timeout=timeout)
+    # an ASCII name as bytes: a str makes getaddrinfo import the IDNA codec (and stringprep)
+    address = host.encode("ascii") if host.isascii() else host
+    sock = socket.create_connection((address, port), timeout=timeout)  # type: ignore[arg-type]
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
     return sock
