@@ -417,14 +417,19 @@ async def load_fresh(
     The fingerprints are taken before the load: if DDL lands in between, the cache holds a
     newer catalog under older fingerprints, which only causes one needless reload.
     """
+    import asyncio
+
     from ehgtui.catalog.fingerprint import fetch_fingerprint
     from ehgtui.catalog.loader import load_catalog
     from ehgtui.catalog.table_fingerprint import fetch_table_fingerprints
 
-    if fingerprint is None:
-        fingerprint = await fetch_fingerprint(pool, schemas)
-    tables = await fetch_table_fingerprints(pool, schemas)
-    return FreshCatalog(await load_catalog(pool, schemas), fingerprint, tables)
+    if fingerprint is None:  # both on connections of their own, the load's pool opens anyway
+        whole, tables = await asyncio.gather(
+            fetch_fingerprint(pool, schemas), fetch_table_fingerprints(pool, schemas)
+        )
+    else:
+        whole, tables = fingerprint, await fetch_table_fingerprints(pool, schemas)
+    return FreshCatalog(await load_catalog(pool, schemas), whole, tables)
 
 
 async def fresh_if_changed(pool: asyncpg.Pool, cached: CachedCatalog) -> FreshCatalog | None:
