@@ -551,6 +551,11 @@ class Catalog:
     """Unix time of the load."""
     query_count: int = 0
     """How many SQL statements the load sent (a constant: see `queries.py`)."""
+    names_qualified: bool = True
+    """The server's texts (types, defaults, checks, keys, triggers, indexes, policies, views,
+    function signatures) name every object outside pg_catalog with its schema, as pg_dump
+    prints them (`db.pool.CATALOG_TRANSACTION`); False for a snapshot written before that
+    (`diff/qualification.py`)."""
 
     if TYPE_CHECKING:  # for type checkers only: at run time it is no field (see __post_init__)
         _by_name: dict[str, Table] = field(default_factory=dict)

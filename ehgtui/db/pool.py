@@ -225,7 +225,8 @@ async def fetch_read_only(
     conn: PoolConnectionProxy | None = None,
     give_back: GiveBack | None = None,
 ) -> list[asyncpg.Record]:
-    """Run one query in a READ ONLY transaction and return its rows as soon as they arrive.
+    """Run one query in a READ ONLY transaction with an empty search_path
+    (`CATALOG_TRANSACTION`) and return its rows as soon as they arrive.
 
     The rollback and the release happen in the background: the rows are already ours, and
     waiting for one more round trip would add its latency to every catalog load.
@@ -247,7 +248,7 @@ async def fetch_read_only(
     try:
         if conn is None:
             conn = await pool.acquire()
-        tx = conn.transaction(readonly=True, isolation="repeatable_read")
+        tx = _CatalogSnapshot(conn)
         try:
             await tx.start()
             rows = list(await conn.fetch(sql, *args))
@@ -261,6 +262,32 @@ async def fetch_read_only(
         raise failure from None
     _in_background(_finish(pool, conn, tx, give_back), releasing=pool)
     return rows
+
+
+CATALOG_TRANSACTION = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path = ''"
+"""How a catalog query's transaction begins: read-only, and with an empty search_path, as
+pg_dump runs (`set_config('search_path', '', false)`), so that every text the server prints
+(`format_type()`, `pg_get_expr()`, `pg_get_constraintdef()`, `pg_get_triggerdef()`,
+`pg_get_indexdef()`, `pg_get_viewdef()`, `pg_get_functiondef()`) names each object outside
+`pg_catalog` with its schema: `public.sd_status`, `nextval('public.t_id_seq'::regclass)`,
+`REFERENCES public.organizations(id)`. The DDL built from them then applies whatever the
+search_path it runs under, and equals pg_dump's. Both statements go in one simple-protocol
+message (one round trip, as asyncpg's own BEGIN), and SET LOCAL ends with the transaction."""
+
+
+class _CatalogSnapshot:
+    """The transaction of one catalog query (`CATALOG_TRANSACTION`), ended by `rollback`."""
+
+    __slots__ = ("_conn",)
+
+    def __init__(self, conn: AnyConnection) -> None:
+        self._conn = conn
+
+    async def start(self) -> None:
+        await self._conn.execute(CATALOG_TRANSACTION)
+
+    async def rollback(self) -> None:
+        await self._conn.execute("ROLLBACK")
 
 
 class ConnectionBatch:
