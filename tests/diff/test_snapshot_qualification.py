@@ -57,8 +57,12 @@ async def _old_snapshot(
     document = json.loads(dumps_snapshot(old))
     document["snapshot_format"] = 2
     del document["catalog"]["names_qualified"]
-    path.write_text(json.dumps(document, indent=2, sort_keys=True))
+    _write(path, json.dumps(document, indent=2, sort_keys=True))
     return old
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text)
 
 
 @pytest.mark.parametrize(
