@@ -127,6 +127,9 @@ class Constraint(Record, frozen=True):
     match: str | None = None
     """FK match type: SIMPLE, FULL or PARTIAL."""
     comment: str | None = None
+    index_options: str | None = None
+    """A primary key's or unique constraint's storage parameters (`fillfactor='90'`), which
+    `definition` leaves out; None when it has none."""
 
 
 class Index(Record, frozen=True):
@@ -225,6 +228,7 @@ class Sequence(Record, frozen=True):
     """True for an UNLOGGED sequence (PostgreSQL 15+; e.g. the serial of an unlogged table)."""
     acl: tuple[str, ...] = ()
     """Grants on the sequence as PostgreSQL prints aclitems; empty means the defaults."""
+    comment: str | None = None
 
 
 class ForeignKeyRef(Record, frozen=True):
