@@ -37,11 +37,12 @@ from ehgtui.catalog.model import Catalog, RelationName
 if TYPE_CHECKING:  # the loader and asyncpg are only needed when the cache is stale
     import asyncpg
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 """Bumped whenever the file layout or the catalog's JSON shape changes incompatibly (2: each
 table's constraints by name; 3: functions, types, extensions, publications, schemas and default
-privileges; 4: the index that lets a lookup decode one table; 5: the server's texts printed
-with an empty search_path, names schema-qualified as pg_dump prints them: a file of 4 would
+privileges; 4: the index that lets a lookup decode one table; 5: the index lists each
+relation's foreign-key targets, which the domain rules follow; 6: the server's texts printed
+with an empty search_path, names schema-qualified as pg_dump prints them: a file of 5 would
 show the old texts until the schema next changed, since the fingerprint does not see it)."""
 
 _CATALOG_AT_WIDTH = 12
@@ -228,7 +229,9 @@ def encode_cache_file(
             "identity": identity,
             "schemas": list(schemas),
             "saved_at": time.time(),
-            "relations": [RelationName(t.schema, t.name, t.kind) for t in catalog.tables],
+            "relations": [
+                RelationName(t.schema, t.name, t.kind, t.references) for t in catalog.tables
+            ],
             "tables_at": tables_at,
             "spans": spans,
         }

@@ -53,6 +53,8 @@ class RelationName(Record, frozen=True, array_like=True):
     schema: str
     name: str
     kind: TableKind
+    references: tuple[str, ...] = ()
+    """`Table.references`: the domain rules follow foreign keys."""
 
     @property
     def qualified_name(self) -> str:
@@ -298,6 +300,16 @@ class Table(Record, frozen=True):
     @property
     def foreign_keys(self) -> tuple[Constraint, ...]:
         return tuple(c for c in self.constraints if c.kind == "FOREIGN KEY")
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        """`schema.table` that each foreign key points at, in constraint order (repeated
+        when several keys point at one table)."""
+        return tuple(
+            f"{c.ref_schema}.{c.ref_table}"
+            for c in self.constraints
+            if c.kind == "FOREIGN KEY" and c.ref_table is not None
+        )
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)

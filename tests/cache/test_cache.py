@@ -98,8 +98,8 @@ async def test_saved_catalog_reads_back_whole(
         "catalog",
     }
     assert document["relations"] == [
-        ["public", "sd_items", "table"],
-        ["public", "ventures", "table"],
+        ["public", "sd_items", "table", []],
+        ["public", "ventures", "table", ["public.sd_items"]],
     ]
     found = read_cached(target.identity, ("public",), tmp_path)
     assert found.warning is None and found.cached is not None

@@ -131,6 +131,21 @@ async def test_column_nullability(pg18: TestServer, demo_snapshot: Catalog) -> N
     )
 
 
+async def test_not_null_constraint_name(pg18: TestServer, demo_snapshot: Catalog) -> None:
+    """PostgreSQL 18 names NOT NULL constraints: a name alone differing is a difference."""
+    changed = await _apply(
+        pg18,
+        demo_snapshot,
+        "ALTER TABLE ventures RENAME CONSTRAINT ventures_slug_not_null TO slug_required",
+    )
+    assert _only_object(changed.diff) == ObjectChange(
+        "column",
+        "slug",
+        "changed",
+        (FieldChange("not_null_name", "ventures_slug_not_null", "slug_required"),),
+    )
+
+
 async def test_column_identity(pg18: TestServer, demo_snapshot: Catalog) -> None:
     changed = await _apply(
         pg18,
