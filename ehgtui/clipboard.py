@@ -35,23 +35,43 @@ class CopyResult:
     file: Path | None
     file_error: str | None = None
     """Why the fallback file could not be written, when it could not."""
+    osc52_bytes: int = 0
+    """The size of the text sent as OSC 52 (UTF-8 bytes, before base64)."""
+    tmux: bool = False
+    """Sent from inside tmux ($TMUX), which drops OSC 52 unless configured to pass it on."""
+    ssh: bool = False
+    """Sent over SSH: only the local terminal's OSC 52 support can take it further."""
 
     def describe(self) -> str:
-        """One line saying where the text went."""
-        ways = []
-        if self.osc52:
-            ways.append("terminal clipboard (OSC 52)")
+        """One line saying what was done: what OSC 52 sent (it cannot be confirmed, so where
+        it may not arrive), whether the local clipboard took it, and the file's path."""
+        parts = []
         if self.local:
-            ways.append("local clipboard")
-        if not ways:
+            parts.append("copied to the local clipboard")
+        if self.osc52:
+            parts.append(
+                f"sent {self.osc52_bytes} bytes to the terminal as OSC 52 ({self._osc52_caveat()})"
+            )
+        if not parts:
             if self.file is not None:
                 return f"no clipboard was reachable: saved to {self.file}"
             failed = f": {self.file_error}" if self.file_error else ""
             return f"no clipboard was reachable and the file copy failed{failed}"
-        said = f"copied to the {' and '.join(ways)}"
+        said = "; ".join(parts)
         if self.file is not None:
             return f"{said}; also saved to {self.file}"
         return f"{said}; the file copy failed: {self.file_error}" if self.file_error else said
+
+    def _osc52_caveat(self) -> str:
+        """Where an OSC 52 copy may not arrive, for the environment it was sent from."""
+        if self.tmux:
+            return (
+                "inside tmux it arrives only with `set -g set-clipboard on` "
+                "or `allow-passthrough on`"
+            )
+        if self.ssh:
+            return "over SSH it arrives only if your local terminal accepts OSC 52"
+        return "it arrives only if the terminal accepts OSC 52"
 
 
 def in_tmux(env: Mapping[str, str] | None = None) -> bool:
@@ -137,9 +157,18 @@ def copy_via_tty(
             osc52 = True
         except OSError:
             osc52 = False
+    path: Path | None = None
+    reason: str | None = None
     try:
         path = write_fallback(text, name, directory, suffix)
     except OSError as exc:
         reason = f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc)
-        return CopyResult(osc52=osc52, local=local, file=None, file_error=reason)
-    return CopyResult(osc52=osc52, local=local, file=path)
+    return CopyResult(
+        osc52=osc52,
+        local=local,
+        file=path,
+        file_error=reason,
+        osc52_bytes=len(text.encode("utf-8")) if osc52 else 0,
+        tmux=in_tmux(env),
+        ssh=over_ssh(env),
+    )

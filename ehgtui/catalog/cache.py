@@ -9,7 +9,7 @@ reason and overwritten by the next save.
 
 The file is one JSON document, read whole by the TUI (and by `ehgtui diff` as a snapshot), laid
 out so that a lookup of one table (`ehgtui describe T`) decodes only that table: it begins with
-`{"format":4,"catalog_at":N` (N padded with spaces to a fixed width), the byte at which the
+`{"format":5,"catalog_at":N` (N padded with spaces to a fixed width), the byte at which the
 catalog's value starts, and the fields before the catalog hold an index: every relation's
 schema, name and kind, and where each table's JSON lies inside the catalog. On the demo at the
 live database's size (900 tables, 8 MB) decoding the whole file takes 40-60 ms; the head and one
@@ -37,10 +37,13 @@ from ehgtui.catalog.table_fingerprint import TableFingerprints
 if TYPE_CHECKING:  # the loader and asyncpg are only needed when the cache is stale
     import asyncpg
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 6
 """Bumped whenever the file layout or the catalog's JSON shape changes incompatibly (2: each
 table's constraints by name; 3: functions, types, extensions, publications, schemas and default
-privileges; 4: the index that lets a lookup decode one table)."""
+privileges; 4: the index that lets a lookup decode one table; 5: the index lists each
+relation's foreign-key targets, which the domain rules follow; 6: the server's texts printed
+with an empty search_path, names schema-qualified as pg_dump prints them: a file of 5 would
+show the old texts until the schema next changed, since the fingerprint does not see it)."""
 
 _CATALOG_AT_WIDTH = 12
 """Characters `catalog_at`'s number is padded to, so that the head can be written before the
@@ -234,7 +237,9 @@ def encode_cache_file(
             "identity": identity,
             "schemas": list(schemas),
             "saved_at": time.time(),
-            "relations": [RelationName(t.schema, t.name, t.kind) for t in catalog.tables],
+            "relations": [
+                RelationName(t.schema, t.name, t.kind, t.references) for t in catalog.tables
+            ],
             "tables_at": tables_at,
             "spans": spans,
             "table_fingerprints": table_fingerprints,

@@ -15,6 +15,9 @@ from ehgtui.cli import output
 from ehgtui.cli.connection import connection_options, load, options_from
 from ehgtui.cli.exit_codes import ExitCode
 
+LEVEL_COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+"""Each finding level's colour on a terminal (the level is written out too: never colour alone)."""
+
 
 def _report(
     check: Callable[[Catalog], list[Finding]],
@@ -45,6 +48,7 @@ def _report(
         output.emit_rows(
             ["level", "object", "code", "message"],
             [[f.level, _object(f), f.code, f.message] for f in findings],
+            LEVEL_COLOURS,
         )
         counts = {
             level: sum(f.level == level for f in findings) for level in ("error", "warning", "info")

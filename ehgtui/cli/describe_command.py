@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ehgtui.catalog.domains import OTHER, domain_names
+from ehgtui.catalog.domains import OTHER, domain_reasons
 from ehgtui.cli import output
 from ehgtui.cli.config import domain_settings
 from ehgtui.cli.options import connection_options, options_from
@@ -48,7 +48,7 @@ def _policy_text(p: Policy) -> str:
     )
 
 
-def _text(table: Table, domain: str) -> str:
+def _text(table: Table, domain: str, reason: str) -> str:
     from ehgtui.catalog.presentation import (
         constraints_in_display_order,
         referenced_by_heading,
@@ -57,7 +57,7 @@ def _text(table: Table, domain: str) -> str:
     )
 
     lines = [
-        f"{table.kind} {table.qualified_name}  (domain: {domain})",
+        f"{table.kind} {table.qualified_name}  (domain: {domain}, {reason})",
         f"owner {table.owner}; rows: {rows_text(table)}; size: {size_text(table)}; "
         f"RLS {'enabled' if table.rls_enabled else 'disabled'}"
         f"{', forced' if table.rls_forced else ''}",
@@ -106,14 +106,15 @@ def describe(
     found = lookup(options_from(dsn, demo, schemas), [table_name])
     catalog = found.catalog
     table = require_table(catalog, table_name)
-    domains = domain_names(found.relations, catalog.schemas, domain_settings())
-    domain = domains.get(table.qualified_name, OTHER)
+    domains = domain_reasons(found.relations, catalog.schemas, domain_settings())
+    domain, reason = domains.get(table.qualified_name, (OTHER, "no rule matched"))
     if as_json:
         from ehgtui.catalog.serialize import to_data
 
         data = to_data(table)
         data["domain"] = domain
+        data["domain_reason"] = reason
         data["sequences"] = to_data(catalog.sequences_by_table.get(table.qualified_name, ()))
         output.emit_json(data)
     else:
-        output.emit_text(_text(table, domain))
+        output.emit_text(_text(table, domain, reason))

@@ -13,8 +13,10 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+import click
 
 from ehgtui.safe_text import visible
 
@@ -44,14 +46,29 @@ def emit_styled(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def emit_rows(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Write rows as plain aligned columns (no colour, no box: easy to grep and cut)."""
+def emit_rows(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    first_column_colours: Mapping[str, str] | None = None,
+) -> None:
+    """Write rows as aligned columns (no box: easy to grep and cut).
+
+    Args:
+        headers: The column labels.
+        rows: The rows.
+        first_column_colours: A colour (click's names) for a first cell's value, e.g. a
+            finding's level; used only when `colour_wanted()` (a terminal, no NO_COLOR).
+    """
     cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
     cells = [[_for_stdout(cell, multiline=False) for cell in row] for row in cells]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    for row in cells:
-        line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-        sys.stdout.write(line.rstrip() + "\n")
+    colours = first_column_colours if first_column_colours and colour_wanted() else {}
+    for index, row in enumerate(cells):
+        padded = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
+        colour = colours.get(row[0]) if index else None
+        if colour and padded:  # padded first, so the colour codes take no width
+            padded[0] = click.style(padded[0], fg=colour, bold=row[0] == "error")
+        sys.stdout.write("  ".join(padded).rstrip() + "\n")
 
 
 def error(message: str) -> None:

@@ -25,6 +25,7 @@ def tables(dsn: str | None, demo: bool, schemas: tuple[str, ...], as_json: bool)
             "name": t.name,
             "kind": t.kind,
             "domain": domains.domain_of(t),
+            "domain_reason": domains.reason_of(t),
             "rls_enabled": t.rls_enabled,
             "row_estimate": t.row_estimate,
             "column_count": len(t.columns),

@@ -19,6 +19,7 @@ from ehgtui.catalog.domains import DomainSettings, classify
 from ehgtui.catalog.model import Catalog, Column, Table
 from ehgtui.diff.model import CatalogDiff, FieldChange, ObjectChange, TableDiff
 from ehgtui.diff.object_kinds import compare_objects
+from ehgtui.diff.qualification import comparable
 
 TABLE_FIELDS = (
     "kind",
@@ -85,6 +86,15 @@ def _fields(a: Any, b: Any, names: Iterable[str]) -> tuple[FieldChange, ...]:
     )
 
 
+def _column_fields(a: Column, b: Column) -> tuple[FieldChange, ...]:
+    """`COLUMN_FIELDS` that differ, and the NOT NULL constraint's name when both sides have
+    one (PostgreSQL 18 names them; an older server's catalog has none to compare)."""
+    found = _fields(a, b, COLUMN_FIELDS)
+    if a.not_null_name and b.not_null_name and a.not_null_name != b.not_null_name:
+        found += (FieldChange("not_null_name", a.not_null_name, b.not_null_name),)
+    return found
+
+
 def _column_summary(column: Column) -> str:
     parts = [column.data_type]
     if column.not_null:
@@ -128,8 +138,10 @@ def _compare_items(
     normalise_a: Callable[[Any], Any] = _identity,
     normalise_b: Callable[[Any], Any] = _identity,
     fallback_field: str | None = None,
+    compare: Callable[[Any, Any], tuple[FieldChange, ...]] | None = None,
 ) -> list[ObjectChange]:
-    """Match items by key; report removed, added and changed ones in a stable order."""
+    """Match items by key; report removed, added and changed ones in a stable order.
+    `compare` finds the fields that differ (by default: those of `fields`)."""
     fields = tuple(fields)
     by_key_a = {key(i): i for i in items_a}
     by_key_b = {key(i): i for i in items_b}
@@ -146,7 +158,7 @@ def _compare_items(
             )
             continue
         before, after = normalise_a(by_key_a[k]), normalise_b(item)
-        diffs = _fields(before, after, fields)
+        diffs = compare(before, after) if compare else _fields(before, after, fields)
         if not diffs and fallback_field:
             diffs = _fields(before, after, (fallback_field,))
         if diffs:
@@ -171,13 +183,15 @@ def _compare_columns(a: Table, b: Table, same_oid: bool) -> list[ObjectChange]:
                         "column",
                         column.name,
                         "renamed",
-                        _fields(old, column, COLUMN_FIELDS),
+                        _column_fields(old, column),
                         old_name=old.name,
                     )
                 )
     rest_a = [c for c in a.columns if c.name not in renamed_pairs]
     rest_b = [c for c in b.columns if c.name not in renamed_pairs.values()]
-    return renamed + _compare_items("column", rest_a, rest_b, lambda c: c.name, COLUMN_FIELDS)
+    return renamed + _compare_items(
+        "column", rest_a, rest_b, lambda c: c.name, COLUMN_FIELDS, compare=_column_fields
+    )
 
 
 TABLE_PLACEHOLDER = "<table>"
@@ -277,8 +291,10 @@ def diff_catalogs(
         domain_settings: the domain rules used to group tables (the built-in ones if None).
 
     Returns:
-        A CatalogDiff, empty when both describe the same schema.
+        A CatalogDiff, empty when both describe the same schema. A snapshot from before
+        the texts were schema-qualified is compared as `qualification.comparable` says.
     """
+    a, b = comparable(a, b)
     domains_a = classify(a, domain_settings)
     domains_b = classify(b, domain_settings)
     tables_a = {t.qualified_name: t for t in a.tables}

@@ -38,6 +38,27 @@ def _attr(name: str) -> tuple[str, Getter]:
     return name, lambda item: getattr(item, name)
 
 
+def _acl_role(role: str) -> str:
+    """A role as aclitem text writes it (double-quoted when it holds odd characters)."""
+    if role.replace("_", "a").isalnum():
+        return role
+    return '"' + role.replace('"', '""') + '"'
+
+
+def _effective_acl(default: str) -> tuple[str, Getter]:
+    """The `acl` field as the privileges it grants: an empty ACL (the default) as
+    acldefault() spells it (`default`, `{o}` the owner), each sorted (the order of grants
+    means nothing). So `REVOKE ALL ... FROM PUBLIC` reads as PUBLIC's privileges going, and
+    the default spelled out is no difference."""
+
+    def effective(item: Any) -> tuple[str, ...]:
+        if item.acl:
+            return tuple(sorted(item.acl))
+        return tuple(sorted(default.format(o=_acl_role(item.owner)).split()))
+
+    return "acl", effective
+
+
 def function_body(definition: str) -> str:
     """The body part of pg_get_functiondef's text: from the line starting `AS ` (or an
     SQL-standard `BEGIN ATOMIC` / `RETURN`) to the end; the whole text when none is found."""
@@ -90,7 +111,7 @@ OBJECT_KINDS: tuple[ObjectKind, ...] = (
         "schema",
         lambda c: c.schema_objects,
         lambda s: s.name,
-        (_attr("owner"), _attr("comment"), _attr("acl")),
+        (_attr("owner"), _attr("comment"), _effective_acl("{o}=UC/{o}")),
         lambda s: f"owner {s.owner}",
     ),
     ObjectKind(
@@ -116,7 +137,7 @@ OBJECT_KINDS: tuple[ObjectKind, ...] = (
             _attr("subtype"),
             _attr("owner"),
             _attr("comment"),
-            _attr("acl"),
+            _effective_acl("=U/{o} {o}=U/{o}"),
         ),
         _type_summary,
     ),
@@ -138,7 +159,7 @@ OBJECT_KINDS: tuple[ObjectKind, ...] = (
                 lambda s: f"{s.owned_by_table}.{s.owned_by_column}" if s.owned_by_table else None,
             ),
             _attr("owner"),
-            _attr("acl"),
+            _effective_acl("{o}=rwU/{o}"),
         ),
         _sequence_summary,
     ),
@@ -158,7 +179,7 @@ OBJECT_KINDS: tuple[ObjectKind, ...] = (
             _attr("parallel"),
             _attr("config"),
             _attr("owner"),
-            _attr("acl"),
+            _effective_acl("=X/{o} {o}=X/{o}"),
             _attr("comment"),
             ("body", lambda f: function_body(f.definition)),
         ),

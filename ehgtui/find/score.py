@@ -28,6 +28,10 @@ FUZZY_CEILING = 100.0
 MAX_GAPS = 2
 """A subsequence with more breaks than this is no match."""
 
+COLUMN_BAND = (100.0, 108.0)
+"""Where a table found by one of its columns ranks: below every literal or word match of a
+name (above 108), above every subsequence match of one (below 100)."""
+
 SEPARATORS = "_. "
 """Characters that start a new word of a name."""
 
@@ -111,6 +115,28 @@ def fuzzy_score(query: str, candidate: str) -> float:
         return 0.0
     span = position - first + 1
     return max(1.0, FUZZY_CEILING - gaps * 10 - (span - len(q)) - length_penalty)
+
+
+def column_score(query: str, columns: Iterable[str]) -> tuple[float, str | None]:
+    """Score a table by its columns: the best literal or word match among them (never a
+    loose subsequence, which would match most tables), mapped into COLUMN_BAND.
+
+    Args:
+        query: What the user typed.
+        columns: The table's column names.
+
+    Returns:
+        The score (0: no column matches) and the best column's name.
+    """
+    best, name = 0.0, None
+    for column in columns:
+        score = fuzzy_score(query, column)
+        if score > best and score > FUZZY_CEILING:
+            best, name = score, column
+    if name is None:
+        return 0.0, None
+    low, high = COLUMN_BAND
+    return low + (best - FUZZY_CEILING) / (EXACT - FUZZY_CEILING) * (high - low), name
 
 
 def rank(

@@ -6,13 +6,15 @@ Public API:
   (`plan.Phase`), each with its hazards (`plan.Hazard`: data loss, rewrite or long lock,
   may fail on existing data, security).
 - `render_sql(migration, header, allow_data_loss=False) -> str`: one transaction, hazards as
-  comments above their statements, data-losing ones commented out unless allowed, and what
-  cannot run in a transaction (`CREATE INDEX CONCURRENTLY`) after it.
+  comments above their statements, data-losing ones commented out unless allowed, what
+  cannot run in a transaction (`CREATE INDEX CONCURRENTLY`) after it, and enum labels the
+  transaction uses before it.
 - `hazard_summary(migration, allow_data_loss=False) -> list[str]`: one line per hazard.
 - `MigrationOptions(concurrently, owners, renames)`, `parse_rename`, `RenameError`.
 
-A kind of object plugs in through `writer.KIND_WRITERS`; a part of a table through
-`objects.OBJECT_HANDLERS`.
+A kind of object plugs in through `writer.KIND_WRITERS`: a part of a table through
+`objects.OBJECT_HANDLERS`, any other object (function, type, sequence, extension,
+publication, schema) through `kinds.KIND_HANDLERS`.
 """
 
 from ehgtui.migrate.context import MigrationOptions

@@ -185,9 +185,9 @@ def rename_not_null_constraints(
 ) -> None:
     """Give each NOT NULL constraint that A and B both have B's name (PostgreSQL 18).
 
-    The diff does not compare these names (they exist on 18 only), and renaming a table or
-    a column keeps its constraint's name: a constraint made before a rename on B, or renamed
-    by hand, has a name A would not get by replaying the diff. `change` is None for a table
+    The diff compares these names only when both sides have them (18 only), and renaming a
+    table or a column keeps its constraint's name: a constraint made before a rename on B, or
+    renamed by hand, has a name A would not get by replaying the diff. `change` is None for a table
     the diff does not name (the names may still differ).
     """
     if ctx.a.server.version_num < NAMED_NOT_NULL_SINCE:
@@ -265,12 +265,7 @@ def alter_column(
         ctx.add(Phase.COLUMNS, f"{alter} SET STORAGE {new.storage or 'EXTENDED'};")
     if "comment" in fields:
         _column_comment(ctx, table, new.name, new.comment)
-    if "enum_values" in fields and fields == {"enum_values"}:
-        ctx.note(
-            f"{table.qualified_name}.{new.name}: its enum type's labels changed; types are"
-            " not written by this version"
-        )
-    return True
+    return True  # `enum_values` follow the type's labels (see datatypes.py)
 
 
 def rename_column(ctx: Context, table: Table, old_name: str, new_name: str) -> None:

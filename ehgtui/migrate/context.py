@@ -43,6 +43,14 @@ class Context:
     in_the_way: set[tuple[str, str, str]] = field(default_factory=set)
     """`(object_type, A's table, A's name)` of the parts another change needs gone first:
     dropped and created again, never altered in place (see `dependents.py`)."""
+    object_dependents: list[tuple[str, Table, str, str]] = field(default_factory=list)
+    """`(object_type, A's table, A's name, why)` of the triggers, policies, checks and indexes
+    using a function or type the migration drops and creates again (`users.py`): they join
+    `in_the_way` when the relations are written."""
+    views_in_the_way: set[str] = field(default_factory=set)
+    """A's views using such a function or type: rebuilt."""
+    retyped_columns: set[tuple[str, str]] = field(default_factory=set)
+    """`(A's table, column)` converted to a type made again: what reads them makes way."""
 
     @property
     def ddl_options(self) -> DdlOptions:

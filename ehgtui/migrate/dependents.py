@@ -148,10 +148,10 @@ def _in_the_way(
     ctx: Context, diff: CatalogDiff, skip: set[str]
 ) -> list[tuple[str, Table, str, str]]:
     """`(object_type, A's table, A's name, why)` for every part that must make way."""
-    moving = _moving_columns(diff)
+    moving = _moving_columns(diff) | ctx.retyped_columns
     keys = _dropped_keys(ctx, diff)
     gone = skip | {t.qualified_name for t in diff.tables if t.kind == "removed"}
-    found: list[tuple[str, Table, str, str]] = []
+    found = [d for d in ctx.object_dependents if d[1].qualified_name not in gone]
     if not moving and not keys:
         return found  # the common case: nothing to read the whole schema's expressions for
     for table in ctx.a.tables:
@@ -174,6 +174,20 @@ def _in_the_way(
     return found
 
 
+def _drop_foreign_keys_of_dropped_tables(ctx: Context, diff: CatalogDiff) -> None:
+    """A table that goes takes its foreign keys along, but only in `Phase.DROP_TABLES`: one
+    on a key the migration drops (sooner, in `Phase.DROP_CONSTRAINTS`) goes first."""
+    removed = [ctx.a.table(t.qualified_name) for t in diff.tables if t.kind == "removed"]
+    with_keys = [t for t in removed if t is not None and t.foreign_keys and not t.is_view]
+    if not with_keys:
+        return
+    keys = _dropped_keys(ctx, diff)
+    for table in with_keys:
+        for constraint in table.foreign_keys:
+            if _foreign_key_on(constraint, keys):
+                OBJECT_HANDLERS["constraint"].drop(ctx, table, constraint)
+
+
 def _b_table(ctx: Context, diff: CatalogDiff, old: Table) -> Table | None:
     renamed = next((t for t in diff.tables if t.old_name == old.qualified_name), None)
     return ctx.b.table(renamed.qualified_name if renamed is not None else old.qualified_name)
@@ -185,8 +199,12 @@ def mark_in_the_way(ctx: Context, diff: CatalogDiff, skip: set[str]) -> None:
     and a create, since `ctx.in_the_way` holds them). `skip`: A's tables dropped and created
     whole, parts and all."""
     changes = _parts_by_table(diff)
+    _drop_foreign_keys_of_dropped_tables(ctx, diff)
     for object_type, old_table, name, why in _in_the_way(ctx, diff, skip):
-        ctx.in_the_way.add((object_type, old_table.qualified_name, name))
+        key = (object_type, old_table.qualified_name, name)
+        if key in ctx.in_the_way:
+            continue  # in the way of two changes: made way for once
+        ctx.in_the_way.add(key)
         part = _part(changes.get(old_table.qualified_name), object_type, name)
         if part is not None:
             continue  # removed, or changed: the writer drops it (and creates B's)

@@ -15,29 +15,45 @@ from enum import IntEnum
 class Phase(IntEnum):
     """When a statement runs, in this order."""
 
-    DROP_VIEWS = 0
+    BEFORE_TRANSACTION = 0
+    """Enum labels added ahead of the transaction, because a statement in it uses them
+    (PostgreSQL refuses a label in the transaction that added it)."""
+    SETUP = 1
+    """Settings for the transaction (function bodies not checked while functions are made)."""
+    DROP_VIEWS = 2
     """Views removed, or rebuilt because they change or depend on a changing column."""
-    DROP_DEPENDENTS = 1
-    """Policies, triggers and foreign keys that are removed or recreated."""
-    DROP_CONSTRAINTS = 2
+    DROP_DEPENDENTS = 3
+    """Policies, triggers, defaults and foreign keys that are removed or recreated."""
+    DROP_CONSTRAINTS = 4
     """Other constraints and indexes that are removed or recreated."""
-    DROP_COLUMNS = 3
-    DROP_TABLES = 4
-    RENAME = 5
+    DROP_COLUMNS = 5
+    DROP_TABLES = 6
+    DROP_OBJECTS = 7
+    """Functions and types dropped to be created again (a change no ALTER or CREATE OR
+    REPLACE makes), once their dependents are gone."""
+    RENAME = 8
     """Tables, then columns, constraints, indexes, policies and triggers renamed."""
-    CREATE_TABLES = 6
-    COLUMNS = 7
+    CREATE_OBJECTS = 9
+    """Schemas, extensions, types, sequences and functions, each kind by dependency: before
+    the tables, columns and defaults that use them."""
+    CREATE_TABLES = 10
+    COLUMNS = 11
     """Columns added and altered."""
-    TABLE_OPTIONS = 8
-    KEYS = 9
+    TABLE_OPTIONS = 12
+    KEYS = 13
     """Primary keys, unique and check constraints, indexes."""
-    FOREIGN_KEYS = 10
-    TRIGGERS = 11
-    CREATE_VIEWS = 12
-    SECURITY = 13
+    FOREIGN_KEYS = 14
+    TRIGGERS = 15
+    CREATE_VIEWS = 16
+    PUBLICATIONS = 17
+    """Tables added to publications (once they exist), publications created."""
+    SECURITY = 18
     """Row-level security, policies, grants and revokes."""
-    COMMENTS = 14
-    AFTER_TRANSACTION = 15
+    COMMENTS = 19
+    REMOVE_OBJECTS = 20
+    """Functions, sequences, types, extensions and schemas B does not have: last, once
+    nothing that stays uses them."""
+    AFTER_TRANSACTION = 21
     """Statements PostgreSQL refuses inside a transaction block (CREATE INDEX CONCURRENTLY)."""
 
 
@@ -87,7 +103,7 @@ class Statement:
 
     @property
     def outside_transaction(self) -> bool:
-        return self.phase is Phase.AFTER_TRANSACTION
+        return self.phase in (Phase.BEFORE_TRANSACTION, Phase.AFTER_TRANSACTION)
 
 
 @dataclass

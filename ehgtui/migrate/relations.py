@@ -115,7 +115,7 @@ def _changed_columns_of(ctx: Context, diff: CatalogDiff) -> set[str]:
 def rebuilt_views(ctx: Context, diff: CatalogDiff) -> set[str]:
     """A's views to drop and create again (see the module docstring), by A's name."""
     views_a = [t for t in ctx.a.tables if t.is_view]
-    rebuilt = set()
+    rebuilt = {v for v in ctx.views_in_the_way if ctx.a.table(v) is not None}
     for change in diff.tables:
         if change.kind not in ("changed", "renamed"):
             continue

@@ -1,9 +1,10 @@
 """A migration as SQL text: one transaction, hazards in comments, held-back statements
-commented out, and what cannot run in a transaction after it."""
+commented out, what cannot run in a transaction after it, and the enum labels the
+transaction uses before it."""
 
 from __future__ import annotations
 
-from ehgtui.migrate.plan import Migration, Statement
+from ehgtui.migrate.plan import Migration, Phase, Statement
 
 HOLD_BACK = "held back: it loses data; rerun with --allow-data-loss to include it"
 
@@ -29,13 +30,21 @@ def render_sql(migration: Migration, header: str, *, allow_data_loss: bool = Fal
     parts = [f"-- {line}" for line in header.splitlines()]
     parts += [f"-- note: {note}" for note in migration.notes]
     text = "\n".join(parts) + "\n"
+    before = [s for s in migration.statements if s.phase is Phase.BEFORE_TRANSACTION]
     inside = [s for s in migration.statements if not s.outside_transaction]
-    outside = [s for s in migration.statements if s.outside_transaction]
+    after = [s for s in migration.statements if s.phase is Phase.AFTER_TRANSACTION]
+    if before:
+        body = "\n\n".join(_statement_text(s, allow_data_loss) for s in before)
+        text += (
+            "\n-- Before the transaction: a new enum label cannot be used in the transaction"
+            " that adds it\n-- (IF NOT EXISTS: the file can run again if the transaction"
+            " fails).\n\n" + body + "\n"
+        )
     if inside:
         body = "\n\n".join(_statement_text(s, allow_data_loss) for s in inside)
         text += f"\nBEGIN;\n\n{body}\n\nCOMMIT;\n"
-    if outside:
-        body = "\n\n".join(_statement_text(s, allow_data_loss) for s in outside)
+    if after:
+        body = "\n\n".join(_statement_text(s, allow_data_loss) for s in after)
         text += "\n-- After the transaction: PostgreSQL refuses these inside one.\n\n" + body + "\n"
     return text
 

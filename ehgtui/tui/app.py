@@ -53,7 +53,7 @@ from ehgtui.tui.tasks_commands import ChecksProvider, TasksProvider, default_pro
 from ehgtui.tui.widgets.detail.access import AccessView
 from ehgtui.tui.widgets.detail.grid import DetailGrid
 from ehgtui.tui.widgets.detail.relations import RelationsView
-from ehgtui.tui.widgets.detail.rows import RowsView
+from ehgtui.tui.widgets.detail.rows import RowsGrid, RowsView
 from ehgtui.tui.widgets.query.editor import SqlEditor
 from ehgtui.tui.widgets.query.result_grid import ResultGrid
 from ehgtui.tui.widgets.tree.domain_tree import DomainTree
@@ -255,6 +255,7 @@ class EhgApp(App[None]):
                     ("Check results", list(FindingsScreen.BINDINGS)),
                     ("Confirm", list(ConfirmScreen.BINDINGS)),
                     ("Rows", list(RowsView.BINDINGS)),
+                    ("Rows grid", list(RowsGrid.BINDINGS)),
                     ("Access", list(AccessView.BINDINGS)),
                     ("Row access", list(RowAccessScreen.BINDINGS)),
                     ("Query pad", list(QueryScreen.BINDINGS)),

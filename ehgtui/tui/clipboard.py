@@ -82,9 +82,17 @@ def _local_and_file(
     try:
         path = core_clipboard.write_fallback(text, name, suffix=suffix)
     except OSError as exc:
-        app.call_from_thread(_report_file_error, app, osc52, local, str(exc))
+        size = len(text.encode("utf-8"))
+        app.call_from_thread(_report_file_error, app, osc52, local, str(exc), size)
         return
-    result = core_clipboard.CopyResult(osc52=osc52, local=local, file=path)
+    result = core_clipboard.CopyResult(
+        osc52=osc52,
+        local=local,
+        file=path,
+        osc52_bytes=len(text.encode("utf-8")) if osc52 else 0,
+        tmux=core_clipboard.in_tmux(),
+        ssh=ssh,
+    )
     app.call_from_thread(_report, app, result, text)
 
 
@@ -97,9 +105,16 @@ def _report(app: App[object], result: core_clipboard.CopyResult, text: str) -> N
     app.push_screen(CopyFallbackScreen(result.file, text))
 
 
-def _report_file_error(app: App[object], osc52: bool, local: bool, reason: str) -> None:
+def _report_file_error(app: App[object], osc52: bool, local: bool, reason: str, size: int) -> None:
     """The fallback file could not be written: say so, and still show the text if needed."""
-    result = core_clipboard.CopyResult(osc52=osc52, local=local, file=None)
+    result = core_clipboard.CopyResult(
+        osc52=osc52,
+        local=local,
+        file=None,
+        osc52_bytes=size if osc52 else 0,
+        tmux=core_clipboard.in_tmux(),
+        ssh=core_clipboard.over_ssh(),
+    )
     if osc52 or local:
         app.notify(f"{result.describe()}; the file copy failed: {reason}", timeout=6)
         return

@@ -99,8 +99,8 @@ async def test_saved_catalog_reads_back_whole(
         "catalog",
     }
     assert document["relations"] == [
-        ["public", "sd_items", "table"],
-        ["public", "ventures", "table"],
+        ["public", "sd_items", "table", []],
+        ["public", "ventures", "table", ["public.sd_items"]],
     ]
     stored = document["table_fingerprints"]
     assert [[schema, name] for schema, name, _value in stored["tables"]] == [

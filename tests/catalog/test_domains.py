@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from ehgtui.catalog.domains import (
     DomainSettings,
     classify,
     domain_names,
+    domain_reasons,
     load_domain_settings,
 )
 from ehgtui.catalog.loader import load_catalog
@@ -59,8 +61,8 @@ def test_missing_key_tables_are_reported_not_dropped(demo_catalog: Catalog) -> N
 def test_toml_override_moves_tables(demo_catalog: Catalog, tmp_path: Path) -> None:
     config = tmp_path / ".ehgtui.toml"
     config.write_text(
-        'prefix_group_min = 1000\n[domains."Evaluation"]\nprefixes = ["eva_"]\n'
-        'key_tables = ["eva_nonexistent"]\n'
+        "prefix_group_min = 1000\nsmall_prefix_group_min = 1000\n"
+        '[domains."Evaluation"]\nprefixes = ["eva_"]\nkey_tables = ["eva_nonexistent"]\n'
     )
     settings = load_domain_settings([config])
     domains = classify(demo_catalog, settings)
@@ -85,8 +87,10 @@ def test_names_alone_give_the_same_domains(demo_catalog: Catalog) -> None:
     """`domain_names` (what describe uses with the cache's index) agrees with classify, with
     the built-in rules and with rules that overlap: the first rule that names a table or
     matches its prefix wins, whichever way it matches."""
-    names = [RelationName(t.schema, t.name, t.kind) for t in demo_catalog.tables]
+    names = [RelationName(t.schema, t.name, t.kind, t.references) for t in demo_catalog.tables]
     assert domain_names(names, demo_catalog.schemas) == classify(demo_catalog).by_table
+    reasons = {q: why for q, (_, why) in domain_reasons(names, demo_catalog.schemas).items()}
+    assert reasons == classify(demo_catalog).reasons
     overlapping = DomainSettings(
         (
             DomainRule("Prefix first", "", (), ("sd_",)),
@@ -102,3 +106,72 @@ def test_names_alone_give_the_same_domains(demo_catalog: Catalog) -> None:
     assert by_table["public.ventures"] == "Named"
     assert by_table["public.leo_protocols"] == "Named"
     assert by_table["public.venture_stages"] == "Named later"
+
+
+OTHER_SHARE_SENTENCE = re.compile(
+    r"\*Other\*\s+holds\s+(\d+)\s+of\s+the\s+demo's\s+(\d+)\s+tables\s+of\s+`public`"
+)
+
+
+def test_other_is_at_most_15_percent_of_the_demo_and_the_readme_says_how_much(
+    demo_catalog: Catalog,
+) -> None:
+    """The demo is shaped like the live schema's tables no name claims (keys into Ventures
+    and Strategic Directives, small prefix families, plurals); the rules leave at most 15%
+    of its tables in Other, and the README's domain section gives the figure."""
+    domains = classify(demo_catalog)
+    public = [t for t in demo_catalog.tables if t.schema == "public" and not t.is_view]
+    other = domains.get(OTHER)
+    assert other is not None
+    assert len(other.tables) <= 0.15 * len(public)
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    stated = OTHER_SHARE_SENTENCE.search(readme)
+    assert stated is not None, "the README's domain section states Other's share of the demo"
+    assert (int(stated[1]), int(stated[2])) == (len(other.tables), len(public))
+
+
+def test_the_demo_cases_land_where_the_rules_say(demo_catalog: Catalog) -> None:
+    domains = classify(demo_catalog)
+
+    def placed(name: str) -> tuple[str, str]:
+        table = demo_catalog.table(name)
+        assert table is not None, name
+        return domains.domain_of(table), domains.reason_of(table)
+
+    assert placed("strategic_directives_v2") == ("Strategic Directives", "by name rule")
+    assert placed("agents") == ("Agent System", "plural: agents ~ agent_")
+    assert placed("ventures_kill_log") == ("Ventures", "plural: ventures_ ~ venture_")
+    assert placed("exit_readiness_reviews") == ("Ventures", "FK → ventures")
+    domain, reason = placed("scope_creep_alerts")
+    assert domain == "Strategic Directives" and reason.startswith("FK → sd")
+    assert placed("protocol_amendments") == ("LEO Protocol", "FK → leo_protocols")
+    assert placed("eva_sessions") == ("eva_*", "prefix eva_")
+    for family, size in (("adam_", 4), ("aegis_", 4), ("brainstorm_", 3), ("brand_", 4)):
+        group = domains.get(f"{family}*")
+        assert group is not None and len(group.tables) == size, family
+        assert {domains.reason_of(t) for t in group.tables} == {f"prefix {family}"}
+    # a frequent prefix stays whole although some of its tables have keys into Ventures
+    eva = domains.get("eva_*")
+    assert eva is not None and len(eva.tables) == 67
+    assert any("public.ventures" in t.references for t in eva.tables)
+    # the functions still go by name: sd_ functions sit with Strategic Directives
+    sd = domains.get("Strategic Directives")
+    assert sd is not None and sd.objects and all(o.name.startswith("sd_") for o in sd.objects)
+
+
+def test_the_demo_is_the_live_schema_s_size(demo_catalog: Catalog) -> None:
+    """About the live schema's 966 tables, 13,300 columns, 3,900 indexes, 1,975 policies,
+    760 functions, 45 enums and 47 sequences (within 10%)."""
+    public = [t for t in demo_catalog.tables if t.schema == "public"]
+    tables = [t for t in public if not t.is_view]
+    assert len(tables) == 966
+    sizes = {
+        "columns": (sum(len(t.columns) for t in tables), 13_300),
+        "indexes": (sum(len(t.indexes) for t in public), 3_900),
+        "policies": (sum(len(t.policies) for t in tables), 1_975),
+        "functions": (sum(f.schema == "public" for f in demo_catalog.functions), 760),
+        "enums": (sum(t.kind == "enum" for t in demo_catalog.types), 45),
+        "sequences": (sum(s.schema == "public" for s in demo_catalog.sequences), 47),
+    }
+    for what, (count, live) in sizes.items():
+        assert abs(count - live) <= live / 10, (what, count, live)

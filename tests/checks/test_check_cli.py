@@ -119,3 +119,40 @@ def test_ping_reports_a_read_only_default(pg18: TestServer) -> None:
     assert lines["default_transaction_read_only"] == "on"
     assert lines["transaction_read_only"] == "on (ehgtui's reads)"
     assert lines["server"].startswith(f"PostgreSQL {pg18.major}.")
+
+
+def _run_on_a_terminal(*args: str, env: dict[str, str]) -> str:
+    """Run the CLI with stdout on a pseudo-terminal; return what it wrote there."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ehgtui", *args],
+        stdout=follower,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **env},
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_levels_are_coloured_on_a_terminal_only(demo_dsn: str) -> None:
+    coloured = _run_on_a_terminal("check", "rls", "--dsn", demo_dsn, env={"NO_COLOR": ""})
+    assert "\x1b[31m\x1b[1merror" in coloured or "\x1b[1m\x1b[31merror" in coloured
+    assert "error  \x1b[0m  " in coloured  # padded before colouring: the columns stay aligned
+    plain = _run_on_a_terminal("check", "rls", "--dsn", demo_dsn, env={"NO_COLOR": "1"})
+    assert "\x1b[" not in plain and "error" in plain
+    piped = run_cli("check", "rls", "--dsn", demo_dsn)
+    assert "\x1b[" not in piped.stdout and "error" in piped.stdout

@@ -131,6 +131,21 @@ async def test_column_nullability(pg18: TestServer, demo_snapshot: Catalog) -> N
     )
 
 
+async def test_not_null_constraint_name(pg18: TestServer, demo_snapshot: Catalog) -> None:
+    """PostgreSQL 18 names NOT NULL constraints: a name alone differing is a difference."""
+    changed = await _apply(
+        pg18,
+        demo_snapshot,
+        "ALTER TABLE ventures RENAME CONSTRAINT ventures_slug_not_null TO slug_required",
+    )
+    assert _only_object(changed.diff) == ObjectChange(
+        "column",
+        "slug",
+        "changed",
+        (FieldChange("not_null_name", "ventures_slug_not_null", "slug_required"),),
+    )
+
+
 async def test_column_identity(pg18: TestServer, demo_snapshot: Catalog) -> None:
     changed = await _apply(
         pg18,
@@ -330,7 +345,7 @@ async def test_added_trigger(pg18: TestServer, demo_snapshot: Catalog) -> None:
         "ventures_touch_insert",
         "added",
         summary="CREATE TRIGGER ventures_touch_insert BEFORE INSERT ON public.ventures"
-        " FOR EACH ROW EXECUTE FUNCTION trigger_set_updated_at() [ENABLED]",
+        " FOR EACH ROW EXECUTE FUNCTION public.trigger_set_updated_at() [ENABLED]",
     )
 
 

@@ -181,3 +181,29 @@ async def test_publication_membership(pg: TestServer) -> None:
     assert "  ~ publication supabase_realtime changed" in text
     assert "tables: added [public.notes]" in text
     assert text.rstrip().endswith("1 other object differs: 1 changed")
+
+
+async def test_revoke_from_public_reads_as_public_losing_execute(pg: TestServer) -> None:
+    """An empty ACL is the default one (PUBLIC and the owner execute): the owner-only ACL
+    `REVOKE ALL ... FROM PUBLIC` leaves is PUBLIC's EXECUTE gone, not the owner's granted."""
+    diff = await _diff(pg, "REVOKE ALL ON FUNCTION public.moods() FROM PUBLIC;")
+    fields = _changed(diff, "function", "public.moods()")
+    assert (fields["acl"].before, fields["acl"].after) == (
+        ("=X/postgres", "postgres=X/postgres"),
+        ("postgres=X/postgres",),
+    )
+    text = render_text(diff)
+    assert "acl: removed [=X/postgres]" in text and "added" not in text
+
+
+async def test_an_explicit_acl_equal_to_the_default_is_no_difference(pg: TestServer) -> None:
+    """The same privileges spelled out (a table's owner-only ACL after `REVOKE ALL FROM
+    PUBLIC`, a function's after a grant to PUBLIC) are what the default ACL grants."""
+    diff = await _diff(
+        pg,
+        "REVOKE ALL ON TABLE public.plain FROM PUBLIC;"
+        " GRANT EXECUTE ON FUNCTION public.moods() TO PUBLIC;"
+        " GRANT USAGE ON TYPE public.mood TO PUBLIC;",
+        setup="CREATE TABLE public.plain (id integer);",
+    )
+    assert diff.is_empty, (diff.tables, diff.objects)

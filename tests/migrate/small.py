@@ -3,8 +3,9 @@ property test. A copy of it costs a few milliseconds (the demo's 900 tables cost
 second), so each example can have databases of its own.
 
 It holds one of each part the writer handles: tables joined by a foreign key, a view, an
-index, a check, a unique key, row-level security with policies, a trigger, grants and
-comments. `SMALL_ROWS` adds a few rows, for the tests that check data is kept or lost.
+index, a check, a unique key, row-level security with policies, a trigger (and its
+function), grants and comments, an enum and a sequence. `SMALL_ROWS` adds a few rows, for
+the tests that check data is kept or lost.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ CREATE TRIGGER items_touch BEFORE UPDATE ON public.items
     FOR EACH ROW EXECUTE FUNCTION public.touch();
 GRANT SELECT ON public.items TO authenticated;
 CREATE VIEW public.v_items AS SELECT id, title FROM public.items;
+CREATE TYPE public.status AS ENUM ('new', 'open', 'done');
+CREATE SEQUENCE public.counter_seq;
 """
 )
 """The schema every small copy starts from."""

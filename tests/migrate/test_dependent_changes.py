@@ -335,3 +335,30 @@ async def test_what_follows_by_itself_is_not_re_created(
 ) -> None:
     result = await _round_trip(small_copies, small_before, change)
     assert [s.sql for s in result.migration.statements] == statements
+
+
+# ---------------------------------------------------------------- a dropped table's keys
+
+
+async def test_a_dropped_tables_foreign_key_goes_before_the_key_it_uses(
+    small_copies: ClonePool, small_before: Catalog
+) -> None:
+    """items goes, and owners' primary key (which items' foreign key uses) is made again:
+    the key's drop fails while the foreign key exists, so it goes first (not re-created)."""
+    result = await _round_trip(
+        small_copies,
+        small_before,
+        Change(
+            "drop a referencing table and re-create the key it used",
+            "DROP TABLE public.items CASCADE;"
+            " ALTER TABLE public.owners DROP CONSTRAINT owners_pkey;"
+            " ALTER TABLE public.owners ADD CONSTRAINT owners_pkey PRIMARY KEY (id, name);",
+        ),
+    )
+    migration = result.migration
+    assert (
+        _index(migration, "DROP CONSTRAINT items_owner_id_fkey")
+        < _index(migration, "DROP CONSTRAINT owners_pkey")
+        < _index(migration, "DROP TABLE public.items")
+    ), result.sql
+    assert "ADD CONSTRAINT items_owner_id_fkey" not in result.sql

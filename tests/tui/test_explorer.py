@@ -170,7 +170,9 @@ async def test_tabs_show_the_catalog(make_app: Callable[..., EhgApp]) -> None:
         detail.show_tab("constraints")
         await pilot.pause()
         constraints = screen.query_one("#constraints-grid", DetailGrid).cell_texts()
-        assert sorted(r[0] for r in constraints) == sorted(c.name for c in table.constraints)
+        # by name, as describe, ddl, snapshots and pg_dump list them (the key is not first)
+        assert [r[0] for r in constraints] == sorted(c.name for c in table.constraints)
+        assert constraints[0][0] != "strategic_directives_v2_pkey"
         referenced = screen.query_one("#referenced-by-grid", DetailGrid).cell_texts()
         assert sorted(r[1] for r in referenced) == sorted(
             r.constraint_name for r in table.referenced_by
@@ -228,7 +230,7 @@ async def test_switching_tables_fills_only_the_active_tab(
         assert screen.query_one(TabbedContent).active == "columns"
         before = screen.query_one(IndexesGrid).row_count
         assert before == 0  # never shown, never filled
-        await pilot.press("k")  # the table above, in the same domain
+        await pilot.press("j")  # the table below, in the same domain (it is listed first)
         await pilot.pause()
         assert screen.selected != SD_TABLE
         assert screen.query_one(IndexesGrid).row_count == 0
@@ -372,11 +374,11 @@ async def test_vi_keys_move_in_tree_and_grid(make_app: Callable[..., EhgApp]) ->
         tree = screen.query_one(DomainTree)
         tree.select_table(SD_TABLE)
         await pilot.pause()
-        await pilot.press("k")
+        await pilot.press("j")  # SD_TABLE is its group's first: the next table is below
         await pilot.pause()
-        above = screen.selected
-        assert above not in (None, SD_TABLE)
-        await pilot.press("j")
+        below = screen.selected
+        assert below not in (None, SD_TABLE)
+        await pilot.press("k")
         await pilot.pause()
         assert screen.selected == SD_TABLE
         await pilot.press("enter")  # opens: focus moves to the detail's grid
@@ -424,3 +426,28 @@ async def test_theme_is_applied_and_remembered(demo_dsn: str, tmp_path: Path) ->
         await settle(pilot)
     assert 'theme = "gruvbox"' in user_config_file().read_text(encoding="utf-8")
     assert load_config(cwd=tmp_path).theme == "gruvbox"
+
+
+async def test_the_summary_says_why_a_table_sits_in_its_domain(
+    make_app: Callable[..., EhgApp],
+) -> None:
+    """A table placed by a foreign key, a plural or a small prefix group says so after its
+    domain's name; a table its domain's rules name says `by name rule`."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("slash", *"exit_readiness")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.selected == "public.exit_readiness_reviews"
+        summary = str(screen.query_one(TableSummary).render())
+        assert "table · Ventures (FK → ventures)" in summary
+        for name, expected in (
+            ("public.agents", "Agent System (plural: agents ~ agent_)"),
+            ("public.adam_directives", "adam_* (prefix adam_)"),
+            (SD_TABLE, "Strategic Directives (by name rule)"),
+        ):
+            assert screen.show_table(name)
+            await pilot.pause()
+            assert expected in str(screen.query_one(TableSummary).render()), name

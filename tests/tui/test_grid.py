@@ -12,6 +12,7 @@ from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.message import Message
 
+from ehgtui.tui.screens.record_view import RecordScreen
 from ehgtui.tui.widgets.detail.grid import DetailGrid
 
 HEADER = ("Name", "Kind", "Definition")
@@ -107,6 +108,10 @@ async def test_keys_move_the_cursor_and_post_messages() -> None:
         selected = app.messages[-1]
         assert isinstance(selected, DetailGrid.RowSelected)
         assert (selected.cursor_row, selected.grid) == (2, grid)
+        assert isinstance(app.screen, RecordScreen)  # enter shows the row whole, too
+        assert app.screen.body.plain.startswith("Name       │ row_002")
+        await pilot.press("escape")
+        await pilot.pause()
         await pilot.press("end")
         assert grid.cursor_row == 29
         await pilot.press("down")  # already on the last row: stays, posts nothing new
@@ -144,19 +149,22 @@ async def test_right_and_left_scroll_by_whole_columns() -> None:
         grid = app.query_one(DetailGrid)
         assert "Definition" in screen_lines(grid)[0]
         assert "btree" not in screen_lines(grid)[1]  # the end of the long cell is off screen
+        fixed = grid.column_widths[0] + 2
         await pilot.press("right")
         await pilot.pause()
-        assert grid.scroll_x == grid.column_widths[0] + 2  # Kind now starts at the left edge
+        assert grid.scroll_x == grid.column_widths[1] + 2  # Kind scrolled away
         lines = screen_lines(grid)
-        assert lines[0].startswith(" Kind ")  # the header scrolls with the body
-        assert lines[1].startswith(" index ")
+        # the first column stays; Definition now starts right after it, in the header too
+        assert lines[0].startswith(" Name     Definition ")
+        assert lines[1].startswith(" row_000  CREATE ")
         await pilot.press("l", "l", "l")  # past the last column: stops at the far end
         await pilot.pause()
         assert grid.scroll_x == grid.max_scroll_x
         assert screen_lines(grid)[1].rstrip().endswith("x)")
+        assert screen_lines(grid)[1].startswith(" row_000 ")
         await pilot.press("h")
         await pilot.pause()
-        assert screen_lines(grid)[0].startswith(" Definition")
+        assert screen_lines(grid)[0][fixed:].startswith(" Definition")
         await pilot.press("left", "left")
         await pilot.pause()
         assert grid.scroll_x == 0

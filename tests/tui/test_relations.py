@@ -106,7 +106,7 @@ async def test_group_expands_and_depth_switches(make_app: Callable[..., EhgApp])
         screen, view = await _open_relations(pilot, SD_TABLE)
         assert view.picture is not None
         groups = [b for b in view.picture.boxes if b.kind == GROUP]
-        assert groups and "Referenced by (100 other tables" in _picture_text(view)
+        assert groups and "Referenced by (125 other tables" in _picture_text(view)
         group = groups[0].name
         await _highlight(pilot, view, group)
         await pilot.press("enter")

@@ -60,12 +60,27 @@ def test_copy_via_tty_writes_osc52_to_the_terminal_and_the_file(tmp_path: Path) 
     result = clipboard.copy_via_tty(
         "CREATE TABLE t ();", "public.t", env=SSH, tty_path=str(tty), directory=tmp_path / "c"
     )
-    assert result == clipboard.CopyResult(True, False, tmp_path / "c" / "public.t.sql")
+    assert result == clipboard.CopyResult(
+        True, False, tmp_path / "c" / "public.t.sql", osc52_bytes=18, ssh=True
+    )
     assert tty.read_text() == clipboard.osc52_sequence("CREATE TABLE t ();", tmux=False)
     assert (tmp_path / "c" / "public.t.sql").read_text() == "CREATE TABLE t ();"
+    # what was sent, not a success it cannot confirm; where it may not arrive; the file
     assert result.describe() == (
-        f"copied to the terminal clipboard (OSC 52); also saved to {tmp_path}/c/public.t.sql"
+        "sent 18 bytes to the terminal as OSC 52 (over SSH it arrives only if your local "
+        f"terminal accepts OSC 52); also saved to {tmp_path}/c/public.t.sql"
     )
+
+
+def test_osc52_inside_tmux_says_what_tmux_needs(tmp_path: Path) -> None:
+    tty = tmp_path / "tty"
+    tty.write_text("")
+    env = {**SSH, "TMUX": "/tmp/tmux-1000/default,1,0"}
+    result = clipboard.copy_via_tty("é", "t", env=env, tty_path=str(tty), directory=tmp_path)
+    said = result.describe()
+    assert said.startswith("sent 2 bytes to the terminal as OSC 52 (inside tmux")
+    assert "set-clipboard on" in said and str(tmp_path / "t.sql") in said
+    assert "copied" not in said
 
 
 def test_copy_via_tty_survives_no_terminal_and_no_file(tmp_path: Path) -> None:

@@ -19,7 +19,8 @@ LEGEND = (
     "? key table missing.  After a domain: its table count, ✗n tables with RLS off, "
     "?n missing key tables.  After a table's marker: ! a check found errors or warnings, "
     "i only info (Check: … in the palette).  After Catalog: Compare with snapshot: + added, "
-    "~ changed, > renamed since the snapshot.  Other objects: ƒ function · τ type · # sequence · "
+    "~ changed, > renamed since the snapshot.  While filtering (/): a table .column was found "
+    "by that column's name.  Other objects: ƒ function · τ type · # sequence · "
     "⊕ extension · ⇢ publication (ƒn after a domain: the functions its rules claim by name); "
     "enter on a trigger opens its function, on a use opens its table."
 )

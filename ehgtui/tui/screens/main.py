@@ -13,12 +13,14 @@ from typing import ClassVar
 import asyncpg
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingsMap, BindingType
 from textual.containers import Horizontal
+from textual.dom import DOMNode
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, Footer, Input, Static, TextArea
 
 from ehgtui.catalog.cache import CachedCatalog
 from ehgtui.catalog.domains import DomainMap, DomainSettings, first_table
@@ -58,9 +60,26 @@ from ehgtui.tui.widgets.tree.pane import TreePane
 WAIT_SHOWN_AFTER_SECONDS = 2.0
 """A first load waiting longer than this says how long it has waited, and how to give up."""
 
+MIN_SIZE = (60, 16)
+"""The smallest terminal (columns, lines) the explorer lays out its panes in: below it, a
+tree and a detail pane would each be too narrow to read, so a notice says so instead (and
+the panes come back when the terminal grows). 80x24 is the size the layout is made for."""
+
 CACHE_READ_WAIT_S = 0.3
 """How long the first frame may wait for a cache file being decoded (the demo's takes about
 40 ms); a bigger catalog shows the loading panel until its worker has it."""
+
+
+FOOTER_FIRST = ("app.help", "app.quit")
+"""The bindings the footer shows first, whatever else is on: `? Help` and `q Quit`."""
+
+
+def too_small_words(width: int, height: int) -> str:
+    """The notice shown instead of the panes in a terminal smaller than MIN_SIZE."""
+    return (
+        f"terminal too small: {width}x{height}; ehgtui needs at least "
+        f"{MIN_SIZE[0]}x{MIN_SIZE[1]} (made for 80x24). Enlarge the window; q quits."
+    )
 
 
 class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
@@ -98,6 +117,13 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
             "shift+tab", "app.focus_previous", "Prev pane", show=False, id="explorer.prev_pane"
         ),
         Binding(
+            "z",
+            "zoom",
+            "Zoom",
+            tooltip="Hide the tree so the detail takes the whole width (z again shows it)",
+            id="explorer.zoom",
+        ),
+        Binding(
             "y",
             "copy",
             "Copy",
@@ -119,6 +145,7 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
     |   | relations, rows, access, diff (of a function: body, overview, access, used |
     |   | by, DDL). |
     | tab, shift+tab | Move between the panes. |
+    | z | Hide the tree so the detail takes the whole width (again: show it). |
     | y | Copy the DDL (of a table, function, type, …), or on the Relations tab the Mermaid. |
     """
 
@@ -153,6 +180,7 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         self.after_next_frame = FrameCallbacks(self)
         """What waits for the frame that draws a loaded catalog (see tui/frame_callbacks.py)."""
         self._add_breakpoint_class()
+        self._check_size(self.app.size.width, self.app.size.height)
         self._resumed = False
         self.use_cache = use_cache
         """Show the cached catalog at start and save every full load (`--no-cache`: False)."""
@@ -186,7 +214,19 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
                 self.add_class(name)
                 return
 
+    def _check_size(self, width: int, height: int) -> None:
+        """Show the "too small" notice below MIN_SIZE, the panes again above it."""
+        small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
+        self.set_class(small, "-too-small")
+        if small and self.is_mounted:
+            self.query_one("#too-small", Static).update(too_small_words(width, height))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size.width, event.size.height)
+
     def compose(self) -> ComposeResult:
+        size = self.app.size
+        yield Static(too_small_words(size.width, size.height), id="too-small", markup=False)
         yield ConnectionBar(id="connection-bar")
         with ContentSwitcher(initial="status", id="body"):
             yield StatusPanel(id="status")
@@ -320,8 +360,9 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         self.selected = table.qualified_name
         self.selected_object = None
         domain = self.domain_map.domain_of(table)
+        reason = self.domain_map.reason_of(table)
         self.query_one("#detail", ContentSwitcher).current = "table-detail"
-        self.query_one(TableDetail).show_table(table, self.catalog, domain)
+        self.query_one(TableDetail).show_table(table, self.catalog, domain, reason)
         return True
 
     def show_object(self, ref: ObjectRef, tab: str | None = None) -> bool:
@@ -402,6 +443,12 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         self.query_one("#body", ContentSwitcher).current = "explorer"
         self.refresh_bindings()
         pane = self.query_one(TreePane)
+        pane.domain_tree.key_tables = tuple(
+            table.qualified_name
+            for rule in self.domain_settings.rules
+            for name in rule.key_tables
+            if (table := message.catalog.table(name)) is not None
+        )
         ref = self.selected_object
         if ref is not None and object_by_ref(message.catalog, ref) is not None:
             pane.show_domains(message.domain_map, ref)
@@ -556,20 +603,77 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         else:
             self.query_one(TableDetail).focus_tab()
 
+    # -- keys of the tab on screen ----------------------------------------------------------
+
+    @property
+    def _binding_chain(self) -> list[tuple[DOMNode, BindingsMap]]:
+        """Textual's chain (the focused widget up to the app), with the shown tab's keys
+        before the screen's when the focus is elsewhere (the tree).
+
+        A tab's keys (the Rows tab's `w`, `a`, `n`, `p`, …) belong to its body widget, so they
+        worked, and the footer showed them, only once the focus was inside that tab. Now they
+        work wherever the tab is on screen; the focused widget's own keys still come first,
+        and a text box (the filter) keeps every key it types.
+        """
+        chain = super()._binding_chain
+        body = self._shown_tab_body()
+        focused = self.focused
+        if body is None or isinstance(focused, Input | TextArea):
+            return chain
+        if focused is not None and (focused is body or body in focused.ancestors):
+            return chain
+        lifted = BindingsMap(
+            binding
+            for bindings in body._bindings.key_to_bindings.values()
+            for binding in bindings
+            if binding.show
+        )
+        index = next((i for i, (node, _) in enumerate(chain) if node is self), len(chain))
+        chain.insert(index, (body, lifted))
+        return chain
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's, with Help and Quit first: the footer drops what does not fit from the
+        right, and these two must stay on screen at 80 columns."""
+        bindings = super().active_bindings
+        first = [key for key, active in bindings.items() if active.binding.id in FOOTER_FIRST]
+        return {key: bindings[key] for key in [*first, *(k for k in bindings if k not in first)]}
+
+    def _shown_tab_body(self) -> Widget | None:
+        """The body of the table tab on screen, or None (no catalog, an object shown)."""
+        if self.catalog is None or self.showing_object or not self.is_mounted:
+            return None
+        if self.query_one("#body", ContentSwitcher).current != "explorer":
+            return None
+        detail = self.query_one(TableDetail)
+        return detail.active_body()
+
     # -- actions (bindings) ------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide the explorer's keys (filter, tabs) until there is a catalog to explore."""
         if action in COPY_ACTIONS and self.catalog is None:
             return False
-        if action in ("filter", "step_tab", "show_tab") and self.catalog is None:
+        if action in ("filter", "step_tab", "show_tab", "zoom") and self.catalog is None:
             return False
         return True
 
     def action_filter(self) -> None:
-        """Open the tree filter."""
+        """Open the tree filter (showing the tree if it was zoomed away)."""
         if self.catalog is not None:
+            self.remove_class("-zoomed")
             self.query_one(TreePane).open_filter()
+
+    def action_zoom(self) -> None:
+        """Hide the tree (the detail takes the whole width), or show it again."""
+        zoomed = not self.has_class("-zoomed")
+        self.set_class(zoomed, "-zoomed")
+        pane = self.query_one(TreePane)
+        if zoomed and self.focused is not None and pane in self.focused.ancestors:
+            self._focus_detail()
+        elif not zoomed:
+            pane.domain_tree.focus()
 
     def action_reload(self) -> None:
         """Reload the catalog, or retry after a failure."""
@@ -598,4 +702,5 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
         if pane.has_class("-filtering"):
             pane.close_filter()
         elif self.catalog is not None:
+            self.remove_class("-zoomed")
             pane.domain_tree.focus()

@@ -48,7 +48,8 @@ def cell_text(cell: AccessCell, cap: int) -> str:
         cap: The count cap of the matrix (`10,000+` past it).
 
     Returns:
-        e.g. `✓ 12 rows · +orgs_read &not_archived`, `✓ bypass`, `✗ no privilege`.
+        e.g. `✓ 12 rows · +orgs_read &not_archived`, `✓ 60 rows · bypasses RLS` (a role
+        that bypasses RLS: no policy applies, so none is listed), `✗ no privilege`.
     """
     if not cell.has_privilege:
         return f"{PRIVILEGE_MARKS[False]} {cell.verdict}"
@@ -58,13 +59,11 @@ def cell_text(cell: AccessCell, cap: int) -> str:
             parts.append("count failed")
         else:
             parts.append(f"{access_count(cell.visible_rows, cap)} rows")
-    if cell.bypasses_rls:
-        parts.append("bypass")
+    if cell.bypasses_rls:  # no policy applies to it: listing them would say they did
+        parts.append("bypasses RLS")
+        return " ".join(parts[:2]) + (" · " + " · ".join(parts[2:]) if parts[2:] else "")
     policies = [f"+{n}" for n in cell.permissive] + [f"&{n}" for n in cell.restrictive]
-    if policies:
-        parts.append(" ".join(policies))
-    elif not cell.bypasses_rls:
-        parts.append("no policy")
+    parts.append(" ".join(policies) if policies else "no policy")
     return " ".join(parts[:2]) + (" · " + " · ".join(parts[2:]) if parts[2:] else "")
 
 
@@ -107,9 +106,11 @@ def row_detail(row: AccessRow, cap: int) -> str:
             line += f" · sees {access_count(cell.visible_rows, cap)} rows"
         if cell.count_error:
             line += f" · count failed: {cell.count_error}"
-        if cell.permissive:
+        if cell.bypasses_rls and cell.has_privilege:
+            line += " · bypasses RLS: no policy applies"
+        elif cell.permissive:
             line += f" · permissive: {', '.join(cell.permissive)}"
-        if cell.restrictive:
+        if cell.restrictive and not (cell.bypasses_rls and cell.has_privilege):
             line += f" · restrictive: {', '.join(cell.restrictive)}"
         lines.append(line)
     return "\n".join(lines)

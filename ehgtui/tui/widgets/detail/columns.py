@@ -43,13 +43,23 @@ def key_marker(table: Table, column: Column) -> str:
     return ", ".join(marks)
 
 
-def default_text(column: Column) -> str:
-    """What the Default cell shows: the default, or how an identity/generated value is made."""
+def default_text(column: Column, limit: int | None = 60) -> str:
+    """What the Default cell shows: the default (cut to `limit`; None: whole), or how an
+    identity/generated value is made."""
     if column.identity:
         return f"GENERATED {column.identity} AS IDENTITY"
     if column.generated:
         return f"GENERATED ALWAYS AS ({column.generated}) {column.generated_kind or 'STORED'}"
-    return one_line(column.default, 60)
+    if limit is None:
+        return column.default or ""
+    return one_line(column.default, limit)
+
+
+def whole_type_text(column: Column) -> str:
+    """The full type and, for an enum, all its labels: what the whole-row view shows."""
+    if not column.enum_values:
+        return column.data_type
+    return f"{column.data_type} {{{'|'.join(column.enum_values)}}}"
 
 
 def type_text(column: Column) -> Cell:
@@ -73,16 +83,23 @@ class ColumnsGrid(DetailGrid):
             table: The table to show.
             catalog: The whole catalog (unused here; every tab takes the same arguments).
         """
-        self.show_rows(
+        whole = [
             (
                 column.name,
-                type_text(column),
+                whole_type_text(column),
                 "NOT NULL" if column.not_null else "null",
                 key_marker(table, column),
-                default_text(column),
-                one_line(column.comment, 80),
+                default_text(column, None),
+                column.comment or "",
             )
             for column in table.columns
+        ]
+        self.show_rows(
+            (
+                (row[0], type_text(column), *row[2:4], default_text(column), one_line(row[5], 80))
+                for row, column in zip(whole, table.columns, strict=True)
+            ),
+            whole,
         )
 
     def move_to_column(self, name: str) -> None:

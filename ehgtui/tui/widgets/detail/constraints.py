@@ -53,17 +53,20 @@ class ConstraintsView(Vertical):
             catalog: The whole catalog (unused: "referenced by" is already on the table).
         """
         constraints = constraints_in_display_order(table.constraints)
-        self.query_one("#constraints-grid", DetailGrid).show_rows(
+        whole = [
             (
                 c.name,
                 c.kind,
                 ", ".join(c.columns),
-                one_line(c.definition, 120),
+                c.definition,
                 c.on_delete or "" if c.kind == "FOREIGN KEY" else "",
                 c.on_update or "" if c.kind == "FOREIGN KEY" else "",
                 constraint_notes(c),
             )
             for c in constraints
+        ]
+        self.query_one("#constraints-grid", DetailGrid).show_rows(
+            ((*row[:3], one_line(row[3], 120), *row[4:]) for row in whole), whole
         )
         refs = sorted(table.referenced_by, key=lambda r: (r.schema, r.table, r.constraint_name))
         self.query_one("#referenced-by-label", Label).update(referenced_by_heading(table))

@@ -27,6 +27,10 @@ from textual.strip import Strip
 
 from ehgtui.safe_text import has_unsafe, visible
 from ehgtui.tui.safe import safe_rich_text, safe_text
+from ehgtui.tui.screens.record_view import RecordScreen, record_text
+
+_NO_STYLE = Style()
+"""A component's style before its styles are set."""
 
 Cell = str | Text
 """A grid cell: plain text, or Rich Text when part of it is styled."""
@@ -36,6 +40,9 @@ CELL_PADDING = 1
 
 HEADER_HEIGHT = 1
 """Lines taken by the fixed header row."""
+
+MIN_WIDTH_FOR_FIXED = 20
+"""A grid narrower than this scrolls its first column away with the rest."""
 
 STRIP_CACHE_SIZE = 1024
 """Rendered rows kept per grid (a row with and without the cursor count as two)."""
@@ -91,6 +98,7 @@ class DetailGrid(ScrollView, can_focus=True):
         Binding("right,l", "scroll_columns(1)", "Scroll right", show=False, id="grid.right"),
         Binding("left,h", "scroll_columns(-1)", "Scroll left", show=False, id="grid.left"),
         Binding("enter", "select_row", "Select row", show=False, id="grid.select"),
+        Binding("x", "show_record", "Whole row", show=False, id="grid.record"),
     ]
     """
     | Key(s) | Description |
@@ -99,10 +107,20 @@ class DetailGrid(ScrollView, can_focus=True):
     | up, k | Previous row. |
     | pagedown, pageup | One screen of rows down / up. |
     | home, end | First / last row. |
-    | right, l | Scroll right by one column. |
+    | right, l | Scroll right by one column (the first column stays in place). |
     | left, h | Scroll left by one column. |
-    | enter | Select the row under the cursor. |
+    | enter | Show the whole row, every value uncut (Triggers: open the trigger's |
+    |   | function; a function's, type's, … grid: open the object named). |
+    | x | Show the whole row, every value uncut, in any grid. |
     """
+
+    SHOWS_RECORDS: ClassVar[bool] = True
+    """False: this grid has no whole-row view of its own (x and enter go to its screen, as
+    the query pad's result grid, whose screen shows typed values, needs)."""
+
+    ENTER_SHOWS_RECORD: ClassVar[bool] = True
+    """Enter (and a click on the highlighted row) shows the whole row; a grid whose enter
+    opens something else (the Triggers tab opens the function) sets this False."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "detail-grid--header",
@@ -193,6 +211,8 @@ class DetailGrid(ScrollView, can_focus=True):
             visible(label.translate(_LINE_BREAKS)) for label in columns
         )
         self._rows: list[tuple[Cell, ...]] = []
+        self._whole: list[tuple[str, ...]] | None = None
+        """Each row's values uncut, where the grid's cells are cut (see `show_rows`)."""
         self._cell_widths: list[tuple[int, ...]] = []
         self._column_widths: list[int] = [cell_len(label) for label in self._labels]
         self._line_width = 0
@@ -218,16 +238,21 @@ class DetailGrid(ScrollView, can_focus=True):
         self._measure()
         self.refresh()
 
-    def show_rows(self, rows: Iterable[Sequence[Cell]]) -> None:
+    def show_rows(
+        self, rows: Iterable[Sequence[Cell]], whole: Iterable[Sequence[str]] | None = None
+    ) -> None:
         """Replace every row; the cursor and both scroll positions go back to the start.
 
         The cursor moves back quietly: no `RowHighlighted` (the tabs show row 0 themselves).
 
         Args:
             rows: One sequence of cells per row, in column order (missing cells are blank).
+            whole: The same rows with every value uncut, for the whole-row view, when some
+                cells are cut (`one_line`); None: the cells are the whole values.
         """
         count = len(self._labels)
         self._rows = [_fit_row(row, count) for row in rows]
+        self._whole = [tuple(row) for row in whole] if whole is not None else None
         self._cell_widths = [tuple(_cell_width(cell) for cell in row) for row in self._rows]
         self._measure()
         self.set_reactive(DetailGrid.cursor_row, 0)
@@ -360,6 +385,9 @@ class DetailGrid(ScrollView, can_focus=True):
         for width in self._column_widths:
             starts.append(offset)
             offset += width + 2 * CELL_PADDING
+        fixed = self.fixed_width
+        if fixed:  # a column scrolled to starts right after the fixed one
+            starts = [0, *(start - fixed for start in starts[1:] if start > fixed)]
         x = round(self.scroll_x)
         if step > 0:
             later = [start for start in starts if start > x]
@@ -371,9 +399,37 @@ class DetailGrid(ScrollView, can_focus=True):
         self.scroll_to(x=target, animate=False, force=True)
 
     def select_row(self) -> None:
-        """Post `RowSelected` for the row under the cursor, if there is one."""
+        """Post `RowSelected` for the row under the cursor, if there is one (and show it whole,
+        unless enter opens something else here)."""
         if self._rows:
             self.post_message(self.RowSelected(self, self.cursor_row))
+            if self.ENTER_SHOWS_RECORD and self.SHOWS_RECORDS:
+                self.show_record()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_record":
+            return self.SHOWS_RECORDS  # False: the key goes on to the screen
+        return True
+
+    def action_show_record(self) -> None:
+        """Show the whole row under the cursor."""
+        self.show_record()
+
+    def whole_row(self, index: int) -> tuple[str, ...]:
+        """Row `index` with every value uncut, as plain text."""
+        if self._whole is not None and index < len(self._whole):
+            row = self._whole[index]
+            return (*row[: len(self._labels)], *("",) * (len(self._labels) - len(row)))
+        return tuple(cell.plain if isinstance(cell, Text) else cell for cell in self._rows[index])
+
+    def show_record(self) -> None:
+        """Open the whole row under the cursor, one column per line (control characters
+        shown as tokens: `record_text`)."""
+        if not self._rows:
+            return
+        row = self.whole_row(self.cursor_row)
+        body = record_text(self._labels, ("",) * len(self._labels), row)
+        self.app.push_screen(RecordScreen(visible(row[0]) if row else "", body))
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
@@ -391,8 +447,12 @@ class DetailGrid(ScrollView, can_focus=True):
     # -- rendering -----------------------------------------------------------------------
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # styles are read once per frame; when they changed (theme, focus) every strip goes
-        get_style = self.get_component_rich_style
+        # styles are read once per frame; when they changed (theme, focus) every strip goes.
+        # A grid mounted while another leaves can be drawn once before its component styles
+        # are set: it is drawn plain then (a default is not cached), and redrawn with them.
+        def get_style(name: str) -> Style:
+            return self.get_component_rich_style(name, default=_NO_STYLE)
+
         styles_key = (
             self.rich_style,
             get_style("detail-grid--header"),
@@ -406,6 +466,28 @@ class DetailGrid(ScrollView, can_focus=True):
             self._header_strip = None
         return super().render_lines(crop)
 
+    @property
+    def fixed_width(self) -> int:
+        """Columns of the first grid column (with its padding), which stays in place while
+        the rest scrolls sideways: at most half the view (a longer name is cut there); 0 in
+        a view too narrow to share."""
+        view = self.scrollable_content_region.width
+        if len(self._column_widths) < 2 or view < MIN_WIDTH_FOR_FIXED:
+            return 0
+        return min(self._column_widths[0] + 2 * CELL_PADDING, view // 2)
+
+    def _crop(self, strip: Strip, scroll_x: int, width: int, style: Style) -> Strip:
+        """The part of a whole row on screen: the fixed first column, then the scrolled rest."""
+        fixed = self.fixed_width if scroll_x else 0
+        if not fixed:
+            return strip.crop_extend(scroll_x, scroll_x + width, style)
+        return Strip.join(
+            [
+                strip.crop_extend(0, fixed, style),
+                strip.crop_extend(scroll_x + fixed, scroll_x + width, style),
+            ]
+        )
+
     def render_line(self, y: int) -> Strip:
         base, header, even, odd, cursor = self._styles_key
         width = self.scrollable_content_region.width
@@ -413,7 +495,7 @@ class DetailGrid(ScrollView, can_focus=True):
         if y < HEADER_HEIGHT:
             if self._header_strip is None:
                 self._header_strip = self._line(self._labels, None, header)
-            return self._header_strip.crop_extend(scroll_x, scroll_x + width, header)
+            return self._crop(self._header_strip, scroll_x, width, header)
         index = round(self.scroll_y) + y - HEADER_HEIGHT
         if index >= len(self._rows):
             return Strip.blank(width, base)
@@ -423,7 +505,7 @@ class DetailGrid(ScrollView, can_focus=True):
         if strip is None:
             strip = self._line(self._rows[index], self._cell_widths[index], style)
             self._strips[(index, on_cursor)] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, style)
+        return self._crop(strip, scroll_x, width, style)
 
     def _line(self, cells: Sequence[Cell], widths: Sequence[int] | None, style: Style) -> Strip:
         """One whole row (uncropped) in `style`; runs of plain cells become one segment."""

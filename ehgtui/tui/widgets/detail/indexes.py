@@ -33,15 +33,19 @@ class IndexesGrid(DetailGrid):
             table: The table to show.
             catalog: The whole catalog (unused).
         """
-        self.show_rows(
+        whole = [
             (
                 index.name,
                 index_kind(index),
                 index.method,
                 ", ".join(index.columns),
-                one_line(index.predicate, 60),
+                index.predicate or "",
                 VOLATILE_PLACEHOLDER if self.stable else human_bytes(index.size_bytes),
-                one_line(index.definition, 200),
+                index.definition,
             )
             for index in sorted(table.indexes, key=lambda i: (not i.is_primary, i.name))
+        ]
+        self.show_rows(
+            ((*row[:4], one_line(row[4], 60), row[5], one_line(row[6], 200)) for row in whole),
+            whole,
         )

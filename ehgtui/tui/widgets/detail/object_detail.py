@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Static, TabbedContent, TabPane, TextArea
+from textual.widgets import Static, TabbedContent, TabPane, Tabs, TextArea
 
 from ehgtui.catalog.model import Catalog
 from ehgtui.catalog.objects import SchemaObject, object_kind
@@ -40,6 +40,13 @@ class CodeView(TextArea):
             self.language = "sql"
 
 
+class JumpGrid(DetailGrid):
+    """An object tab's grid: enter opens the object a row names (`TabView.jumps`), or shows
+    the row whole when it names none."""
+
+    ENTER_SHOWS_RECORD = False
+
+
 class ObjectTab(Vertical):
     """One tab's body: lines of text, a grid whose rows jump on enter, code; each optional."""
 
@@ -60,7 +67,7 @@ class ObjectTab(Vertical):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="object-text-scroll"):
             yield Static(id="object-text")
-        yield DetailGrid((), id="object-grid")
+        yield JumpGrid((), id="object-grid")
         yield Static(id="object-note")
         yield CodeView(id="object-code")
 
@@ -96,6 +103,8 @@ class ObjectTab(Vertical):
             jump = self._jumps[event.cursor_row]
             if jump is not None:
                 self.post_message(jump)
+                return
+        event.grid.show_record()  # a row naming nothing to open: show it whole
 
 
 class ObjectDetail(Vertical):
@@ -125,6 +134,10 @@ class ObjectDetail(Vertical):
             for index in range(MAX_TABS):
                 with TabPane(f"tab {index}", id=pane_id(index)):
                     yield ObjectTab(id=f"object-tab-body-{index}")
+
+    def on_mount(self) -> None:
+        # as in TableDetail: tab moves between the tree and the tab's content, not the tab bar
+        self.tabs.query_one(Tabs).can_focus = False
 
     @property
     def tabs(self) -> TabbedContent:

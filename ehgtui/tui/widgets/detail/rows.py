@@ -119,6 +119,25 @@ def one_line_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
+class RowsGrid(DataTable[str | Text]):
+    """The page's grid: a cell cursor, the first column fixed while scrolling sideways, and
+    the same movement keys as the other grids (`h`/`l` sideways, `j`/`k` up and down)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="rows_grid.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="rows_grid.up"),
+        Binding("l", "cursor_right", "Right", show=False, id="rows_grid.right"),
+        Binding("h", "cursor_left", "Left", show=False, id="rows_grid.left"),
+    ]
+    """
+    | Key(s) | Description |
+    | :- | :- |
+    | down, j / up, k | Next / previous row. |
+    | right, l / left, h | Next / previous cell (the grid scrolls sideways; the first column |
+    |   | stays). |
+    """
+
+
 class RowsView(Vertical):
     """The header line, an optional where box, and the grid of one page of rows."""
 
@@ -245,12 +264,12 @@ class RowsView(Vertical):
         yield Static("", id="rows-header", markup=False)
         yield Static("", id="rows-error", markup=False)
         yield Input(placeholder=WHERE_PLACEHOLDER, id="rows-where")
-        yield DataTable(id="rows-grid", cursor_type="cell", zebra_stripes=True)
+        yield RowsGrid(id="rows-grid", cursor_type="cell", zebra_stripes=True, fixed_columns=1)
 
     @property
-    def grid(self) -> DataTable[str | Text]:
+    def grid(self) -> RowsGrid:
         """The grid of rows."""
-        return self.query_one("#rows-grid", DataTable)
+        return self.query_one("#rows-grid", RowsGrid)
 
     # -- public API (method calls down) ----------------------------------------------------
 
@@ -408,6 +427,7 @@ class RowsView(Vertical):
             name = safe_text(column.name)
             grid.add_column(name + " (masked)" if column.masked else name)
         grid.add_rows([grid_cell(v) for v in row] for row in message.page.rows)
+        self.screen.refresh_bindings()  # n / p depend on the page
 
     @on(PageFailed)
     def _page_failed(self, message: PageFailed) -> None:

@@ -25,16 +25,18 @@ RLS_STYLES: dict[str, str] = {
 """Theme variable per RLS state (the marker and words carry the meaning, colour adds to it)."""
 
 
-def summary_content(table: Table, domain: str, stable: bool = False) -> Content:
+def summary_content(table: Table, domain: str, stable: bool = False, reason: str = "") -> Content:
     """Build the summary of one table.
 
     Args:
         table: The table.
         domain: The domain the tree puts it in.
         stable: Hide the row estimate and size (they vary between runs).
+        reason: Why the table sits in that domain (`FK → ventures`), shown after it.
 
     Returns:
-        Three lines: name, kind and domain; RLS, rows and size; the comment (or "no comment").
+        Three lines: name, kind, domain and why; RLS, rows and size; the comment (or
+        "no comment").
     """
     state = rls_state(table)
     rows = VOLATILE_PLACEHOLDER if stable else rows_text(table)
@@ -44,11 +46,12 @@ def summary_content(table: Table, domain: str, stable: bool = False) -> Content:
         rls += ", forced" if table.rls_forced else ", not forced"
     style = RLS_STYLES[state]  # a theme variable of ours, never user text: safe in the markup
     return Content.from_markup(
-        f"[b]$name[/b]  $kind · $domain\n[{style} b]$mark $rls[/] · $rows · $size\n"
-        "[dim]$comment[/]",
+        "[b]$name[/b]  $kind · $domain[dim]$reason[/dim]\n"
+        f"[{style} b]$mark $rls[/] · $rows · $size\n[dim]$comment[/]",
         name=visible(table.qualified_name),
         kind=table.kind,
         domain=visible(domain),
+        reason=f" ({visible(reason)})" if reason else "",
         rows=rows,
         size=size,
         mark=RLS_MARKS[state],

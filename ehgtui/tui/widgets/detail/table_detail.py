@@ -153,6 +153,7 @@ class TableDetail(Vertical):
         super().__init__(id=id)
         self._catalog: Catalog | None = None
         self._domain = ""
+        self._domain_reason = ""
         self._filled: set[str] = set()
         self._title_level: TitleLevel = "full"
         self._bodies: dict[str, Widget] = {
@@ -188,6 +189,14 @@ class TableDetail(Vertical):
 
     def on_mount(self) -> None:
         self.screen.screen_layout_refresh_signal.subscribe(self, self._follow_active_tab)
+        # tab moves focus between the tree and the grids; the tab bar is for the mouse, and
+        # digits and [ ] switch tabs from anywhere
+        self.tabs.query_one(Tabs).can_focus = False
+
+    def active_body(self) -> Widget | None:
+        """The body of the active tab, once mounted (None before)."""
+        body = self._bodies.get(self.tabs.active)
+        return body if body is not None and body.is_mounted else None
 
     def body(self, kind: type[BodyT]) -> BodyT:
         """The tab body of class `kind`, mounted or not yet (its attributes can be set).
@@ -222,16 +231,18 @@ class TableDetail(Vertical):
         """The tabbed content."""
         return self.query_one("#detail-tabs", TabbedContent)
 
-    def show_table(self, table: Table, catalog: Catalog, domain: str) -> None:
+    def show_table(self, table: Table, catalog: Catalog, domain: str, reason: str = "") -> None:
         """Show a table: summary, tab titles, and the active tab's content.
 
         Args:
             table: The table to show.
             catalog: The catalog it belongs to.
             domain: The name of its domain, for the summary.
+            reason: Why it sits in that domain, for the summary.
         """
         self._catalog = catalog
         self._domain = domain
+        self._domain_reason = reason
         self.table = table
 
     def show_missing(self, name: str, domain: str) -> None:
@@ -314,7 +325,8 @@ class TableDetail(Vertical):
             self.query_one(TableSummary).update("select a table on the left")
             self._set_titles(None)
             return
-        self.query_one(TableSummary).update(summary_content(table, self._domain, self.stable))
+        summary = summary_content(table, self._domain, self.stable, self._domain_reason)
+        self.query_one(TableSummary).update(summary)
         self._set_titles(table)
         self._fill(self.tabs.active)
 
@@ -400,6 +412,7 @@ class TableDetail(Vertical):
         event.stop()
         if event.pane.id:
             self._fill(event.pane.id)
+        self.screen.refresh_bindings()  # the footer shows the new tab's keys (see ExplorerScreen)
 
     def step_tab(self, step: int) -> None:
         """Show the tab `step` places to the right (negative: left), wrapping around.

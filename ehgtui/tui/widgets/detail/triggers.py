@@ -1,6 +1,7 @@
 """The Triggers tab: timing, events, for-each, function, WHEN and enabled state.
 
-Enter on a trigger opens its function (what the trigger does is in there).
+Enter on a trigger opens its function (what the trigger does is in there); x shows the row
+whole, its WHEN uncut.
 """
 
 from __future__ import annotations
@@ -29,7 +30,10 @@ def events_text(trigger: Trigger) -> str:
 
 
 class TriggersGrid(DetailGrid):
-    """One row per user trigger of the selected table."""
+    """One row per user trigger of the selected table; x shows a trigger whole (its WHEN)."""
+
+    ENTER_SHOWS_RECORD = False
+    """Enter opens the trigger's function."""
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's own name)
         super().__init__(TRIGGERS_HEADER, id=id)
@@ -45,18 +49,19 @@ class TriggersGrid(DetailGrid):
         """
         self._triggers = tuple(sorted(table.triggers, key=lambda t: t.name))
         self._catalog = catalog
-        self.show_rows(
+        whole = [
             (
                 t.name,
                 t.timing,
                 events_text(t),
                 t.for_each,
                 f"{t.function}({', '.join(t.arguments)})",
-                one_line(t.when, 80),
+                t.when or "",
                 t.enabled + (" (inherited)" if t.is_inherited else ""),
             )
             for t in self._triggers
-        )
+        ]
+        self.show_rows(((*row[:5], one_line(row[5], 80), row[6]) for row in whole), whole)
 
     @on(DetailGrid.RowSelected)
     def _open_function(self, event: DetailGrid.RowSelected) -> None:

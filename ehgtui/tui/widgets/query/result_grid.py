@@ -51,6 +51,9 @@ class ResultGrid(DetailGrid):
     | right, l / left, h | Move the cell cursor one column (the view follows). |
     """
 
+    SHOWS_RECORDS = False
+    """The pad's x shows a row with its columns' types: the grid's own view stays out."""
+
     cursor_column: reactive[int] = reactive(0, init=False)
     """Index of the column the cell cursor is on."""
 

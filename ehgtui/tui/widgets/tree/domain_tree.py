@@ -25,7 +25,7 @@ from textual.widgets.tree import TreeNode
 from ehgtui.catalog.domains import Domain, DomainMap
 from ehgtui.catalog.model import Function, Table
 from ehgtui.catalog.objects import ObjectRef, SchemaObject, ref_of
-from ehgtui.find.score import fuzzy_score
+from ehgtui.find.score import FUZZY_CEILING, column_score, fuzzy_score
 from ehgtui.safe_text import visible
 from ehgtui.tui.formatting import MISSING_MARK, RLS_MARKS, rls_state
 
@@ -46,6 +46,8 @@ class TableEntry:
 
     table: Table
     domain: str
+    matched_column: str | None = None
+    """While filtering: the column the filter found the table by (its name did not match)."""
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,10 @@ class DomainTree(Tree[NodeData]):
         self._change_marks: dict[str, str] = {}
         self._pending_reveal: tuple[TreeNode[NodeData], TreeNode[NodeData]] | None = None
         self._badges: dict[str, str] = {}
+        self.key_tables: tuple[str, ...] = ()
+        """`schema.table` of the domains' README key tables, in the README's order: they are
+        listed first in their group, in that order, so the table the explorer opens with
+        (the first one) sits right under its group's heading."""
 
     # -- rendering -------------------------------------------------------------------------
 
@@ -244,7 +250,9 @@ class DomainTree(Tree[NodeData]):
             table = data.table
             mark = self._change_marks.get(table.qualified_name)
             change = [(mark, "domain-tree--change")] if mark else []
-            return change + self._table_parts(table)
+            column = data.matched_column
+            found = [(f" .{visible(column)}", "domain-tree--count")] if column else []
+            return change + self._table_parts(table) + found
         if isinstance(data, MissingEntry):
             return [(f"{MISSING_MARK} {visible(data.name)} (missing)", "domain-tree--missing")]
         if isinstance(data, ObjectEntry):
@@ -445,8 +453,8 @@ class DomainTree(Tree[NodeData]):
             for node in domain_node.children:
                 data = node.data
                 if isinstance(data, TableEntry | ObjectEntry):
-                    name = data.table.name if isinstance(data, TableEntry) else data.obj.name
-                    score = fuzzy_score(self._filter, name)
+                    member = data.table if isinstance(data, TableEntry) else data.obj
+                    score = self._filter_score(member)[0]
                     if best is None or score > best[0]:
                         best = (score, _target(data) or "")
         return best[1] if best else None
@@ -473,41 +481,57 @@ class DomainTree(Tree[NodeData]):
         enter opens is what the user sees at the top.
         """
         assert self._domain_map is not None
-        groups: list[tuple[float, int, Domain, list[Table | SchemaObject]]] = []
+        groups: list[tuple[float, int, Domain, list[tuple[Table | SchemaObject, str | None]]]]
+        groups = []
         for index, domain in enumerate(self._domain_map.groups):
             members: tuple[Table | SchemaObject, ...] = (*domain.tables, *domain.objects)
-            scored = sorted(
-                ((fuzzy_score(self._filter, m.name), m) for m in members),
-                key=lambda p: -p[0],
-            )
-            hits = [m for score, m in scored if score > 0]
+            scored = sorted((self._filter_score(m) for m in members), key=lambda p: -p[0])
+            hits = [(m, column) for score, m, column in scored if score > 0]
             if hits:
                 groups.append((scored[0][0], index, domain, hits))
         remaining = FILTER_RESULT_LIMIT
         for _, _, domain, hits in sorted(groups, key=lambda g: (-g[0], g[1])):
             hits = hits[:remaining]
             remaining -= len(hits)
-            tables = tuple(h for h in hits if isinstance(h, Table))
-            objects = tuple(h for h in hits if not isinstance(h, Table))
+            tables = tuple(h for h, _ in hits if isinstance(h, Table))
+            objects = tuple(h for h, _ in hits if not isinstance(h, Table))
             filtered = Domain(
                 domain.name, domain.description, tables, objects=objects, kind=domain.kind
             )
             node = self.root.add(Text(visible(domain.name)), DomainEntry(filtered), expand=True)
-            for hit in hits:
+            for hit, column in hits:
                 if isinstance(hit, Table):
-                    node.add_leaf(Text(visible(hit.name)), TableEntry(hit, domain.name))
-                else:
-                    entry = ObjectEntry(hit, ref_of(hit), domain.name)
+                    entry = TableEntry(hit, domain.name, column)
                     node.add_leaf(Text(visible(hit.name)), entry)
+                else:
+                    node.add_leaf(
+                        Text(visible(hit.name)), ObjectEntry(hit, ref_of(hit), domain.name)
+                    )
             if remaining <= 0:
                 break
+
+    def _filter_score(
+        self, member: Table | SchemaObject
+    ) -> tuple[float, Table | SchemaObject, str | None]:
+        """How well the filter matches a member: by its name, or (a table) by a column,
+        ranked below every literal name match (`find.score.column_score`)."""
+        score = fuzzy_score(self._filter, member.name)
+        if isinstance(member, Table) and score <= FUZZY_CEILING:
+            by_column, column = column_score(self._filter, (c.name for c in member.columns))
+            if by_column > score:
+                return by_column, member, column
+        return score, member, None
 
     def _populate(self, node: TreeNode[NodeData]) -> None:
         """Create a domain's table nodes, once: the lazy half of the tree."""
         data = node.data
         if not isinstance(data, DomainEntry) or node.children:
             return
-        for table in sorted(data.domain.tables, key=lambda t: t.name):
+        rank = {name: index for index, name in enumerate(self.key_tables)}
+        last = len(rank)
+        for table in sorted(
+            data.domain.tables, key=lambda t: (rank.get(t.qualified_name, last), t.name)
+        ):
             node.add_leaf(Text(visible(table.name)), TableEntry(table, data.domain.name))
         for name in data.domain.missing_key_tables:
             node.add_leaf(Text(visible(name)), MissingEntry(name, data.domain.name))
