@@ -126,4 +126,5 @@ def _sequence(row: Any) -> SequenceModel:
         is_identity=row["is_identity"],
         unlogged=row.get("unlogged", False),
         acl=tuple(row.get("acl") or ()),
+        comment=row.get("comment"),
     )

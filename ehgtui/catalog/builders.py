@@ -168,6 +168,7 @@ CONSTRAINT_FIELDS = (
     "match_type",
     "is_loaded",
     "comment",
+    "index_options",
 )
 """The CONSTRAINTS query's result columns, in order: `_constraints` unpacks rows by position."""
 
@@ -208,6 +209,7 @@ def _constraints(
         match_type,
         is_loaded,
         comment,
+        index_options,
     ) in rows:
         is_fk = contype == "f"
         # column names come from the server only for tables outside the loaded schemas
@@ -235,6 +237,7 @@ def _constraints(
             FK_ACTIONS.get(on_delete) if is_fk else None,  # on_delete
             FK_MATCH.get(match_type) if is_fk else None,  # match
             comment,
+            index_options,
         )
         if is_loaded:
             constraints[table_oid].append(constraint)

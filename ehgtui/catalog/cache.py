@@ -9,7 +9,7 @@ reason and overwritten by the next save.
 
 The file is one JSON document, read whole by the TUI (and by `ehgtui diff` as a snapshot), laid
 out so that a lookup of one table (`ehgtui describe T`) decodes only that table: it begins with
-`{"format":4,"catalog_at":N` (N padded with spaces to a fixed width), the byte at which the
+`{"format":5,"catalog_at":N` (N padded with spaces to a fixed width), the byte at which the
 catalog's value starts, and the fields before the catalog hold an index: every relation's
 schema, name and kind, and where each table's JSON lies inside the catalog. On the demo at the
 live database's size (900 tables, 8 MB) decoding the whole file takes 40-60 ms; the head and one
@@ -18,7 +18,6 @@ table, well under 1 ms.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import hashlib
@@ -33,15 +32,18 @@ import msgspec
 
 from ehgtui import __version__
 from ehgtui.catalog.model import Catalog, RelationName
+from ehgtui.catalog.table_fingerprint import TableFingerprints
 
 if TYPE_CHECKING:  # the loader and asyncpg are only needed when the cache is stale
     import asyncpg
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 """Bumped whenever the file layout or the catalog's JSON shape changes incompatibly (2: each
 table's constraints by name; 3: functions, types, extensions, publications, schemas and default
 privileges; 4: the index that lets a lookup decode one table; 5: the index lists each
-relation's foreign-key targets, which the domain rules follow)."""
+relation's foreign-key targets, which the domain rules follow; 6: the server's texts printed
+with an empty search_path, names schema-qualified as pg_dump prints them: a file of 5 would
+show the old texts until the schema next changed, since the fingerprint does not see it)."""
 
 _CATALOG_AT_WIDTH = 12
 """Characters `catalog_at`'s number is padded to, so that the head can be written before the
@@ -81,6 +83,9 @@ class _CacheHead(msgspec.Struct):
     """Where the catalog's `tables` array lies, counted from the catalog's first byte."""
     spans: list[tuple[int, int]]
     """Where each table of `relations` lies in the catalog (start, end)."""
+    table_fingerprints: TableFingerprints | None = None
+    """Each relation's fingerprint (`table_fingerprint.py`), taken before the load; None in a
+    file saved without them (a lookup then checks the whole fingerprint)."""
 
 
 class _CacheDocument(msgspec.Struct):
@@ -166,6 +171,7 @@ def save_cached(
     catalog: Catalog,
     fingerprint: str,
     directory: Path | None = None,
+    table_fingerprints: TableFingerprints | None = None,
 ) -> Path:
     """Write the catalog to its cache file atomically with mode 0600; return the path.
 
@@ -175,7 +181,7 @@ def save_cached(
     from ehgtui.files import write_atomically
 
     path = cache_path(identity, schemas, directory)
-    document = encode_cache_file(identity, schemas, catalog, fingerprint)
+    document = encode_cache_file(identity, schemas, catalog, fingerprint, table_fingerprints)
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
@@ -188,7 +194,11 @@ def save_cached(
 
 
 def encode_cache_file(
-    identity: str, schemas: Sequence[str], catalog: Catalog, fingerprint: str
+    identity: str,
+    schemas: Sequence[str],
+    catalog: Catalog,
+    fingerprint: str,
+    table_fingerprints: TableFingerprints | None = None,
 ) -> bytes:
     """The cache file's bytes: the head with its index, then the catalog (see the module's
     docstring). The catalog is encoded field by field, each table apart, to know where each
@@ -232,6 +242,7 @@ def encode_cache_file(
             ],
             "tables_at": tables_at,
             "spans": spans,
+            "table_fingerprints": table_fingerprints,
         }
     )[1:-1]
     lead = b'{"format":%d,"catalog_at":' % CACHE_FORMAT
@@ -304,6 +315,8 @@ class CachedTables:
     """The fingerprint taken just before the cached catalog was loaded."""
     saved_at: float
     path: Path
+    table_fingerprints: TableFingerprints | None = None
+    """The relations' fingerprints taken with it; None in a file saved without them."""
 
 
 def read_cached_tables(
@@ -369,7 +382,9 @@ def _read_tables(
     )
     if [t.qualified_name for t in catalog.tables] != [r.qualified_name for r, _ in wanted]:
         raise ValueError("index does not match the tables")
-    return CachedTables(catalog, head.relations, head.fingerprint, head.saved_at, path)
+    return CachedTables(
+        catalog, head.relations, head.fingerprint, head.saved_at, path, head.table_fingerprints
+    )
 
 
 def clear_cache(directory: Path | None = None) -> int:
@@ -394,19 +409,32 @@ class FreshCatalog:
 
     catalog: Catalog
     fingerprint: str
+    table_fingerprints: TableFingerprints | None = None
+    """Each relation's fingerprint, taken before the load as `fingerprint` is."""
 
 
-async def load_fresh(pool: asyncpg.Pool, schemas: Sequence[str]) -> FreshCatalog:
-    """Take the fingerprint, then load the catalog.
+async def load_fresh(
+    pool: asyncpg.Pool, schemas: Sequence[str], fingerprint: str | None = None
+) -> FreshCatalog:
+    """Take the fingerprints (the whole catalog's unless given, and each relation's), then
+    load the catalog.
 
-    The fingerprint is taken before the load: if DDL lands in between, the cache holds a newer
-    catalog under an older fingerprint, which only causes one needless reload.
+    The fingerprints are taken before the load: if DDL lands in between, the cache holds a
+    newer catalog under older fingerprints, which only causes one needless reload.
     """
+    import asyncio
+
     from ehgtui.catalog.fingerprint import fetch_fingerprint
     from ehgtui.catalog.loader import load_catalog
+    from ehgtui.catalog.table_fingerprint import fetch_table_fingerprints
 
-    fingerprint = await fetch_fingerprint(pool, schemas)
-    return FreshCatalog(await load_catalog(pool, schemas), fingerprint)
+    if fingerprint is None:  # both on connections of their own, the load's pool opens anyway
+        whole, tables = await asyncio.gather(
+            fetch_fingerprint(pool, schemas), fetch_table_fingerprints(pool, schemas)
+        )
+    else:
+        whole, tables = fingerprint, await fetch_table_fingerprints(pool, schemas)
+    return FreshCatalog(await load_catalog(pool, schemas), whole, tables)
 
 
 async def fresh_if_changed(pool: asyncpg.Pool, cached: CachedCatalog) -> FreshCatalog | None:
@@ -415,12 +443,11 @@ async def fresh_if_changed(pool: asyncpg.Pool, cached: CachedCatalog) -> FreshCa
     One fingerprint query when nothing changed; a full load only when something did.
     """
     from ehgtui.catalog.fingerprint import fetch_fingerprint
-    from ehgtui.catalog.loader import load_catalog
 
     fingerprint = await fetch_fingerprint(pool, cached.schemas)
     if fingerprint == cached.fingerprint:
         return None
-    return FreshCatalog(await load_catalog(pool, cached.schemas), fingerprint)
+    return await load_fresh(pool, cached.schemas, fingerprint)
 
 
 async def save_fresh(
@@ -431,9 +458,17 @@ async def save_fresh(
     A cache that cannot be written only costs the next start its speed-up, so CacheError is
     swallowed; serializing, writing and fsyncing a large catalog must not block the loop.
     """
+    import asyncio  # here: a warm lookup reads the cache without asyncio (`cli.table_lookup`)
+
     with contextlib.suppress(CacheError):
         await asyncio.to_thread(
-            save_cached, identity, schemas, fresh.catalog, fresh.fingerprint, directory
+            save_cached,
+            identity,
+            schemas,
+            fresh.catalog,
+            fresh.fingerprint,
+            directory,
+            fresh.table_fingerprints,
         )
 
 

@@ -33,8 +33,9 @@ Row: TypeAlias = asyncpg.Record
 async def fetch_raw(pool: asyncpg.Pool, schemas: Sequence[str]) -> dict[str, list[Row]]:
     """Run SERVER_INFO and every bulk query concurrently; return their rows by name."""
     names = ["server", *queries.BULK_QUERIES]
-    coros = [fetch_read_only(pool, queries.SERVER_INFO, list(schemas))] + [
-        fetch_read_only(pool, sql, list(schemas)) for sql in queries.BULK_QUERIES.values()
+    coros = [fetch_read_only(pool, queries.SERVER_INFO, list(schemas), empty_search_path=True)] + [
+        fetch_read_only(pool, sql, list(schemas), empty_search_path=True)
+        for sql in queries.BULK_QUERIES.values()
     ]
     try:
         results = await asyncio.gather(*coros)
@@ -78,10 +79,12 @@ async def _load_once(pool: asyncpg.Pool, schemas: Sequence[str]) -> Catalog:
     async def fetch(name: str, sql: str, *args: Any) -> list[Row]:
         if batch.short:  # fewer connections than queries: they take turns on them
             lent = await batch.lend()
-            return await fetch_read_only(pool, sql, *args, conn=lent, give_back=batch.give_back)
+            return await fetch_read_only(
+                pool, sql, *args, conn=lent, give_back=batch.give_back, empty_search_path=True
+            )
         # the same connection as last time for the same query (`ConnectionBatch`)
         conn = batch.take(LOAD_ORDER.index(name))
-        return await fetch_read_only(pool, sql, *args, conn=conn)
+        return await fetch_read_only(pool, sql, *args, conn=conn, empty_search_path=True)
 
     relations = asyncio.ensure_future(fetch("relations", queries.RELATIONS, names))
 

@@ -129,6 +129,9 @@ class Constraint(Record, frozen=True):
     match: str | None = None
     """FK match type: SIMPLE, FULL or PARTIAL."""
     comment: str | None = None
+    index_options: str | None = None
+    """A primary key's or unique constraint's storage parameters (`fillfactor='90'`), which
+    `definition` leaves out; None when it has none."""
 
 
 class Index(Record, frozen=True):
@@ -227,6 +230,7 @@ class Sequence(Record, frozen=True):
     """True for an UNLOGGED sequence (PostgreSQL 15+; e.g. the serial of an unlogged table)."""
     acl: tuple[str, ...] = ()
     """Grants on the sequence as PostgreSQL prints aclitems; empty means the defaults."""
+    comment: str | None = None
 
 
 class ForeignKeyRef(Record, frozen=True):
@@ -563,6 +567,11 @@ class Catalog:
     """Unix time of the load."""
     query_count: int = 0
     """How many SQL statements the load sent (a constant: see `queries.py`)."""
+    names_qualified: bool = True
+    """The server's texts (types, defaults, checks, keys, triggers, indexes, policies, views,
+    function signatures) name every object outside pg_catalog with its schema, as pg_dump
+    prints them (`db.pool.CATALOG_TRANSACTION`); False for a snapshot written before that
+    (`diff/qualification.py`)."""
 
     if TYPE_CHECKING:  # for type checkers only: at run time it is no field (see __post_init__)
         _by_name: dict[str, Table] = field(default_factory=dict)

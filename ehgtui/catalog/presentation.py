@@ -11,15 +11,6 @@ from collections.abc import Iterable
 
 from ehgtui.catalog.model import Constraint, Table
 
-CONSTRAINT_DISPLAY_ORDER = {
-    "PRIMARY KEY": 0,
-    "UNIQUE": 1,
-    "FOREIGN KEY": 2,
-    "CHECK": 3,
-    "EXCLUDE": 4,
-}
-"""Constraints are listed by kind in this order, then by name: the key first."""
-
 
 def human_bytes(size: int) -> str:
     """Format a byte count the way pg_size_pretty does (kB, MB, GB; 1024-based)."""
@@ -52,8 +43,10 @@ def size_text(table: Table) -> str:
 
 
 def constraints_in_display_order(constraints: Iterable[Constraint]) -> list[Constraint]:
-    """The constraints as the Constraints tab and `describe` list them."""
-    return sorted(constraints, key=lambda c: (CONSTRAINT_DISPLAY_ORDER.get(c.kind, 9), c.name))
+    """The constraints as the Constraints tab and `describe` list them: by name, the one order
+    of every source (the loader, snapshots, `ddl` and pg_dump), so that the same constraint
+    sits at the same place in each (the primary key is not put first)."""
+    return sorted(constraints, key=lambda c: c.name)
 
 
 def referenced_by_heading(table: Table) -> str:

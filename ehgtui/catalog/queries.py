@@ -201,7 +201,14 @@ SELECT con.conrelid::bigint AS table_oid,
        con.confdeltype::text AS on_delete,
        con.confmatchtype::text AS match_type,
        sn.nspname = ANY($1::text[]) AS is_loaded,
-       d.description AS comment
+       d.description AS comment,
+       CASE WHEN con.contype IN ('p', 'u') AND ic.reloptions IS NOT NULL THEN
+            (SELECT string_agg(split_part(o, '=', 1) || '='
+                               || CASE WHEN quote_ident(v) = v THEN v ELSE quote_literal(v) END,
+                               ', ' ORDER BY ord)
+               FROM unnest(ic.reloptions) WITH ORDINALITY u(o, ord)
+              CROSS JOIN LATERAL (SELECT substr(o, strpos(o, '=') + 1) AS v) value)
+       END AS index_options
   FROM pg_constraint con
   JOIN pg_class sc ON sc.oid = con.conrelid
   JOIN pg_namespace sn ON sn.oid = sc.relnamespace
@@ -221,6 +228,11 @@ for tables outside the loaded schemas, whose columns we do not have.
 
 PostgreSQL 18 also stores NOT NULL as constraints (contype `n`); they are left out so that the
 model is the same on every version: `Column.not_null` carries that fact.
+
+`index_options` are a primary key's or unique constraint's storage parameters (its index's
+reloptions), written as the server's `flatten_reloptions()` writes them (`fillfactor='90',
+deduplicate_items=off`: a value quoted unless it is a plain identifier), for the DDL's
+`WITH (...)`: `pg_get_constraintdef()` prints them only for its ALTER TABLE commands.
 """
 
 INDEXES = f"""
@@ -402,10 +414,13 @@ SELECT n.nspname::text AS schema,
        ta.attname::text AS owned_by_column,
        coalesce(dep.deptype = 'i', false) AS is_identity,
        c.relpersistence = 'u' AS unlogged,
-       coalesce(c.relacl::text[], '{}') AS acl
+       coalesce(c.relacl::text[], '{}') AS acl,
+       d.description AS comment
   FROM pg_sequence s
   JOIN pg_class c ON c.oid = s.seqrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_description d
+         ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
   LEFT JOIN pg_depend dep
          ON dep.classid = 'pg_class'::regclass AND dep.objid = c.oid
         AND dep.refclassid = 'pg_class'::regclass AND dep.refobjsubid > 0
@@ -416,7 +431,7 @@ SELECT n.nspname::text AS schema,
  WHERE n.nspname = ANY($1::text[])
  ORDER BY n.nspname, c.relname
 """
-"""Every sequence of the loaded schemas, with the column that owns it."""
+"""Every sequence of the loaded schemas, with the column that owns it and its comment."""
 
 
 def _qualified_function(oid: str) -> str:

@@ -100,6 +100,8 @@ def catalog_from_data(data: dict[str, Any]) -> Catalog:
         default_privileges=_convert(data, "default_privileges", DefaultPrivilege),
         loaded_at=data.get("loaded_at", 0.0),
         query_count=data.get("query_count", 0),
+        # a document without the key was written before the texts were qualified
+        names_qualified=data.get("names_qualified", False),
     )
 
 

@@ -10,21 +10,30 @@ import asyncio
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import asyncpg
 
 from ehgtui.catalog.fingerprint import fetch_fingerprint
+from ehgtui.catalog.table_fingerprint import fetch_table_fingerprints
 from ehgtui.cli import output
-from ehgtui.cli.errors import NotFoundError
 from ehgtui.cli.options import ConnectionOptions, connection_options, options_from
+from ehgtui.cli.table_lookup import (
+    Lookup,
+    lookup,
+    read_cached_tables,
+    require_table,
+    schemas_for,
+    timeout_for,
+)
 from ehgtui.db.failures import connection_failure
-from ehgtui.db.pool import DEFAULT_COMMAND_TIMEOUT_SECONDS, close_quietly, create_pool
+from ehgtui.db.pool import close_quietly, create_pool
 from ehgtui.db.settings import ConnectionTarget, resolve_target
 
 __all__ = [
     "ConnectionOptions",
+    "Lookup",
     "connection_options",
     "load",
     "load_for",
@@ -34,14 +43,13 @@ __all__ = [
     "resolved_target",
     "run_with_pool",
     "schemas_for",
+    "timeout_for",
 ]
 
 if TYPE_CHECKING:
     # the cache, the model and msgspec are imported in the thread that reads the cache, while
     # the connection opens: their import hides behind the network's round trips
-    from ehgtui.catalog.cache import CachedTables
-    from ehgtui.catalog.domains import Relation
-    from ehgtui.catalog.model import Catalog, Table
+    from ehgtui.catalog.model import Catalog
 
 T = TypeVar("T")
 
@@ -79,13 +87,6 @@ def resolved_target(
         finally:
             if not pin_demo:
                 demo.release()
-
-
-def timeout_for(conn: ConnectionOptions) -> float:
-    """Seconds a statement may wait: `--timeout`/`EHGTUI_TIMEOUT`, the config's, the default."""
-    from ehgtui.cli.config import config
-
-    return conn.timeout or config().timeout or DEFAULT_COMMAND_TIMEOUT_SECONDS
 
 
 def quiet_lost_connections() -> None:
@@ -154,13 +155,13 @@ def run_with_pool(
 
 
 async def _load_and_save(
-    pool: asyncpg.Pool, target: ConnectionTarget, conn: ConnectionOptions, fingerprint: str
+    pool: asyncpg.Pool, target: ConnectionTarget, conn: ConnectionOptions, fingerprint: str | None
 ) -> Catalog:
-    """Load the catalog and save it to the cache under the fingerprint taken before."""
-    from ehgtui.catalog.cache import FreshCatalog, save_fresh
-    from ehgtui.catalog.loader import load_catalog  # only a stale or missing cache loads
+    """Load the catalog and save it to the cache under the fingerprints taken before it (the
+    whole catalog's one taken here unless given)."""
+    from ehgtui.catalog.cache import load_fresh, save_fresh  # only a stale or missing cache loads
 
-    fresh = FreshCatalog(await load_catalog(pool, conn.schemas), fingerprint)
+    fresh = await load_fresh(pool, conn.schemas, fingerprint)
     await save_fresh(fresh, target.identity, conn.schemas)
     return fresh.catalog
 
@@ -209,36 +210,20 @@ def load(conn: ConnectionOptions) -> Catalog:
         return asyncio.run(_current_catalog(target, conn, timeout))
 
 
-@dataclass(frozen=True)
-class Lookup:
-    """What a lookup of some tables needs: a catalog holding at least those tables, and the
-    name and kind of every relation (to tell a table's domain)."""
-
-    catalog: Catalog
-    """The whole catalog, or (from the cache) one whose `tables` are only those looked up."""
-    relations: tuple[Relation, ...]
-    """Every relation of the schemas, whatever `catalog.tables` holds."""
-
-
-def _read_cached_tables(
-    target: ConnectionTarget, conn: ConnectionOptions, names: Sequence[str]
-) -> CachedTables | None:
-    """`read_cached_tables`, importing the cache module (and msgspec) on the caller's thread."""
-    from ehgtui.catalog.cache import read_cached_tables
-
-    return read_cached_tables(target.identity, conn.schemas, names)
-
-
-def lookup(conn: ConnectionOptions, names: Sequence[str]) -> Lookup:
-    """The tables called `names` of the requested schemas (and of those the names qualify).
+def lookup_through_pool(
+    conn: ConnectionOptions, names: Sequence[str], *, fingerprints_checked: bool = False
+) -> Lookup:
+    """`table_lookup.lookup` through asyncpg: the tables called `names` of `conn.schemas`
+    (already extended by `schemas_for`).
 
     With a current cache only those tables are decoded from the file (`read_cached_tables`),
-    in a thread while the connection opens and the fingerprint runs, the cache module's
-    imports included: one connection and one fingerprint statement, and none of the other
-    tables' decoding. A stale, missing or unusable cache, or `--no-cache`, takes `load`'s path
-    and returns the whole catalog.
+    in a thread while the connection opens, and only their fingerprints are checked
+    (`table_fingerprint.py`): one connection and one statement whose server time does not
+    grow with the schema. A file saved without those fingerprints is checked by the whole
+    catalog's. A stale, missing or unusable cache, or `--no-cache`, takes `load`'s path and
+    returns the whole catalog; `fingerprints_checked` (the plain client found the cache
+    stale) goes to the load at once.
     """
-    conn = replace(conn, schemas=schemas_for(conn, names))
     timeout = timeout_for(conn)
 
     async def main(target: ConnectionTarget) -> Lookup:
@@ -246,13 +231,24 @@ def lookup(conn: ConnectionOptions, names: Sequence[str]) -> Lookup:
             catalog = await _current_catalog(target, conn, timeout)
             return Lookup(catalog, catalog.tables)
         quiet_lost_connections()
-        reading = asyncio.ensure_future(asyncio.to_thread(_read_cached_tables, target, conn, names))
+        reading = asyncio.ensure_future(asyncio.to_thread(read_cached_tables, target, conn, names))
         try:
             async with open_pool(target, timeout) as pool:
-                fingerprint = await fetch_fingerprint(pool, conn.schemas)
+                if fingerprints_checked:
+                    catalog = await _load_and_save(pool, target, conn, None)
+                    return Lookup(catalog, catalog.tables)
+                # sent while the thread may still be reading: a file saved by this version
+                # holds the tables' fingerprints
+                now = await fetch_table_fingerprints(pool, conn.schemas, names)
                 cached = await reading
-                if cached is not None and fingerprint == cached.fingerprint:
-                    return Lookup(cached.catalog, cached.relations)
+                if cached is not None and cached.table_fingerprints is not None:
+                    if now.vouches_for(cached.table_fingerprints, names):
+                        return Lookup(cached.catalog, cached.relations)
+                    fingerprint = None
+                else:
+                    fingerprint = await fetch_fingerprint(pool, conn.schemas)
+                    if cached is not None and fingerprint == cached.fingerprint:
+                        return Lookup(cached.catalog, cached.relations)
                 catalog = await _load_and_save(pool, target, conn, fingerprint)
                 return Lookup(catalog, catalog.tables)
         finally:
@@ -262,24 +258,6 @@ def lookup(conn: ConnectionOptions, names: Sequence[str]) -> Lookup:
         return asyncio.run(main(target))
 
 
-def schemas_for(conn: ConnectionOptions, names: Iterable[str]) -> tuple[str, ...]:
-    """The requested schemas plus the schema of every qualified name (`auth.users`)."""
-    schemas = list(conn.schemas)
-    for name in names:
-        schema = name.split(".", 1)[0] if "." in name else None
-        if schema and schema not in schemas:
-            schemas.append(schema)
-    return tuple(schemas)
-
-
 def load_for(conn: ConnectionOptions, names: Iterable[str]) -> Catalog:
     """Load the catalog of the requested schemas and of the schemas names qualify."""
     return load(replace(conn, schemas=schemas_for(conn, names)))
-
-
-def require_table(catalog: Catalog, name: str) -> Table:
-    """The table called name (`schema.table` or bare); NotFoundError when there is none."""
-    table = catalog.table(name)
-    if table is None:
-        raise NotFoundError(f"no table named {name!r} in schema(s) {', '.join(catalog.schemas)}")
-    return table

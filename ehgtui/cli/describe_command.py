@@ -9,7 +9,8 @@ import click
 from ehgtui.catalog.domains import OTHER, domain_reasons
 from ehgtui.cli import output
 from ehgtui.cli.config import domain_settings
-from ehgtui.cli.connection import connection_options, lookup, options_from, require_table
+from ehgtui.cli.options import connection_options, options_from
+from ehgtui.cli.table_lookup import lookup, require_table
 
 if TYPE_CHECKING:  # the model (and msgspec) load while the connection opens: see `lookup`
     from ehgtui.catalog.model import Column, Policy, Table

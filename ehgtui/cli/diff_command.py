@@ -23,6 +23,7 @@ from ehgtui.db.settings import mask_dsn, resolve_target
 from ehgtui.ddl import table_ddl
 from ehgtui.diff.compare import diff_catalogs
 from ehgtui.diff.model import CatalogDiff, diff_to_data
+from ehgtui.diff.qualification import comparable
 from ehgtui.diff.render import render_text, unified_ddl_diff
 from ehgtui.diff.snapshot import SnapshotError, read_snapshot
 from ehgtui.migrate import (
@@ -252,6 +253,8 @@ def diff(
     use_cache = options_from(dsn, demo, schemas).use_cache
     catalog_a = snapshots[side_a] if side_a in snapshots else _load_side(side_a, use_cache)
     catalog_b = snapshots[side_b] if side_b in snapshots else _load_side(side_b, use_cache)
+    # a snapshot from before the texts were schema-qualified: both sides alike (also for --ddl)
+    catalog_a, catalog_b = comparable(catalog_a, catalog_b)
     result = diff_catalogs(catalog_a, catalog_b, domain_settings())
 
     if as_json:

@@ -23,33 +23,12 @@ from typing import Any
 
 import asyncpg
 
+from ehgtui.db.one_trip_text import MARK as _MARK
+from ehgtui.db.one_trip_text import one_trip_sql
 from ehgtui.db.pool import AnyConnection
+from ehgtui.db.sql_literals import text_array_literal, text_literal
 
-_TAG = "$ehgtui_one_trip$"
-_MARK = "ehgtui-one-trip:"
-
-
-def text_literal(value: str) -> str:
-    """value as an SQL string literal that means the same whatever standard_conforming_strings
-    says (an E'' literal when it holds a backslash)."""
-    quoted = value.replace("'", "''")
-    if "\\" in value:
-        return "E'" + quoted.replace("\\", "\\\\") + "'"
-    return "'" + quoted + "'"
-
-
-def text_array_literal(values: list[str]) -> str:
-    """values as an SQL `text[]` expression made of literals."""
-    return "ARRAY[" + ", ".join(text_literal(v) for v in values) + "]::text[]"
-
-
-def one_trip_sql(query: str) -> str | None:
-    """The one-message text for a query returning one value; None when the query's text could
-    end the dollar-quoted block early."""
-    if _TAG in query or "\x00" in query:
-        return None
-    body = query.replace("\n", " ")  # one line in the server log: the query has no comments
-    return f"BEGIN READ ONLY; DO {_TAG} BEGIN RAISE INFO '{_MARK}%', ({body}); END {_TAG}; ROLLBACK"
+__all__ = ["fetch_value_in_one_trip", "one_trip_sql", "text_array_literal", "text_literal"]
 
 
 async def fetch_value_in_one_trip(conn: AnyConnection, query: str) -> str | None:

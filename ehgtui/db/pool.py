@@ -19,7 +19,12 @@ from ehgtui.db import conninfo, tls
 from ehgtui.db.connect_errors import connect_failure, safe_line
 from ehgtui.db.failures import ConnectError, connection_failure, first_line
 from ehgtui.db.read_only_session import breaks_connection, terminate, usable
-from ehgtui.db.settings import DEFAULT_CONNECT_TIMEOUT_SECONDS, ConnectionTarget, DsnError
+from ehgtui.db.settings import (
+    DEFAULT_COMMAND_TIMEOUT_SECONDS,
+    DEFAULT_CONNECT_TIMEOUT_SECONDS,
+    ConnectionTarget,
+    DsnError,
+)
 from ehgtui.db.tls import TlsSetupError
 
 APPLICATION_NAME = "ehgtui"
@@ -28,13 +33,6 @@ APPLICATION_NAME = "ehgtui"
 POOL_MAX_SIZE = 12
 """Enough connections for the catalog's bulk queries to run side by side (one each:
 `catalog.queries.QUERIES_PER_LOAD`)."""
-
-DEFAULT_COMMAND_TIMEOUT_SECONDS = 30.0
-"""How long one statement may wait for the server's answer once connected (`--timeout`).
-
-Without a bound, a server that stops answering (a stalled proxy or VPN, a frozen host) holds
-every command until the network gives up, minutes later; a catalog load takes well under a
-second, so 30 s only ever cuts off a server that is not answering."""
 
 KEEPALIVE_IDLE_SECONDS = 10
 """Seconds a connection may be silent before the kernel probes the peer (TCP keepalive)."""
@@ -224,6 +222,7 @@ async def fetch_read_only(
     *args: Any,
     conn: PoolConnectionProxy | None = None,
     give_back: GiveBack | None = None,
+    empty_search_path: bool = False,
 ) -> list[asyncpg.Record]:
     """Run one query in a READ ONLY transaction and return its rows as soon as they arrive.
 
@@ -238,6 +237,8 @@ async def fetch_read_only(
             released here like one this takes itself.
         give_back: Called with the connection once its transaction ended, instead of
             releasing it to the pool (a batch lending its connections in turn).
+        empty_search_path: Run it with pg_dump's empty search_path (`CATALOG_TRANSACTION`),
+            as the catalog queries do, so that the server's texts come schema-qualified.
 
     Raises:
         ServerTimeoutError, ConnectionLostError, NoConnectionSlotError: the network failed
@@ -247,7 +248,7 @@ async def fetch_read_only(
     try:
         if conn is None:
             conn = await pool.acquire()
-        tx = conn.transaction(readonly=True, isolation="repeatable_read")
+        tx = _ReadOnlyTransaction(conn, empty_search_path)
         try:
             await tx.start()
             rows = list(await conn.fetch(sql, *args))
@@ -261,6 +262,37 @@ async def fetch_read_only(
         raise failure from None
     _in_background(_finish(pool, conn, tx, give_back), releasing=pool)
     return rows
+
+
+READ_ONLY_TRANSACTION = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+"""How `fetch_read_only` begins its transaction (one snapshot, no writes)."""
+
+CATALOG_TRANSACTION = f"{READ_ONLY_TRANSACTION}; SET LOCAL search_path = ''"
+"""How a catalog query's transaction begins: read-only, and with an empty search_path, as
+pg_dump runs (`set_config('search_path', '', false)`), so that every text the server prints
+(`format_type()`, `pg_get_expr()`, `pg_get_constraintdef()`, `pg_get_triggerdef()`,
+`pg_get_indexdef()`, `pg_get_viewdef()`, `pg_get_functiondef()`) names each object outside
+`pg_catalog` with its schema: `public.sd_status`, `nextval('public.t_id_seq'::regclass)`,
+`REFERENCES public.organizations(id)`. The DDL built from them then applies whatever the
+search_path it runs under, and equals pg_dump's. Both statements go in one simple-protocol
+message (one round trip, as asyncpg's own BEGIN), and SET LOCAL ends with the transaction."""
+
+
+class _ReadOnlyTransaction:
+    """The transaction of one `fetch_read_only` query, ended by `rollback`."""
+
+    __slots__ = ("_conn", "_empty_search_path")
+
+    def __init__(self, conn: AnyConnection, empty_search_path: bool) -> None:
+        self._conn = conn
+        self._empty_search_path = empty_search_path
+
+    async def start(self) -> None:
+        begin = CATALOG_TRANSACTION if self._empty_search_path else READ_ONLY_TRANSACTION
+        await self._conn.execute(begin)
+
+    async def rollback(self) -> None:
+        await self._conn.execute("ROLLBACK")
 
 
 class ConnectionBatch:

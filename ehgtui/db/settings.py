@@ -23,6 +23,7 @@ from ehgtui.db import conninfo
 from ehgtui.db.conninfo import DsnError
 
 __all__ = [
+    "DEFAULT_COMMAND_TIMEOUT_SECONDS",
     "DEFAULT_CONNECT_TIMEOUT_SECONDS",
     "SUPABASE_HOST_SUFFIXES",
     "SUPABASE_POOLER_PORT",
@@ -42,6 +43,13 @@ SUPABASE_POOLER_PORT = 6543
 
 DEFAULT_CONNECT_TIMEOUT_SECONDS = 10.0
 """How long a connection attempt may take before it is reported as a timeout."""
+
+DEFAULT_COMMAND_TIMEOUT_SECONDS = 30.0
+"""How long one statement may wait for the server's answer once connected (`--timeout`).
+
+Without a bound, a server that stops answering (a stalled proxy or VPN, a frozen host) holds
+every command until the network gives up, minutes later; a catalog load takes well under a
+second, so 30 s only ever cuts off a server that is not answering."""
 
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 """libpq's sslmodes, weakest first."""

@@ -25,9 +25,10 @@ Public API (everything a caller needs; the submodules are details):
   says why a template cannot be made.
 - `quote_ident(name: str) -> str`: PostgreSQL's identifier quoting.
 
-Expressions inside the DDL (defaults, checks, view queries, policy conditions) are exactly
-what `pg_get_*()` printed when the catalog was loaded, so names the loader's search_path made
-visible (usually `public`) appear unqualified there: apply the DDL with `public` on the path.
+Expressions inside the DDL (column types, defaults, checks, keys, triggers, indexes, view
+queries, policy conditions) are exactly what `format_type()` and `pg_get_*()` printed when the
+catalog was loaded, under an empty search_path as pg_dump prints them, so every name outside
+`pg_catalog` is schema-qualified: the DDL applies whatever the search_path it runs under.
 """
 
 from ehgtui.ddl.database import database_ddl

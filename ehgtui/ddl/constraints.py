@@ -23,12 +23,26 @@ def alter_table(table: Table) -> str:
 
 
 def add_constraint(table: Table, constraint: Constraint) -> list[str]:
-    """`ALTER TABLE ... ADD CONSTRAINT name <pg_get_constraintdef()>`, and its comment."""
-    add = (
-        f"{alter_table(table)}\n"
-        f"    ADD CONSTRAINT {quote_ident(constraint.name)} {constraint.definition};"
-    )
+    """`ALTER TABLE ... ADD CONSTRAINT name <pg_get_constraintdef()>`, and its comment; a key's
+    storage parameters follow as pg_dump writes them: `PRIMARY KEY (id) WITH (fillfactor='90')`."""
+    definition = constraint.definition
+    if constraint.index_options:
+        definition = _with_storage(constraint)
+    add = f"{alter_table(table)}\n    ADD CONSTRAINT {quote_ident(constraint.name)} {definition};"
     return [add, *constraint_comment(table, constraint)]
+
+
+def _with_storage(constraint: Constraint) -> str:
+    """The key's definition with `WITH (...)` where the grammar (and pg_dump) puts it: after
+    the columns and INCLUDE, before `DEFERRABLE [INITIALLY DEFERRED]`."""
+    attributes = " DEFERRABLE" if constraint.deferrable else ""
+    attributes += " INITIALLY DEFERRED" if constraint.deferred else ""
+    definition = constraint.definition
+    if attributes and definition.endswith(attributes):
+        definition = definition[: -len(attributes)]
+    else:
+        attributes = ""
+    return f"{definition} WITH ({constraint.index_options}){attributes}"
 
 
 def key_constraints(table: Table) -> list[str]:

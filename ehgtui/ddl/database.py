@@ -31,8 +31,13 @@ from ehgtui.ddl.options import DdlOptions
 from ehgtui.ddl.order import referenced_names, relations_named_in, topological
 from ehgtui.ddl.render import schema_ddl
 
-PREAMBLE = "SET check_function_bodies = false;"
-"""What pg_dump sets first: function bodies are not checked until they run."""
+PREAMBLE = (
+    "SET check_function_bodies = false;",
+    "SELECT pg_catalog.set_config('search_path', '', false);",
+)
+"""What pg_dump sets first: function bodies are not checked until they run, and an empty
+search_path, so that the script means the same whatever the session's path: every name in it
+is schema-qualified (the catalog's texts are printed under the same empty path)."""
 
 
 def _type_texts(data_type: DataType) -> list[str]:
@@ -104,7 +109,7 @@ def _ordered_functions(catalog: Catalog) -> tuple[list[Function], list[Function]
 def database_statements(catalog: Catalog, options: DdlOptions) -> list[str]:
     """Every statement of the whole schema set, in an order that applies to an empty database
     holding only the roles (see the module doc)."""
-    statements = [PREAMBLE]
+    statements = list(PREAMBLE)
     for schema in catalog.schema_objects:
         statements += schema_statements(schema, options)
     for extension in catalog.extensions:

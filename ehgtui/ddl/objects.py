@@ -33,7 +33,7 @@ from ehgtui.ddl.access import (
 )
 from ehgtui.ddl.options import DdlOptions
 from ehgtui.ddl.quote import qualified, quote_ident, quote_literal
-from ehgtui.ddl.sequences import create_sequence, owned_by, sequence_owner
+from ehgtui.ddl.sequences import create_sequence, owned_by, sequence_comment, sequence_owner
 
 SchemaObject = Function | DataType | Sequence | Extension | Publication | Schema | DefaultPrivilege
 """Everything `object_ddl` renders."""
@@ -224,6 +224,7 @@ def sequence_statements(seq: Sequence, catalog: Catalog, options: DdlOptions) ->
     table = catalog.table(seq.owned_by_table) if seq.owned_by_table else None
     if table is not None:
         statements.append(owned_by(seq, table))
+    statements += sequence_comment(seq)
     if options.grants:
         statements += sequence_grant_statements(seq, with_owner=options.owner)
     return statements

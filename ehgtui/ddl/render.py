@@ -30,10 +30,11 @@ from ehgtui.ddl.create_table import (
     unvalidated_checks,
 )
 from ehgtui.ddl.indexes import index_statements, replica_identity
+from ehgtui.ddl.objects import sequence_statements
 from ehgtui.ddl.options import DdlOptions
 from ehgtui.ddl.order import direct_dependencies, parent_names, referenced_names, topological
 from ehgtui.ddl.quote import qualified
-from ehgtui.ddl.sequences import create_sequence, owned_by, sequence_owner
+from ehgtui.ddl.sequences import create_sequence, owned_by, sequence_comment
 from ehgtui.ddl.triggers import trigger_statements
 from ehgtui.ddl.views import create_view, view_column_defaults
 
@@ -69,6 +70,7 @@ def table_sections(table: Table, catalog: Catalog, options: DdlOptions) -> Secti
     create = [create_sequence(s, options) for s in serial]
     create.append(create_table(table, catalog, options, identity))
     create += [owned_by(s, table) for s in serial]
+    create += [comment for s in owned for comment in sequence_comment(s)]
     create += column_fixes(table, catalog)
     create += unvalidated_checks(table)
     create += comment_statements(table)
@@ -175,11 +177,7 @@ def schema_ddl(
 
     statements: list[str] = []
     for seq in _standalone_sequences(catalog, plain, every=tables is None):
-        statements.append(create_sequence(seq, options))
-        if options.owner:
-            statements.append(sequence_owner(seq))
-        if options.grants:
-            statements += sequence_grant_statements(seq, with_owner=options.owner)
+        statements += sequence_statements(seq, catalog, options)
     sections = {t.qualified_name: table_sections(t, catalog, options) for t in plain}
     for phase in PHASES[:-1]:
         for table in plain:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ehgtui.catalog.model import Column, Sequence, Table
 from ehgtui.ddl.names import default_object_name
 from ehgtui.ddl.options import DdlOptions
-from ehgtui.ddl.quote import qualified, quote_ident
+from ehgtui.ddl.quote import qualified, quote_ident, quote_literal
 
 TYPE_BOUNDS: dict[str, tuple[int, int]] = {
     "smallint": (-32768, 32767),
@@ -71,6 +71,15 @@ def owned_by(seq: Sequence, table: Table) -> str:
 def sequence_owner(seq: Sequence) -> str:
     """`ALTER SEQUENCE ... OWNER TO`, for standalone sequences (owned ones follow the table)."""
     return f"ALTER SEQUENCE {qualified(seq.schema, seq.name)} OWNER TO {quote_ident(seq.owner)};"
+
+
+def sequence_comment(seq: Sequence) -> list[str]:
+    """`COMMENT ON SEQUENCE`, where pg_dump puts it: after the sequence's OWNED BY (an identity
+    sequence's: after its table, which creates it)."""
+    if seq.comment is None:
+        return []
+    name = qualified(seq.schema, seq.name)
+    return [f"COMMENT ON SEQUENCE {name} IS {quote_literal(seq.comment)};"]
 
 
 def identity_clause(column: Column, seq: Sequence | None, table: Table) -> str:

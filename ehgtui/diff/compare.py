@@ -19,6 +19,7 @@ from ehgtui.catalog.domains import DomainSettings, classify
 from ehgtui.catalog.model import Catalog, Column, Table
 from ehgtui.diff.model import CatalogDiff, FieldChange, ObjectChange, TableDiff
 from ehgtui.diff.object_kinds import compare_objects
+from ehgtui.diff.qualification import comparable
 
 TABLE_FIELDS = (
     "kind",
@@ -290,8 +291,10 @@ def diff_catalogs(
         domain_settings: the domain rules used to group tables (the built-in ones if None).
 
     Returns:
-        A CatalogDiff, empty when both describe the same schema.
+        A CatalogDiff, empty when both describe the same schema. A snapshot from before
+        the texts were schema-qualified is compared as `qualification.comparable` says.
     """
+    a, b = comparable(a, b)
     domains_a = classify(a, domain_settings)
     domains_b = classify(b, domain_settings)
     tables_a = {t.qualified_name: t for t in a.tables}

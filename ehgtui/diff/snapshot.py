@@ -17,13 +17,16 @@ from ehgtui.catalog.model import Catalog
 from ehgtui.catalog.serialize import catalog_from_data, to_data
 from ehgtui.files import write_atomically
 
-SNAPSHOT_FORMAT = 2
+SNAPSHOT_FORMAT = 3
 """The `snapshot_format` this version writes (2: functions, types, extensions, publications,
-schemas and default privileges)."""
+schemas and default privileges; 3: the server's texts name objects with their schema, as
+pg_dump prints them, and `names_qualified` says so)."""
 
-READABLE_SNAPSHOT_FORMATS = (1, 2)
+READABLE_SNAPSHOT_FORMATS = (1, 2, 3)
 """Formats this version reads: format 1 is format 2 without the lists 2 added, which read as
-empty, so a snapshot committed before them still diffs."""
+empty, so a snapshot committed before them still diffs; format 2 is format 3 with texts
+printed under the connection's search_path (`names_qualified` false), which `diff` compares
+with a qualified catalog by taking the qualifiers out of both (`diff/qualification.py`)."""
 
 VOLATILE_CATALOG_FIELDS = ("loaded_at", "query_count")
 VOLATILE_TABLE_FIELDS = ("row_estimate", "size_bytes")
@@ -113,8 +116,13 @@ def _catalog_part(document: Any, source: str) -> dict[str, Any]:
                 f"(this ehgtui reads formats {readable})"
             )
         catalog = document.get("catalog")
+        if document["snapshot_format"] < 3 and isinstance(catalog, dict):
+            catalog["names_qualified"] = False
     elif "catalog" in document and "fingerprint" in document:
         catalog = document["catalog"]  # a cache file: the same catalog shape
+        written = document.get("format")
+        if not (isinstance(written, int) and written >= 5) and isinstance(catalog, dict):
+            catalog["names_qualified"] = False  # a cache from before the texts were qualified
     elif "tables" in document and "server" in document:
         catalog = document
     else:

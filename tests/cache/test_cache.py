@@ -95,12 +95,19 @@ async def test_saved_catalog_reads_back_whole(
         "relations",
         "tables_at",
         "spans",
+        "table_fingerprints",
         "catalog",
     }
     assert document["relations"] == [
         ["public", "sd_items", "table", []],
         ["public", "ventures", "table", ["public.sd_items"]],
     ]
+    stored = document["table_fingerprints"]
+    assert [[schema, name] for schema, name, _value in stored["tables"]] == [
+        ["public", "sd_items"],
+        ["public", "ventures"],
+    ]
+    assert len(stored["names"]) == 32
     found = read_cached(target.identity, ("public",), tmp_path)
     assert found.warning is None and found.cached is not None
     cached = found.cached

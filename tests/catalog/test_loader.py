@@ -297,9 +297,9 @@ def test_each_constraint_and_index_value_lands_in_its_field() -> None:
     constraints, referenced_by = build("constraints", rows(
         CONSTRAINT_FIELDS,  # a foreign key with every option, then a primary key
         (7, "s", "t", "t_fk", "f", "FOREIGN KEY (a, b) ...", "2 3", None, True, False, False,
-         True, None, "s", "u", 8, "1", None, "c", "n", "f", True, "why"),
+         True, None, "s", "u", 8, "1", None, "c", "n", "f", True, "why", None),
         (7, "s", "t", "t_pkey", "p", "PRIMARY KEY (id)", "1", None, False, False, True, False,
-         "t_pkey", None, None, 0, None, None, " ", " ", " ", True, None),
+         "t_pkey", None, None, 0, None, None, " ", " ", " ", True, None, "fillfactor='90'"),
     ), names)
     indexes = build("indexes", rows(
         INDEX_FIELDS,  # an expression index with an INCLUDE column, then a plain unique one
@@ -327,6 +327,7 @@ def test_each_constraint_and_index_value_lands_in_its_field() -> None:
             on_delete="SET NULL",
             match="FULL",
             comment="why",
+            index_options=None,
         ),
         dict(
             name="t_pkey",
@@ -345,6 +346,7 @@ def test_each_constraint_and_index_value_lands_in_its_field() -> None:
             on_delete=None,
             match=None,
             comment=None,
+            index_options="fillfactor='90'",
         ),
     ]  # fmt: skip
     assert [r.constraint_name for r in referenced_by[("s", "u")]] == ["t_fk"]

@@ -4,8 +4,9 @@ The INDEXES query writes the definition of a plain one-column index itself, the 
 prints each distinct default expression once, and the POLICIES query prints a WITH CHECK equal
 to the USING once, and an expression without a column without its table as context
 (`catalog/queries.py`). Each must give, character for character, what
-`pg_get_indexdef()` and `pg_get_expr()` give for each object: checked here for every index,
-default and policy of several schemas, on each server version.
+`pg_get_indexdef()` and `pg_get_expr()` give for each object, under pg_dump's empty
+search_path: checked here for every index, default and policy of several schemas, on each
+server version.
 """
 
 from __future__ import annotations
@@ -184,6 +185,8 @@ async def _load_and_ask_server(dsn: str, *sql: str) -> tuple[Catalog, list[list[
         await pool.close()
     conn = await asyncpg.connect(dsn)
     try:
+        # the load prints with an empty search_path, as pg_dump does (`CATALOG_TRANSACTION`)
+        await conn.execute("SET search_path = ''")
         return catalog, [await conn.fetch(query) for query in sql]
     finally:
         await conn.close()
@@ -250,7 +253,10 @@ async def test_index_definitions_defaults_and_policies_are_the_servers(
         assert loaded_policies[("first_other", "differ")] == ("(a > 0)", "(a > 1)")
         assert loaded_policies[("first_other", "writes")] == (None, "(a < 10)")
         assert loaded_policies[("plain_rls", "never")] == ("false", None)
-        assert "FROM plain_rls plain_rls_1" in loaded_policies[("plain_rls", "sub")][0]
+        assert "FROM public.plain_rls plain_rls_1" in loaded_policies[("plain_rls", "sub")][0]
+        # names outside pg_catalog come schema-qualified, as pg_dump prints them
+        assert loaded_defaults[("select", "feeling")] == "'low'::public.mood"
+        assert loaded_defaults[("uses_seq", "id")] == "nextval('public.explicit_seq'::regclass)"
         definitions = "\n".join(server_indexes.values())
         for clause in (
             " DESC",
@@ -258,13 +264,13 @@ async def test_index_definitions_defaults_and_policies_are_the_servers(
             ' COLLATE "C"',
             " text_pattern_ops",
             "siglen='100'",
-            "(h hue_ops (siglen='8'))",
+            "(h public.hue_ops (siglen='8'))",
             " WITH (fillfactor='70')",
             " NULLS NOT DISTINCT",
             ' INCLUDE ("from")',
             " WHERE (",
             "ON ONLY public.parted",
-            "(c code_ops)",
+            "(c public.code_ops)",
         ):
             assert clause in definitions, clause
 

@@ -77,7 +77,10 @@ def test_procedure_aggregate_and_quoted_function(fixture_dsn: str) -> None:
         procedure
     )
     quoted = _ddl(fixture_dsn, '"Odd Schema"."Odd Function"')
-    assert quoted.startswith('CREATE OR REPLACE FUNCTION "Odd Schema"."Odd Function"(a mood, b ')
+    assert quoted.startswith(  # argument types qualified, as pg_dump prints them
+        'CREATE OR REPLACE FUNCTION "Odd Schema"."Odd Function"(a public.mood,'
+        " b public.positive_int)\n RETURNS public.address\n"
+    )
 
 
 def test_types(fixture_dsn: str) -> None:
@@ -111,15 +114,42 @@ def test_types(fixture_dsn: str) -> None:
     )
 
 
+def test_table_with_commented_sequences_and_keys_with_storage(fixture_dsn: str) -> None:
+    """The comments of a table's serial and identity sequences, and its keys' storage
+    parameters, where and as pg_dump writes them."""
+    text = _ddl(fixture_dsn, "labels")
+    assert (
+        'ALTER SEQUENCE public.labels_position_seq OWNED BY public.labels."position";\n\n'
+        "COMMENT ON SEQUENCE public.labels_id_seq IS 'Numbers the labels.';\n\n"
+        "COMMENT ON SEQUENCE public.labels_position_seq IS 'Orders the labels.';\n"
+    ) in text
+    assert text.endswith(
+        "ALTER TABLE ONLY public.labels\n"
+        "    ADD CONSTRAINT labels_name_key UNIQUE (name)"
+        " WITH (fillfactor='80', deduplicate_items=off);\n\n"
+        "ALTER TABLE ONLY public.labels\n"
+        "    ADD CONSTRAINT labels_pkey PRIMARY KEY (id) WITH (fillfactor='90');\n\n"
+        "ALTER TABLE ONLY public.labels\n"
+        '    ADD CONSTRAINT labels_position_key UNIQUE ("position") INCLUDE (name)'
+        " WITH (fillfactor='70') DEFERRABLE INITIALLY DEFERRED;\n"
+    )
+
+
 def test_sequences_extension_and_publication(fixture_dsn: str) -> None:
     assert _ddl(fixture_dsn, "counter_seq", "--owner") == (
         "CREATE SEQUENCE public.counter_seq\n"
         "    AS integer\n    START WITH 4\n    INCREMENT BY -2\n    MINVALUE -1000\n"
         "    MAXVALUE 10\n    CACHE 5\n    CYCLE;\n\n"
-        "ALTER SEQUENCE public.counter_seq OWNER TO postgres;\n"
+        "ALTER SEQUENCE public.counter_seq OWNER TO postgres;\n\n"
+        "COMMENT ON SEQUENCE public.counter_seq IS 'Counts down, then around.';\n"
     )
     assert _ddl(fixture_dsn, "loose_seq").endswith(
-        "\n\nALTER SEQUENCE public.loose_seq OWNED BY public.tickets.loose_number;\n"
+        "\n\nALTER SEQUENCE public.loose_seq OWNED BY public.tickets.loose_number;\n\n"
+        "COMMENT ON SEQUENCE public.loose_seq IS 'Owned by tickets.loose_number.';\n"
+    )
+    assert _ddl(fixture_dsn, '"Odd Schema"."Ticket Numbers"').endswith(
+        "    CACHE 1;\n\n"
+        'COMMENT ON SEQUENCE "Odd Schema"."Ticket Numbers" IS \'Ticket numbers, from 1000.\';\n'
     )
     assert _ddl(fixture_dsn, "pg_trgm") == (
         "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA extensions;\n\n"

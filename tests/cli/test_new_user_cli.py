@@ -72,6 +72,11 @@ def test_constraints_come_in_one_order_from_every_source(
     names = [c.name for c in table.constraints]
     assert names == sorted(names) and any(c.kind == "PRIMARY KEY" for c in table.constraints)
     assert names[0] != next(c.name for c in table.constraints if c.kind == "PRIMARY KEY")
+    # describe lists them in that order too (as the Constraints tab does), not the key first
+    described = run_cli("describe", "--dsn", pg18.dsn(demo_db), "strategic_directives_v2")
+    assert described.returncode == 0, described.stderr
+    section = described.stdout.split("\nConstraints:\n", 1)[1].split("\n\n", 1)[0]
+    assert [line.split()[0] for line in section.splitlines()] == names
     for name in ("public.strategic_directives_v2", "public.ventures", "public.sd_phase_handoffs"):
         old, new = saved.table(name), live.table(name)
         assert old is not None and new is not None

@@ -63,7 +63,11 @@ def test_ddl_all_rebuilds_the_whole_schema(pg_all: TestServer, name: str) -> Non
 
 def test_ddl_all_orders_the_kinds_as_pg_dump_does(pg_all: TestServer) -> None:
     text = _cached(pg_all, "schema_objects").ddl
-    assert text.startswith("SET check_function_bodies = false;\n")
+    # as pg_dump: bodies unchecked, and an empty search_path, so every name must be qualified
+    assert text.startswith(
+        "SET check_function_bodies = false;\n\n"
+        "SELECT pg_catalog.set_config('search_path', '', false);\n"
+    )
     firsts = [
         'CREATE SCHEMA "Odd Schema";',
         "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA extensions;",

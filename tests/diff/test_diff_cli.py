@@ -58,8 +58,9 @@ def test_snapshot_is_deterministic_sorted_json(
     assert again.returncode == 0, again.stderr
     assert again.stdout == snapshot_file.read_text()
     document = json.loads(again.stdout)
-    assert document["snapshot_format"] == 2
+    assert document["snapshot_format"] == 3
     catalog = document["catalog"]
+    assert catalog["names_qualified"] is True
     names = [(t["schema"], t["name"]) for t in catalog["tables"]]
     assert names == sorted(names) and len(names) >= 850
     ventures = next(t for t in catalog["tables"] if t["name"] == "ventures")

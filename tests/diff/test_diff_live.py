@@ -345,7 +345,7 @@ async def test_added_trigger(pg18: TestServer, demo_snapshot: Catalog) -> None:
         "ventures_touch_insert",
         "added",
         summary="CREATE TRIGGER ventures_touch_insert BEFORE INSERT ON public.ventures"
-        " FOR EACH ROW EXECUTE FUNCTION trigger_set_updated_at() [ENABLED]",
+        " FOR EACH ROW EXECUTE FUNCTION public.trigger_set_updated_at() [ENABLED]",
     )
 
 

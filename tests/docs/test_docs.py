@@ -79,8 +79,8 @@ async def test_table_page_shows_types_constraints_indexes_policies_triggers(
     assert "> Children of a parent.\n> Second line." in page
     assert "- **Row level security**: enabled" in page
     assert (
-        "| 3 | `moods` | `mood[]` (array of `mood`; enum: `happy`, `sad`) | NO | `'{}'::mood[]` |"
-        in page
+        "| 3 | `moods` | `public.mood[]` (array of `public.mood`; enum: `happy`, `sad`) | NO |"
+        " `'{}'::public.mood[]` |" in page
     )
     assert "| 4 | `tags` | `text[]` (array of `text`) | YES |" in page
     assert "| 1 | `id` | `bigint` | NO | generated always as identity | PK |" in page
@@ -88,7 +88,7 @@ async def test_table_page_shows_types_constraints_indexes_policies_triggers(
     assert "`weird\\|name`" in page  # a pipe in a name does not break the table
     assert (
         "| `child_parent_id_fkey` | FOREIGN KEY | `FOREIGN KEY (parent_id) REFERENCES "
-        "parent(id) ON UPDATE SET NULL ON DELETE CASCADE` | SET NULL | CASCADE |  |" in page
+        "public.parent(id) ON UPDATE SET NULL ON DELETE CASCADE` | SET NULL | CASCADE |  |" in page
     )
     assert "| `child_parent` | `parent_id` | btree |  | `(status IS NOT NULL)` |" in page
     assert (
@@ -102,7 +102,7 @@ async def test_table_page_shows_types_constraints_indexes_policies_triggers(
     parent = files["tables/parent.md"]
     assert "## Referenced by (1)" in parent and "| `public.child` | `parent_id` |" in parent
     view = files["tables/child_view.md"]
-    assert "## Definition" in view and "FROM child" in view
+    assert "## Definition" in view and "FROM public.child" in view
     assert "Row level security" not in view
     readme = files["README.md"]
     assert "**Tables**: 2 · **Views**: 1 · **RLS enabled**: 1 of 2 tables" in readme

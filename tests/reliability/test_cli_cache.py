@@ -17,6 +17,9 @@ TABLE = "strategic_directives_v2"
 
 TRANSACTION_CONTROL = ("BEGIN", "ROLLBACK", "COMMIT")
 
+COLD_LOOKUP = 3 + QUERIES_PER_LOAD
+"""A lookup that loads: the table's fingerprint, the catalog's, every table's, the load."""
+
 
 def _log(pg: TestServer) -> str:
     return (pg.server.data_dir / "server.log").read_text(errors="replace")
@@ -43,14 +46,17 @@ def test_warm_cache_describe_is_one_connection_and_one_statement(
     cache_home = tmp_path / "cache"
 
     cold_out, cold_pids, cold = _run_counted(pg, database, cache_home, "describe", TABLE)
-    # a fingerprint, then the full load: the same constants whatever the schema's size
-    assert len(cold) == 1 + QUERIES_PER_LOAD
-    assert 1 <= len(cold_pids) <= POOL_MAX_SIZE
+    # the table's fingerprint (sent before the file is read), the whole catalog's and every
+    # table's, then the full load: the same constants whatever the schema's size
+    assert len(cold) == COLD_LOOKUP
+    # the plain client's connection (it asks before the file is read), then the pool's
+    assert 2 <= len(cold_pids) <= 1 + POOL_MAX_SIZE
     assert len(list((cache_home / "ehgtui" / "catalogs").glob("*.catalog.json"))) == 1
 
     warm_out, warm_pids, warm = _run_counted(pg, database, cache_home, "describe", TABLE)
     assert len(warm_pids) == 1
-    assert len(warm) == 1  # the fingerprint
+    assert len(warm) == 1  # the table's fingerprint
+    assert "ehgtui-one-trip" in warm[0] and "pg_constraint" in warm[0]
     assert warm_out == cold_out
     assert f"table public.{TABLE}" in warm_out
 
@@ -89,7 +95,10 @@ def test_warm_describe_reads_one_table_and_imports_no_loader(
     assert profiled.returncode == 0, profiled.stderr
     imported = {line.rsplit("|", 1)[-1].strip() for line in profiled.stderr.splitlines()}
     assert "ehgtui.catalog.cache" in imported  # the profile is there
-    for module in ("ehgtui.catalog.loader", "ehgtui.catalog.assemble", "tomllib", "textual"):
+    assert "ehgtui.db.plain_client" in imported  # the fingerprint went over the plain client
+    never = ("ehgtui.catalog.loader", "ehgtui.catalog.assemble", "tomllib", "textual", "rich")
+    # nor asyncio and asyncpg (70-90 ms of CPU), nor ssl for a server without TLS
+    for module in (*never, "asyncio", "asyncpg", "ssl", "ehgtui.db.pool"):
         assert module not in imported
 
 
@@ -101,8 +110,41 @@ def test_changed_schema_is_reloaded_through_the_cache(pg: TestServer, tmp_path: 
 
     out, _pids, catalog = _run_counted(pg, database, cache_home, "describe", TABLE)
     assert "comment: changed since the cache" in out
-    assert len(catalog) == 1 + QUERIES_PER_LOAD
+    assert len(catalog) == COLD_LOOKUP
 
+    _out, _pids, again = _run_counted(pg, database, cache_home, "describe", TABLE)
+    assert len(again) == 1
+
+
+def test_a_change_elsewhere_keeps_describe_warm_a_change_to_the_table_does_not(
+    pg: TestServer, tmp_path: Path
+) -> None:
+    """Only what describe shows of the table moves its fingerprint: DDL on another table
+    keeps the lookup at one statement; a foreign key from another table to it, shown under
+    "Referenced by", reloads it."""
+    database = pg.create_database("cli_cache_table", template=pg.demo_database())
+    cache_home = tmp_path / "cache"
+    first, _pids, _statements = _run_counted(pg, database, cache_home, "describe", TABLE)
+    pg.psql(
+        database,
+        "ALTER TABLE public.alert_rules ADD COLUMN elsewhere_note text;"
+        " CREATE INDEX ON public.alert_rules (elsewhere_note);"
+        " COMMENT ON TABLE public.alert_rules IS 'changed elsewhere'",
+    )
+    out, pids, statements = _run_counted(pg, database, cache_home, "describe", TABLE)
+    assert (len(pids), len(statements)) == (1, 1)
+    assert out == first
+
+    pg.psql(
+        database,
+        "ALTER TABLE public.alert_rules ADD COLUMN directive_ref uuid"
+        f" CONSTRAINT alert_rules_directive_ref_fkey REFERENCES public.{TABLE} (id)",
+    )
+    out, _pids, statements = _run_counted(pg, database, cache_home, "describe", TABLE)
+    assert len(statements) == COLD_LOOKUP
+    assert "alert_rules_directive_ref_fkey" in out and "alert_rules_directive_ref_fkey" not in first
+    fresh = run_cli("describe", TABLE, "--no-cache", "--dsn", pg.dsn(database))
+    assert out == fresh.stdout
     _out, _pids, again = _run_counted(pg, database, cache_home, "describe", TABLE)
     assert len(again) == 1
 
