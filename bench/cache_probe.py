@@ -25,7 +25,8 @@ from ehgtui.tui.widgets.connection_bar import ConnectionBar
 from ehgtui.tui.widgets.tree.domain_tree import DomainTree
 
 statements = 0
-"""Queries the app sent (fetch/fetchval/fetchrow), BEGIN and ROLLBACK not counted."""
+"""Queries the app sent (fetch/fetchval/fetchrow, and the one-trip `execute`), BEGIN and
+ROLLBACK not counted."""
 
 
 def _count(method: Any) -> Any:
@@ -39,6 +40,20 @@ def _count(method: Any) -> Any:
 
 for _name in ("fetch", "fetchval", "fetchrow"):
     setattr(asyncpg.Connection, _name, _count(getattr(asyncpg.Connection, _name)))
+
+_execute = asyncpg.Connection.execute
+
+
+async def _execute_counted(self: asyncpg.Connection, query: str, *args: Any, **kwargs: Any) -> Any:
+    """The one-trip fingerprint is one `execute` (BEGIN; SELECT; ROLLBACK in one message):
+    counted as the statement it carries; a bare BEGIN or ROLLBACK is not."""
+    global statements
+    if query.strip().upper() not in ("BEGIN", "ROLLBACK", "COMMIT"):
+        statements += 1
+    return await _execute(self, query, *args, **kwargs)
+
+
+setattr(asyncpg.Connection, "execute", _execute_counted)
 
 
 async def probe(dsn: str) -> dict[str, float]:

@@ -80,8 +80,8 @@ def render_report(r: dict[str, Any], table_count: int, repeat: int) -> str:
         (
             "Queries per catalog load (demo / big)",
             f"{dl['queries']} / {bl['queries']}",
-            "≤ 8, constant",
-            _ok(dl["queries"] == bl["queries"] <= 8),
+            "≤ 12, constant",
+            _ok(dl["queries"] == bl["queries"] <= 12),
         ),
         (
             f"Demo ({dl['tables']} relations) load at 50 ms RTT, pool open",
