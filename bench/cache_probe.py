@@ -53,7 +53,7 @@ async def _execute_counted(self: asyncpg.Connection, query: str, *args: Any, **k
     return await _execute(self, query, *args, **kwargs)
 
 
-setattr(asyncpg.Connection, "execute", _execute_counted)
+asyncpg.Connection.execute = _execute_counted  # type: ignore[method-assign,assignment]
 
 
 async def probe(dsn: str) -> dict[str, float]:
