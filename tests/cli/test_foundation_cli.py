@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -64,6 +65,9 @@ def test_describe_agrees_with_psql(pg18: TestServer, demo_dsn: str) -> None:
         text=True,
         check=True,
         timeout=60,
+        # describe prints the server's texts as pg_dump does, with an empty search_path (types
+        # schema-qualified): psql under the same path prints the same
+        env={**os.environ, "PGOPTIONS": "-c search_path="},
     ).stdout
     psql_columns = {
         line.split("|")[0].strip(): line.split("|")[1].strip()

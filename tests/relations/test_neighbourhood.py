@@ -104,15 +104,15 @@ def test_grouping_above_the_threshold_counts_add_up(catalog: Catalog) -> None:
     assert {g.domain: g.count for g in nb.groups} == FAN_IN
     assert sum(g.count for g in nb.groups) == len(referencing) == 30
     assert {m for g in nb.groups for m in g.members} == referencing
-    assert [g.label for g in nb.groups] == ["Ventures (18)", "Agent System (8)", "Other (4)"]
+    assert [g.label for g in nb.groups] == ["Ventures (18)", "Agent System (8)", "Compliance (4)"]
     assert nb.hidden() == referencing
 
 
 def test_threshold_and_expansion(catalog: Catalog) -> None:
     assert not neighbourhood(catalog, "ventures", group_threshold=30).is_grouped
     assert neighbourhood(catalog, "ventures", group_threshold=29).is_grouped
-    nb = neighbourhood(catalog, "ventures", expanded_groups=["Other"])
-    other = next(g for g in nb.groups if g.domain == "Other")
+    nb = neighbourhood(catalog, "ventures", expanded_groups=["Compliance"])
+    other = next(g for g in nb.groups if g.domain == "Compliance")
     assert other.expanded and not any(g.expanded for g in nb.groups if g is not other)
     assert nb.hidden().isdisjoint(other.members)
     assert len(nb.referenced_by) == 30  # grouping never removes a table from the model

@@ -73,14 +73,16 @@ def test_grouped_fan_in_draws_one_box_per_group(catalog: Catalog) -> None:
     nb = neighbourhood(catalog, "ventures")
     picture = render_picture(nb, 80)
     groups = [b for b in picture.boxes if b.kind == GROUP]
-    assert [b.name for b in groups] == ["Ventures", "Agent System", "Other"]
+    assert [b.name for b in groups] == ["Ventures", "Agent System", "Compliance"]
     assert len(picture.boxes) == 4
     text = "\n".join(picture.lines)
     assert "Ventures (18)" in text and "18 FKs" in text
-    expanded = render_picture(neighbourhood(catalog, "ventures", expanded_groups=["Other"]), 80)
+    expanded = render_picture(
+        neighbourhood(catalog, "ventures", expanded_groups=["Compliance"]), 80
+    )
     names = [b.name for b in expanded.boxes]
-    assert names[-4:] == [f"public.misc_x{i}" for i in range(4)]
-    assert "▾ Other (4)" in "\n".join(expanded.lines)
+    assert names[-4:] == [f"public.compliance_x{i}" for i in range(4)]
+    assert "▾ Compliance (4)" in "\n".join(expanded.lines)
 
 
 def test_ungrouped_fan_in_draws_every_table(catalog: Catalog) -> None:

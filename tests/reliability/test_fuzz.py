@@ -162,10 +162,11 @@ def test_awkward_names_and_types_survive_every_path(pg18: TestServer, example: E
     catalog = asyncio.run(_load(pg18, source))
     table = _only_table(catalog, example.table)
 
-    # load: every column, in order, with the server's own type names and enum labels
+    # load: every column, in order, with the server's own type names (printed under the empty
+    # search_path the loader uses, so schema-qualified as pg_dump prints them) and enum labels
     expected_types = pg18.psql(
         source,
-        "SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+        "SET search_path = ''; SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
         f"WHERE a.attrelid = {lit('public.' + q(example.table))}::regclass "
         "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
     ).splitlines()
