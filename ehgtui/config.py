@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ehgtui.catalog.domains import DomainSettings, settings_from_toml
+from ehgtui.catalog.domain_settings import DomainSettings, settings_from_toml
 
 PROJECT_FILE = ".ehgtui.toml"
 """The per-project configuration file, looked for in the current directory."""

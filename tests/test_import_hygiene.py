@@ -16,6 +16,8 @@ CORE_MODULES = [
     "ehgtui.catalog.model",
     "ehgtui.catalog.loader",
     "ehgtui.catalog.domains",
+    "ehgtui.catalog.domain_settings",
+    "ehgtui.catalog.object_queries",
     "ehgtui.catalog.serialize",
     "ehgtui.config",
     "ehgtui.demo.server",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from ehgtui.catalog.domains import DomainSettings
+from ehgtui.catalog.domain_settings import DomainSettings
 from ehgtui.config import Config, load_config
 
 

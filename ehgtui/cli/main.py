@@ -182,7 +182,7 @@ def _failure(exc: Exception) -> tuple[str, ExitCode] | None:
     """
     import asyncpg
 
-    from ehgtui.catalog.domains import DomainConfigError
+    from ehgtui.catalog.domain_settings import DomainConfigError
     from ehgtui.catalog.loader import CatalogError
     from ehgtui.cli.errors import NotFoundError
     from ehgtui.config import ConfigError

@@ -211,7 +211,7 @@ def _links(
 ) -> dict[str, Link]:
     """The link of each lone table that gets one: `EXISTING_LINKS` of the tables no README
     rule, frequent prefix or key claims, and every one of `LINKED_TABLES`."""
-    from ehgtui.catalog.domains import README_DOMAINS
+    from ehgtui.catalog.domain_settings import README_DOMAINS
 
     counts: dict[str, int] = {}
     for _, group in pairs:

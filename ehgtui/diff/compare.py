@@ -15,7 +15,8 @@ from typing import Any
 
 import msgspec
 
-from ehgtui.catalog.domains import DomainSettings, classify
+from ehgtui.catalog.domain_settings import DomainSettings
+from ehgtui.catalog.domains import classify
 from ehgtui.catalog.model import Catalog, Column, Table
 from ehgtui.diff.model import CatalogDiff, FieldChange, ObjectChange, TableDiff
 from ehgtui.diff.object_kinds import compare_objects

@@ -27,7 +27,8 @@ from ehgtui.catalog.cache import (
     read_cached,
     save_fresh,
 )
-from ehgtui.catalog.domains import DomainMap, DomainSettings, classify
+from ehgtui.catalog.domain_settings import DomainSettings
+from ehgtui.catalog.domains import DomainMap, classify
 from ehgtui.catalog.loader import load_catalog
 from ehgtui.db.settings import ConnectionTarget
 

@@ -6,12 +6,8 @@ from __future__ import annotations
 
 import random
 
-from ehgtui.catalog.domains import (
-    OTHER,
-    DomainSettings,
-    domain_reasons,
-    settings_from_toml,
-)
+from ehgtui.catalog.domain_settings import DomainSettings, settings_from_toml
+from ehgtui.catalog.domains import OTHER, domain_reasons
 from ehgtui.catalog.model import RelationName
 
 

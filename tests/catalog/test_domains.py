@@ -7,17 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from ehgtui.catalog.domains import (
-    OTHER,
+from ehgtui.catalog.domain_settings import (
     README_DOMAINS,
     DomainConfigError,
     DomainRule,
     DomainSettings,
-    classify,
-    domain_names,
-    domain_reasons,
     load_domain_settings,
 )
+from ehgtui.catalog.domains import OTHER, classify, domain_names, domain_reasons
 from ehgtui.catalog.loader import load_catalog
 from ehgtui.catalog.model import Catalog, RelationName
 from ehgtui.db.pool import create_pool

@@ -18,7 +18,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ehgtui.catalog.domains import DomainSettings, classify
+from ehgtui.catalog.domain_settings import DomainSettings
+from ehgtui.catalog.domains import classify
 from ehgtui.catalog.loader import load_catalog
 from ehgtui.catalog.model import Catalog, Table
 from ehgtui.catalog.serialize import to_data

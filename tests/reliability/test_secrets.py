@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from ehgtui.catalog.cache import load_and_cache
-from ehgtui.catalog.domains import DomainSettings, classify
+from ehgtui.catalog.domain_settings import DomainSettings
+from ehgtui.catalog.domains import classify
 from ehgtui.catalog.serialize import to_data
 from ehgtui.config import Config
 from ehgtui.db.pool import create_pool

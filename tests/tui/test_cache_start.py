@@ -197,7 +197,7 @@ async def test_the_cache_is_read_while_the_screen_is_built(
 
 async def test_the_width_class_is_there_before_the_first_resize(pg18: TestServer) -> None:
     """The screen is built with its breakpoint class, so no restyle waits for the first Resize."""
-    from ehgtui.catalog.domains import DomainSettings
+    from ehgtui.catalog.domain_settings import DomainSettings
     from ehgtui.tui.screens.main import ExplorerScreen
 
     app = _app(pg18.dsn(pg18.demo_database()), use_cache=False)

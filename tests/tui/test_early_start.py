@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from ehgtui.catalog.domains import DomainSettings
+from ehgtui.catalog.domain_settings import DomainSettings
 from ehgtui.db.settings import ConnectionTarget, DsnError
 from ehgtui.tui.catalog_source import EarlyStart
 

@@ -16,7 +16,8 @@ import asyncpg
 from textual import work
 
 from ehgtui.catalog.cache import CachedCatalog, FreshCatalog
-from ehgtui.catalog.domains import DomainSettings, classify
+from ehgtui.catalog.domain_settings import DomainSettings
+from ehgtui.catalog.domains import classify
 from ehgtui.db.pool import create_pool
 from ehgtui.db.settings import ConnectionTarget
 from ehgtui.tui.catalog_source import CatalogSource, EarlyStart, cached_label

@@ -23,7 +23,8 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Input, Static, TextArea
 
 from ehgtui.catalog.cache import CachedCatalog
-from ehgtui.catalog.domains import DomainMap, DomainSettings, first_table
+from ehgtui.catalog.domain_settings import DomainSettings
+from ehgtui.catalog.domains import DomainMap, first_table
 from ehgtui.catalog.model import Catalog
 from ehgtui.catalog.objects import ObjectRef, object_by_ref
 from ehgtui.db.pool import DEFAULT_COMMAND_TIMEOUT_SECONDS, close_quietly

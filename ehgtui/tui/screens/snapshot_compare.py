@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from ehgtui.catalog.domains import DomainSettings
+from ehgtui.catalog.domain_settings import DomainSettings
 from ehgtui.catalog.model import Catalog
 from ehgtui.diff.compare import diff_catalogs
 from ehgtui.diff.model import CHANGE_KINDS, CatalogDiff
