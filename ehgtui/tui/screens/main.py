@@ -13,14 +13,12 @@ from typing import ClassVar
 import asyncpg
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding, Binding, BindingsMap, BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.dom import DOMNode
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer, Input, Static, TextArea
+from textual.widgets import ContentSwitcher, Footer, Static
 
 from ehgtui.catalog.cache import CachedCatalog
 from ehgtui.catalog.domain_settings import DomainSettings
@@ -49,6 +47,7 @@ from ehgtui.tui.messages import (
 )
 from ehgtui.tui.screens.explorer_actions import COPY_ACTIONS, TableActions
 from ehgtui.tui.screens.explorer_workers import CatalogWorkers
+from ehgtui.tui.screens.shown_tab_keys import ShownTabKeys
 from ehgtui.tui.widgets.connection_bar import ConnectionBar
 from ehgtui.tui.widgets.detail.access import AccessView
 from ehgtui.tui.widgets.detail.object_detail import ObjectDetail
@@ -71,10 +70,6 @@ CACHE_READ_WAIT_S = 0.3
 40 ms); a bigger catalog shows the loading panel until its worker has it."""
 
 
-FOOTER_FIRST = ("app.help", "app.quit")
-"""The bindings the footer shows first, whatever else is on: `? Help` and `q Quit`."""
-
-
 def too_small_words(width: int, height: int) -> str:
     """The notice shown instead of the panes in a terminal smaller than MIN_SIZE."""
     return (
@@ -83,7 +78,7 @@ def too_small_words(width: int, height: int) -> str:
     )
 
 
-class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
+class ExplorerScreen(ShownTabKeys, TableActions, CatalogWorkers, Screen[None]):
     """The screen people live in: browse domains on the left, read a table on the right."""
 
     AUTO_FOCUS = "DomainTree"
@@ -603,52 +598,6 @@ class ExplorerScreen(TableActions, CatalogWorkers, Screen[None]):
             self.query_one(ObjectDetail).focus_tab()
         else:
             self.query_one(TableDetail).focus_tab()
-
-    # -- keys of the tab on screen ----------------------------------------------------------
-
-    @property
-    def _binding_chain(self) -> list[tuple[DOMNode, BindingsMap]]:
-        """Textual's chain (the focused widget up to the app), with the shown tab's keys
-        before the screen's when the focus is elsewhere (the tree).
-
-        A tab's keys (the Rows tab's `w`, `a`, `n`, `p`, …) belong to its body widget, so they
-        worked, and the footer showed them, only once the focus was inside that tab. Now they
-        work wherever the tab is on screen; the focused widget's own keys still come first,
-        and a text box (the filter) keeps every key it types.
-        """
-        chain = super()._binding_chain
-        body = self._shown_tab_body()
-        focused = self.focused
-        if body is None or isinstance(focused, Input | TextArea):
-            return chain
-        if focused is not None and (focused is body or body in focused.ancestors):
-            return chain
-        lifted = BindingsMap(
-            binding
-            for bindings in body._bindings.key_to_bindings.values()
-            for binding in bindings
-            if binding.show
-        )
-        index = next((i for i, (node, _) in enumerate(chain) if node is self), len(chain))
-        chain.insert(index, (body, lifted))
-        return chain
-
-    @property
-    def active_bindings(self) -> dict[str, ActiveBinding]:
-        """Textual's, with Help and Quit first: the footer drops what does not fit from the
-        right, and these two must stay on screen at 80 columns."""
-        bindings = super().active_bindings
-        first = [key for key, active in bindings.items() if active.binding.id in FOOTER_FIRST]
-        return {key: bindings[key] for key in [*first, *(k for k in bindings if k not in first)]}
-
-    def _shown_tab_body(self) -> Widget | None:
-        """The body of the table tab on screen, or None (no catalog, an object shown)."""
-        if self.catalog is None or self.showing_object or not self.is_mounted:
-            return None
-        if self.query_one("#body", ContentSwitcher).current != "explorer":
-            return None
-        detail = self.query_one(TableDetail)
-        return detail.active_body()
 
     # -- actions (bindings) ------------------------------------------------------------------
 
